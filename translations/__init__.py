@@ -1,0 +1,1 @@
+"""Pure text library: hygiene, language detection, segmentation and machine translation."""
