@@ -1,0 +1,1 @@
+"""Celery app binding and the thin tasks that call workflow/ and translations/."""

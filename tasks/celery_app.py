@@ -1,0 +1,26 @@
+"""Celery bound the Flask way: one Celery app per Flask app, tasks run inside its app context."""
+
+from __future__ import annotations
+
+from celery import Celery, Task
+from flask import Flask
+
+import tasks.beat
+import tasks.translate  # noqa: F401  (registers the tasks)
+
+
+def celery_init_app(app: Flask) -> Celery:
+    """Create the Celery app for ``app``; every task runs inside ``app.app_context()``."""
+
+    class FlaskTask(Task):
+        def __call__(self, *args: object, **kwargs: object) -> object:
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery_app = Celery(app.name, task_cls=FlaskTask)
+    celery_app.config_from_object(app.config["CELERY"])
+    celery_app.conf.beat_schedule = {**tasks.beat.SCHEDULE, **(celery_app.conf.beat_schedule or {})}
+    celery_app.set_default()
+    app.extensions["celery"] = celery_app
+
+    return celery_app

@@ -1,0 +1,42 @@
+"""One machine-translation engine per worker process, built on first use and kept."""
+
+from __future__ import annotations
+
+import threading
+
+from flask import current_app
+
+_lock = threading.Lock()
+_engines: dict[tuple, object] = {}
+
+
+def get_engine():
+    """The ArgosEngine for this app's packages directory and MT settings (cached per process)."""
+    from translations.engine import ArgosEngine
+    from translations.packages import PackageStore
+
+    cfg = current_app.config
+    key = (cfg["PACKAGES_DIR"], cfg["MT_BEAM_SIZE"], cfg["MT_INTER_THREADS"],
+           cfg["MT_INTRA_THREADS"], cfg["MT_COMPUTE_TYPE"])
+    with _lock:
+        engine = _engines.get(key)
+        if engine is None:
+            engine = ArgosEngine(PackageStore(cfg["PACKAGES_DIR"]), beam_size=cfg["MT_BEAM_SIZE"],
+                                 inter_threads=cfg["MT_INTER_THREADS"],
+                                 intra_threads=cfg["MT_INTRA_THREADS"],
+                                 compute_type=cfg["MT_COMPUTE_TYPE"])
+            _engines[key] = engine
+    return engine
+
+
+def has_route(source: str, target: str) -> bool:
+    """True when the installed packages can translate ``source`` into ``target``."""
+    from translations.errors import NoRoute
+    from translations.packages import PackageStore
+    from translations.routes import plan_route
+
+    try:
+        plan_route(PackageStore(current_app.config["PACKAGES_DIR"]).installed(), source, target)
+    except NoRoute:
+        return False
+    return True

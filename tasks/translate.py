@@ -1,0 +1,26 @@
+"""Translation tasks: thin wrappers that wake a worker to claim work from the database."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from tasks.context import database, setting
+from tasks.engine import get_engine
+from workflow.machine import work_once
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(name="audarma.translate.job", bind=True, acks_late=True,
+             reject_on_worker_lost=True, ignore_result=True)
+def translate_job(self, *, job_id: int) -> dict:
+    """Claim job ``job_id`` (or more urgent queued work) and machine-translate it."""
+    report = work_once(database(), get_engine(), self.request.hostname or "worker",
+                       prefer=job_id, lease_seconds=setting("JOB_LEASE_SECONDS", 600))
+    if report.outcome == "retry":
+        from tasks.dispatch import dispatch_pending
+
+        dispatch_pending(database(), self.app)
+    return {"jobs": report.job_ids, "translated": report.translated, "outcome": report.outcome}

@@ -1,0 +1,38 @@
+"""Flask app factory: nothing happens at import time; ``create_app`` wires everything."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from web.config import load_config
+from workflow.db import Database
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the Audarma web app (and its Celery app) from the environment plus ``config``."""
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.update(load_config(config))
+    app.instance_path = app.config["INSTANCE_DIR"]
+
+    database = Database(app.config["DATABASE_URL"])
+    app.extensions["audarma.db"] = database
+
+    @app.teardown_appcontext
+    def _remove_session(_exc: BaseException | None) -> None:
+        database.session.remove()
+
+    from tasks.celery_app import celery_init_app
+
+    celery_init_app(app)
+
+    from web import errors, health
+
+    errors.init_app(app)
+    app.register_blueprint(health.bp)
+
+    from web.cli import register_commands
+
+    register_commands(app)
+    return app

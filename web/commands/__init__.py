@@ -1,0 +1,1 @@
+"""Command-line commands of ``audarma``, one module per group."""

@@ -1,0 +1,58 @@
+"""First start: migrate, create the first admin, import the demo article, explain models."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask
+from sqlalchemy import func, select
+
+from workflow import migrations
+from workflow.models import Article
+from workflow.users import ensure_first_admin
+
+DEMO_ARTICLE = Path(__file__).resolve().parent.parent / "demo" / "article.txt"
+
+
+def bootstrap(app: Flask, demo: bool = True) -> None:
+    """Everything ``audarma run`` does before starting the processes."""
+    migrations.upgrade(app.config["DATABASE_URL"])
+    database = app.extensions["audarma.db"]
+    with app.app_context(), database.transaction() as session:
+        created = ensure_first_admin(session)
+        if created:
+            user, password = created
+            click.secho("First start: an admin account was created.", fg="green", bold=True)
+            click.echo(f"  sign in at /login as {user.email} with password {password}")
+            click.echo("  (shown once; change it after signing in, or create users with "
+                       "'audarma users create')")
+        if demo and not session.scalar(select(func.count()).select_from(Article)):
+            _import_demo(app, session)
+    _explain_models(app)
+
+
+def _import_demo(app: Flask, session) -> None:
+    try:
+        from workflow.ingest.service import ingest_text
+    except ImportError:  # pragma: no cover - during early development
+        return
+    result = ingest_text(session, DEMO_ARTICLE.read_text(encoding="utf-8"), source="demo",
+                         targets=None, user=None)
+    click.echo(f"Imported the demo article #{result.article.id}: {result.article.title}")
+
+
+def _explain_models(app: Flask) -> None:
+    from translations.packages import PackageStore
+
+    installed = PackageStore(app.config["PACKAGES_DIR"]).installed()
+    if installed:
+        click.echo("Translation models: " + ", ".join(p.code for p in installed))
+        return
+    click.secho("No translation model is installed: jobs wait in 'waiting_for_model' and resume "
+                "by themselves once one is.", fg="yellow")
+    click.echo("  install a package:      audarma models install PATH.argosmodel")
+    click.echo("  (online) from the index: audarma models install translate-en_ru")
+    click.echo("  Kazakh (NLLB-200):      audarma models convert-nllb ... (see docs/models.md)")
+    click.echo("  pipeline demo only:     audarma models build-random demo.argosmodel "
+               "--languages kk,ru,en && audarma models install demo.argosmodel")

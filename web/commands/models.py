@@ -1,0 +1,122 @@
+"""``audarma models``: install, list, remove, build and convert translation packages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+
+def _store():
+    from translations.packages import PackageStore
+
+    return PackageStore(Path(current_app.config["PACKAGES_DIR"]))
+
+
+def _resume_jobs() -> int:
+    """Re-queue jobs waiting for a model that an installed package now serves."""
+    from tasks.dispatch import dispatch_pending
+    from tasks.engine import has_route
+    from workflow import jobs
+
+    database = current_app.extensions["audarma.db"]
+    with database.transaction() as session:
+        resumed = jobs.resume_waiting(session, has_route)
+    if resumed:
+        dispatch_pending(database, current_app.extensions["celery"])
+    return len(resumed)
+
+
+def register(app: Flask) -> None:
+    """Add the ``models`` group."""
+
+    @app.cli.group("models")
+    def models_group() -> None:
+        """Machine-translation packages (Argos .argosmodel files)."""
+
+    @models_group.command("list")
+    @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+    def list_models(as_json: bool) -> None:
+        """List installed packages."""
+        installed = _store().installed()
+        if as_json:
+            click.echo(json.dumps([p.to_json() for p in installed], ensure_ascii=False))
+            return
+        if not installed:
+            click.echo("No translation package installed (see docs/models.md).")
+        for p in installed:
+            click.echo(f"{p.code}\t{p.version}\t{','.join(p.from_codes)} → {','.join(p.to_codes)}"
+                       f"\t{p.size_bytes / 1e6:.1f} MB")
+
+    @models_group.command("install")
+    @click.argument("source")
+    def install(source: str) -> None:
+        """Install SOURCE: a path to an .argosmodel file, or a package code from the Argos index."""
+        from translations.errors import TranslationError
+
+        store = _store()
+        try:
+            if Path(source).exists():
+                info = store.install(Path(source))
+            else:
+                info = store.install_from_index(source)
+        except TranslationError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"installed {info.code} {info.version} "
+                   f"({','.join(info.from_codes)} → {','.join(info.to_codes)})")
+        resumed = _resume_jobs()
+        if resumed:
+            click.echo(f"{resumed} waiting job(s) queued again")
+
+    @models_group.command("remove")
+    @click.argument("code")
+    def remove(code: str) -> None:
+        """Remove an installed package by its code."""
+        from translations.errors import TranslationError
+
+        try:
+            _store().remove(code)
+        except TranslationError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"removed {code}")
+
+    @models_group.command("build-random")
+    @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--from", "source", help="Source language (one-direction package).")
+    @click.option("--to", "target", help="Target language (one-direction package).")
+    @click.option("--languages", help="Multilingual package serving every pair, e.g. kk,ru,en.")
+    @click.option("--size", type=click.Choice(["tiny", "base"]), default="tiny", show_default=True)
+    @click.option("--seed", default=0, show_default=True, type=int)
+    def build_random(out: Path, source: str | None, target: str | None, languages: str | None,
+                     size: str, seed: int) -> None:
+        """Build a package with random weights: the real pipeline, gibberish output (demos, tests)."""
+        from translations.builder import build_random_multilingual_package, build_random_package
+
+        if languages:
+            path = build_random_multilingual_package(
+                out, [x.strip() for x in languages.split(",")], size=size, seed=seed)
+        elif source and target:
+            path = build_random_package(out, source, target, size=size, seed=seed)
+        else:
+            raise click.UsageError("give --from and --to, or --languages")
+        click.echo(f"built {path} (random weights: output is not a translation)")
+
+    @models_group.command("convert-nllb")
+    @click.argument("source")
+    @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--languages", default="kk,ru,en", show_default=True)
+    @click.option("--quantization", type=click.Choice(["int8", "int8_float32", "float16"]),
+                  default=None)
+    def convert_nllb(source: str, out: Path, languages: str, quantization: str | None) -> None:
+        """Convert a Hugging Face NLLB/M2M-100 model (name or directory) into a package."""
+        from translations.convert import convert_nllb as convert
+        from translations.errors import TranslationError
+
+        try:
+            path = convert(source, out, [x.strip() for x in languages.split(",")],
+                           quantization=quantization)
+        except TranslationError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"wrote {path}; install it with: audarma models install {path}")

@@ -1,0 +1,58 @@
+"""People and credentials: users with roles and working languages, API keys."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from workflow.db import Base, UTCDateTime, utcnow
+
+ROLES = ("translator", "editor", "admin")
+
+
+class User(Base):
+    """A person who signs in: translator, editor and/or admin, with working languages."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    roles: Mapped[list[str]] = mapped_column(JSON, default=list)
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    locale: Mapped[str] = mapped_column(String(8), default="en")
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    api_keys: Mapped[list[ApiKey]] = relationship(back_populates="user")
+
+    def has_role(self, role: str) -> bool:
+        """True if the user holds ``role`` (admins hold every role)."""
+        return role in self.roles or "admin" in self.roles
+
+    def works_in(self, language: str) -> bool:
+        """True if the user may work on editions in ``language`` (no list means all)."""
+        return not self.languages or language in self.languages
+
+
+class ApiKey(Base):
+    """A hashed API key belonging to a user (ingest API) or a partner (feeds); shown once."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prefix: Mapped[str] = mapped_column(String(16), index=True)
+    key_hash: Mapped[str] = mapped_column(String(128), unique=True)
+    label: Mapped[str] = mapped_column(String(200), default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User | None] = relationship(back_populates="api_keys")
