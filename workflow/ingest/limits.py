@@ -22,3 +22,4 @@ BINARY_CONTROL_RATIO = 0.10  # share of control bytes above which text is called
 
 FEED_MAX_BYTES = 10 * 1024 * 1024
 FEED_MAX_ENTRIES = 500
+HTML_MAX_CHARS = 10_000_000  # a whole web page, before extraction

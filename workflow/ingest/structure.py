@@ -150,7 +150,24 @@ class InlineText:
                 end -= 1
             if end > start:
                 marks.append(Mark(start, end, m.kind, m.href))
-        return ParsedBlock(kind, text, marks)  # type: ignore[arg-type]
+        return ParsedBlock(kind, text, _merge_marks(text, marks))  # type: ignore[arg-type]
+
+
+def _merge_marks(text: str, marks: list[Mark]) -> list[Mark]:
+    """Join touching marks of the same kind (Word splits one bold phrase into many runs)."""
+    merged: list[Mark] = []
+    for m in sorted(marks, key=lambda m: (m.kind, m.href or "", m.start)):
+        prev = merged[-1] if merged else None
+        if (
+            prev is not None
+            and (prev.kind, prev.href) == (m.kind, m.href)
+            and m.start >= prev.start
+            and not text[prev.end : m.start].strip()
+        ):
+            merged[-1] = Mark(prev.start, max(prev.end, m.end), m.kind, m.href)
+        else:
+            merged.append(m)
+    return sorted(merged, key=lambda m: (m.start, -m.end))
 
 
 def guess_title(blocks: list[ParsedBlock]) -> str:

@@ -1,0 +1,24 @@
+"""Ingest: messy inputs (paste, Markdown, web page, .docx, feeds) parsed into articles."""
+
+from __future__ import annotations
+
+from workflow.ingest.article import IngestError, Mark, ParsedArticle, ParsedBlock
+from workflow.ingest.parse import (
+    parse_docx,
+    parse_html,
+    parse_markdown,
+    parse_text,
+    parse_upload,
+)
+
+__all__ = [
+    "IngestError",
+    "Mark",
+    "ParsedArticle",
+    "ParsedBlock",
+    "parse_docx",
+    "parse_html",
+    "parse_markdown",
+    "parse_text",
+    "parse_upload",
+]
