@@ -36,7 +36,7 @@ FURNITURE = _phrases(
     back to top|next article|последние новости|все новости|читайте также|читать далее
     поделиться|реклама|подписаться|смотреть все|новости по теме|комментарии
     соңғы жаңалықтар|барлық жаңалықтар|толығырақ|бөлісу|жарнама|тағы оқыңыз|оқи отырыңыз
-    барлығын көру|жазылу
+    барлығын көру|жазылу|continue reading|читать дальше|далее|толығырақ оқу|подробнее
     """
 )
 # Furniture after which the rest of a paste is the site's list of other stories.
@@ -58,11 +58,21 @@ def furniture_key(text: str) -> str:
     return _WS.sub(" ", re.sub(r"[^\w\s]", " ", text.casefold())).strip()
 
 
+RELATED_RE = re.compile(
+    r"^(?:related|read more|read also|see also|more|читайте также|читать также|по теме|"
+    r"тағы оқыңыз|сондай-ақ оқыңыз)\s*:",
+    re.IGNORECASE,
+)
+
+
 def is_furniture(text: str) -> bool:
-    """True for a short line that is site navigation or a subscribe prompt."""
-    if len(text) > 120:
+    """True for a short line that is site navigation, a related-story link or a subscribe prompt."""
+    text = text.strip()
+    if len(text) > 200:
         return False
-    return furniture_key(text) in FURNITURE or bool(SUBSCRIBE_RE.match(text.strip()))
+    if RELATED_RE.match(text):
+        return True
+    return len(text) <= 120 and (furniture_key(text) in FURNITURE or bool(SUBSCRIBE_RE.match(text)))
 
 
 def match_byline(text: str) -> str | None:
