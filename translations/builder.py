@@ -1,0 +1,228 @@
+"""Build real, deterministic Argos packages with random weights for tests, demos and benchmarks."""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+LANGUAGE_NAMES = {"en": "English", "kk": "Kazakh", "ru": "Russian"}
+
+# A few plain words per language, written for this builder, so SentencePiece learns each script.
+_WORDS = {
+    "en": "the president said on monday that talks with the government will continue in "
+    "the capital after the election news report minister water price city people year "
+    "snake_case file_name world trade agreement",
+    "kk": "президент дүйсенбі күні үкімет келіссөздер астанада жалғасатынын айтты сайлаудан "
+    "кейін жаңалықтар министр су бағасы қала адамдар жыл әлем сауда келісімі өңір ұлттық "
+    "үлкен һәм",
+    "ru": "президент заявил в понедельник что переговоры с правительством продолжатся в "
+    "столице после выборов новости министр вода цена город люди год мир торговое "
+    "соглашение объявил щедрый ёлка",
+}
+
+
+@dataclass(frozen=True)
+class ModelSize:
+    """Transformer dimensions and vocabulary size of a random package."""
+
+    layers: int
+    d_model: int
+    heads: int
+    ffn: int
+    vocab: int
+
+
+SIZES = {
+    "tiny": ModelSize(layers=1, d_model=32, heads=2, ffn=64, vocab=400),
+    "base": ModelSize(layers=6, d_model=512, heads=8, ffn=2048, vocab=8000),
+}
+
+
+def build_random_package(
+    out_path: Path, source: str, target: str, *, size: str = "tiny", seed: int = 0
+) -> Path:
+    """Write a bilingual source→target .argosmodel with random weights; deterministic per seed."""
+    metadata = {
+        "type": "translate",
+        "package_version": "1.0",
+        "argos_version": "1.9",
+        "from_code": source,
+        "from_name": LANGUAGE_NAMES.get(source, source),
+        "to_code": target,
+        "to_name": LANGUAGE_NAMES.get(target, target),
+        "name": f"Random {source}→{target} ({size}, seed {seed})",
+    }
+    folder = f"translate-{source}_{target}-1_0"
+    return _build(Path(out_path), folder, metadata, [source, target], [], size, seed)
+
+
+def build_random_multilingual_package(
+    out_path: Path,
+    languages: Sequence[str] = ("kk", "ru", "en"),
+    *,
+    size: str = "tiny",
+    seed: int = 0,
+) -> Path:
+    """Write one multilingual .argosmodel whose model serves every direction via __xx__ tokens."""
+    tokens = {code: f"__{code}__" for code in languages}
+    metadata = {
+        "type": "translate",
+        "package_version": "1.0",
+        "argos_version": "1.9",
+        "from_codes": list(languages),
+        "to_codes": list(languages),
+        "languages": [
+            {"code": c, "name": LANGUAGE_NAMES.get(c, c), "token": tokens[c]} for c in languages
+        ],
+        "source_prefix_token": True,
+        "source_suffix_tokens": ["</s>"],
+        "name": f"Random multilingual {'/'.join(languages)} ({size}, seed {seed})",
+    }
+    folder = f"translate-{'_'.join(languages)}-1_0"
+    return _build(
+        Path(out_path), folder, metadata, list(languages), list(tokens.values()), size, seed
+    )
+
+
+def _build(
+    out_path: Path,
+    folder: str,
+    metadata: dict,
+    languages: list[str],
+    special_tokens: list[str],
+    size: str,
+    seed: int,
+) -> Path:
+    """Train SentencePiece, write a seeded CTranslate2 Transformer and zip both with metadata."""
+    if size not in SIZES:
+        raise ValueError(f"size must be one of {sorted(SIZES)}, not {size!r}")
+    dims = SIZES[size]
+    sp_bytes = _train_sentencepiece(languages, special_tokens, dims.vocab, seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        model_dir = Path(tmp) / "model"
+        vocabulary = _pieces(sp_bytes)
+        _write_model(model_dir, vocabulary, dims, seed)
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(out_path, "w", zipfile.ZIP_DEFLATED) as archive:
+            _add(archive, f"{folder}/metadata.json", json.dumps(metadata, indent=2).encode())
+            _add(archive, f"{folder}/sentencepiece.model", sp_bytes)
+            _add(archive, f"{folder}/README.md", _readme(metadata).encode())
+            for file in sorted(model_dir.iterdir()):
+                _add(archive, f"{folder}/model/{file.name}", file.read_bytes())
+    return out_path
+
+
+def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+    """Add a member with a fixed timestamp so the archive is byte-for-byte reproducible."""
+    info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    archive.writestr(info, data)
+
+
+def _readme(metadata: dict) -> str:
+    """A README that says plainly the package translates nothing."""
+    return (
+        f"# {metadata['name']}\n\nRandom weights: this package exercises the translation path "
+        "(tokenising, batching, routing) but its output is meaningless text.\n"
+    )
+
+
+def _corpus(languages: list[str], vocab: int, seed: int) -> list[str]:
+    """Synthetic sentences: the word lists, digits, tags, underscores and invented words."""
+    rng = random.Random(seed)
+    words = [w for code in languages for w in _WORDS.get(code, _WORDS["en"]).split()]
+    letters = "".join(sorted(set("".join(words))))
+    invented = [
+        "".join(rng.choice(letters) for _ in range(rng.randint(3, 9))) for _ in range(vocab)
+    ]
+    lines = []
+    for _ in range(max(300, vocab // 4)):
+        sentence = [rng.choice(words if rng.random() < 0.6 else invented) for _ in range(12)]
+        sentence.insert(rng.randint(0, 11), str(rng.randint(0, 2025)))
+        sentence.insert(rng.randint(0, 12), f"[X{rng.randint(1, 9)}X]")
+        lines.append(" ".join(sentence) + rng.choice([".", ",", "?", "!", ":"]))
+    return lines
+
+
+def _train_sentencepiece(
+    languages: list[str], special_tokens: list[str], vocab: int, seed: int
+) -> bytes:
+    """Train a small unigram SentencePiece model in memory, single-threaded for determinism."""
+    import sentencepiece
+
+    model = io.BytesIO()
+    sentencepiece.SentencePieceTrainer.train(
+        sentence_iterator=iter(_corpus(languages, vocab, seed)),
+        model_writer=model,
+        vocab_size=vocab,
+        model_type="unigram",
+        character_coverage=1.0,
+        byte_fallback=False,
+        hard_vocab_limit=False,
+        user_defined_symbols=special_tokens,
+        num_threads=1,
+        shuffle_input_sentence=False,
+        minloglevel=2,
+    )
+    return model.getvalue()
+
+
+def _pieces(sp_bytes: bytes) -> list[str]:
+    """The SentencePiece vocabulary, in id order, used as the model's vocabulary."""
+    import sentencepiece
+
+    processor = sentencepiece.SentencePieceProcessor(model_proto=sp_bytes)
+    return [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
+
+
+def _write_model(model_dir: Path, vocabulary: list[str], dims: ModelSize, seed: int) -> None:
+    """Fill a CTranslate2 TransformerSpec with seeded normal weights and save it."""
+    import numpy as np
+    from ctranslate2.specs import model_spec, transformer_spec
+
+    spec = transformer_spec.TransformerSpec.from_config((dims.layers, dims.layers), dims.heads)
+    rng = np.random.default_rng(seed)
+    d, vocab = dims.d_model, len(vocabulary)
+    scale = 1.0 / np.sqrt(d)
+
+    def fill(layer: object, scoped_name: str, value: object) -> None:
+        if value is not None:
+            return
+        attr = scoped_name.split("/")[-1]
+        parent = scoped_name.split("/")[-2]
+        if attr == "gamma":
+            array = np.ones(d, dtype=np.float32)
+        elif attr == "beta":
+            array = np.zeros(d, dtype=np.float32)
+        else:
+            array = rng.normal(0.0, scale, _shape(scoped_name, parent, d, dims.ffn, vocab))
+            if parent.startswith("embeddings"):
+                array = array * np.sqrt(d) * 0.1
+        setattr(layer, attr, array.astype(np.float32))
+
+    model_spec.visit_spec(spec, fill)
+    spec.register_source_vocabulary(vocabulary)
+    spec.register_target_vocabulary(vocabulary)
+    spec.validate()
+    model_dir.mkdir(parents=True)
+    spec.save(str(model_dir))
+
+
+def _shape(name: str, parent: str, d: int, ffn: int, vocab: int) -> tuple[int, int]:
+    """Weight shape for a TransformerSpec variable, from its scoped name."""
+    if parent.startswith("embeddings") or parent == "projection":
+        return (vocab, d)
+    if "/ffn/" in name:
+        return (ffn, d) if parent == "linear_0" else (d, ffn)
+    if "/self_attention/" in name and parent == "linear_0":
+        return (3 * d, d)
+    if "/attention/" in name and parent == "linear_1":
+        return (2 * d, d)
+    return (d, d)

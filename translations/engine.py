@@ -1,0 +1,262 @@
+"""The Argos engine: memory first, then one batched CTranslate2 call per package on the route."""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from translations.checks import Check, run_checks
+from translations.errors import EngineUnavailable, InvalidPackage, ModelMissing
+from translations.glossary import Glossary
+from translations.markup import Protected, protect, restore, tag_spans
+from translations.memory import FUZZY_THRESHOLD, MemoryLookup, MemorySuggestion
+from translations.packages import PackageInfo, PackageStore
+from translations.routes import Route, RouteStep, plan_route
+
+# Measured on the 2-core VM (docs/benchmarks.md): two single-threaded replicas beat one
+# two-threaded replica; beam 4 and length penalty 0.2 match Argos Translate's own settings.
+DEFAULT_BEAM_SIZE = 4
+DEFAULT_INTER_THREADS = 2
+DEFAULT_INTRA_THREADS = 1
+DEFAULT_COMPUTE_TYPE = "auto"
+MAX_BATCH_SIZE = 64
+SPECIAL_TOKENS = frozenset({"<s>", "</s>", "<pad>", "<blank>"})
+
+
+@dataclass(frozen=True)
+class Translation:
+    """One translated segment with where it came from and what the checks found."""
+
+    text: str
+    origin: Literal["memory", "machine"]
+    route: Route | None
+    checks: list[Check] = field(default_factory=list)
+    memory_suggestions: list[MemorySuggestion] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON form stored with the segment."""
+        return {
+            "text": self.text,
+            "origin": self.origin,
+            "route": self.route.to_json() if self.route else None,
+            "checks": [c.to_json() for c in self.checks],
+            "memory_suggestions": [s.to_json() for s in self.memory_suggestions],
+        }
+
+
+@dataclass
+class EngineStats:
+    """Counters that let callers and tests see how much work the models did."""
+
+    model_calls: int = 0
+    segments_translated: int = 0
+    memory_hits: int = 0
+    models_loaded: int = 0
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    """A package's CTranslate2 translator and SentencePiece processor, loaded once."""
+
+    package: PackageInfo
+    translator: Any
+    processor: Any
+
+
+class ArgosEngine:
+    """Translate segments with installed Argos-format packages (bilingual or multilingual)."""
+
+    def __init__(
+        self,
+        store: PackageStore,
+        *,
+        beam_size: int = DEFAULT_BEAM_SIZE,
+        compute_type: str = DEFAULT_COMPUTE_TYPE,
+        inter_threads: int = DEFAULT_INTER_THREADS,
+        intra_threads: int = DEFAULT_INTRA_THREADS,
+        cache_size: int = 2,
+        max_batch_size: int | None = None,
+        max_decoding_length: int = 256,
+        length_penalty: float = 0.2,
+        fuzzy_threshold: float = FUZZY_THRESHOLD,
+        fuzzy_limit: int = 3,
+    ) -> None:
+        self.store = store
+        self.beam_size = beam_size
+        self.compute_type = compute_type
+        self.inter_threads = inter_threads
+        self.intra_threads = intra_threads
+        self.cache_size = max(1, cache_size)
+        self.max_batch_size = max_batch_size
+        self.max_decoding_length = max_decoding_length
+        self.length_penalty = length_penalty
+        self.fuzzy_threshold = fuzzy_threshold
+        self.fuzzy_limit = fuzzy_limit
+        self.stats = EngineStats()
+        self._models: OrderedDict[tuple[str, str], LoadedModel] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def route(self, source: str, target: str) -> Route:
+        """The route translate() would take now (NoRoute if none)."""
+        return plan_route(self.store.installed(), source, target)
+
+    def translate(
+        self,
+        texts: Sequence[str],
+        source: str,
+        target: str,
+        *,
+        glossary: Glossary | None = None,
+        memory: MemoryLookup | None = None,
+    ) -> list[Translation]:
+        """Translate an article's segments: memory hits verbatim, the rest batched per package."""
+        results: list[Translation | None] = [None] * len(texts)
+        pending: list[int] = []
+        for index, text in enumerate(texts):
+            remembered = memory.exact(text) if memory is not None else None
+            if remembered is not None:
+                self.stats.memory_hits += 1
+                checks = run_checks(text, remembered, target, glossary, source_language=source)
+                results[index] = Translation(remembered, "memory", None, checks)
+            else:
+                pending.append(index)
+        if pending:
+            packages = {p.code: p for p in self.store.installed()}
+            route = plan_route(list(packages.values()), source, target)
+            protected = [self._protect(texts[i], source, target, glossary) for i in pending]
+            outputs = [p.text for p in protected]
+            for step in route.steps:
+                outputs = self._run_step(packages, step, outputs)
+            self.stats.segments_translated += sum(1 for p in protected if p.text.strip())
+            for index, shielded, output in zip(pending, protected, outputs, strict=True):
+                results[index] = self._finish(
+                    texts[index], shielded, output, route, source, target, glossary, memory
+                )
+        return [r for r in results if r is not None]
+
+    def _protect(self, text: str, source: str, target: str, glossary: Glossary | None) -> Protected:
+        """Hide inline tags and glossary terms behind placeholders."""
+        spans = tag_spans(text)
+        if glossary is not None:
+            spans += glossary.spans(text, source, target)
+        return protect(text, spans)
+
+    def _finish(
+        self,
+        text: str,
+        shielded: Protected,
+        output: str,
+        route: Route,
+        source: str,
+        target: str,
+        glossary: Glossary | None,
+        memory: MemoryLookup | None,
+    ) -> Translation:
+        """Restore placeholders, run the checks and attach memory suggestions."""
+        restored = restore(output, shielded)
+        checks = run_checks(text, restored.text, target, glossary, source_language=source)
+        for replacement, kind in restored.reattached:
+            if kind == "tag":
+                message = f"The model lost inline tag {replacement}; it was re-attached at the end."
+                checks.append(Check("tag_lost", "warning", message))
+            else:
+                message = f"The model lost glossary term {replacement!r}; it was appended."
+                checks.append(Check("term_lost", "blocking", message))
+        for placeholder in restored.unknown:
+            checks.append(
+                Check("placeholder", "warning", f"Removed an invented placeholder {placeholder}.")
+            )
+        suggestions = []
+        if memory is not None:
+            suggestions = [
+                MemorySuggestion(src, tgt, similarity)
+                for src, tgt, similarity in memory.fuzzy(text, self.fuzzy_limit)
+                if similarity >= self.fuzzy_threshold
+            ]
+        return Translation(restored.text, "machine", route, checks, suggestions)
+
+    def _run_step(
+        self, packages: dict[str, PackageInfo], step: RouteStep, texts: list[str]
+    ) -> list[str]:
+        """One translate_batch call for every non-empty text on one route step."""
+        if step.package_code not in packages:
+            raise ModelMissing(step.package_code)
+        model = self._model(packages[step.package_code])
+        work = [i for i, text in enumerate(texts) if text.strip()]
+        if not work:
+            return list(texts)
+        info = model.package
+        prefix = [info.source_tokens[step.source]] if step.source in info.source_tokens else []
+        batch = [
+            prefix + model.processor.encode(texts[i], out_type=str) + list(info.source_suffix)
+            for i in work
+        ]
+        target_token = info.target_tokens.get(step.target)
+        max_batch = self.max_batch_size or min(
+            MAX_BATCH_SIZE, math.ceil(len(batch) / self.inter_threads)
+        )
+        try:
+            results = model.translator.translate_batch(
+                batch,
+                target_prefix=[[target_token]] * len(batch) if target_token else None,
+                beam_size=self.beam_size,
+                max_batch_size=max_batch,
+                max_decoding_length=self.max_decoding_length,
+                length_penalty=self.length_penalty,
+                replace_unknowns=True,
+            )
+        except (RuntimeError, MemoryError) as exc:
+            raise EngineUnavailable(f"{info.code}: translation failed ({exc})") from exc
+        self.stats.model_calls += 1
+        strip = SPECIAL_TOKENS | set(info.target_tokens.values()) | set(info.source_tokens.values())
+        outputs = list(texts)
+        for i, result in zip(work, results, strict=True):
+            outputs[i] = decode_pieces(model.processor, result.hypotheses[0], strip)
+        return outputs
+
+    def _model(self, package: PackageInfo) -> LoadedModel:
+        """The loaded model for a package, from the bounded LRU cache or freshly loaded."""
+        key = (package.code, str(package.path))
+        with self._lock:
+            if key in self._models:
+                self._models.move_to_end(key)
+                return self._models[key]
+            loaded = self._load(package)
+            self._models[key] = loaded
+            self.stats.models_loaded += 1
+            while len(self._models) > self.cache_size:
+                self._models.popitem(last=False)
+            return loaded
+
+    def _load(self, package: PackageInfo) -> LoadedModel:
+        """Load a package's model and tokenizer (InvalidPackage if they do not load)."""
+        import ctranslate2
+        import sentencepiece
+
+        try:
+            processor = sentencepiece.SentencePieceProcessor(
+                model_file=str(package.path / "sentencepiece.model")
+            )
+            translator = ctranslate2.Translator(
+                str(package.path / "model"),
+                device="cpu",
+                compute_type=self.compute_type,
+                inter_threads=self.inter_threads,
+                intra_threads=self.intra_threads,
+            )
+        except MemoryError as exc:
+            raise EngineUnavailable(f"{package.code}: not enough memory to load") from exc
+        except (RuntimeError, OSError, ValueError) as exc:
+            raise InvalidPackage(f"{package.code}: the model does not load ({exc})") from exc
+        return LoadedModel(package, translator, processor)
+
+
+def decode_pieces(processor: Any, pieces: Sequence[str], strip: frozenset[str] | set[str]) -> str:
+    """SentencePiece pieces → text, dropping language/special tokens and keeping underscores
+    (Argos's own decode turns every '_' into a space)."""
+    kept = [piece for piece in pieces if piece not in strip]
+    return processor.decode_pieces(kept).strip()

@@ -1,0 +1,301 @@
+"""Argos-format packages on disk: install (validated), list, remove, fetch from the index."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import stat
+import tempfile
+import urllib.error
+import urllib.request
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from translations.errors import IndexUnavailable, InvalidPackage, ModelMissing
+
+ARGOS_INDEX_URL = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
+MAX_PACKAGE_BYTES = 8 * 1024**3
+MAX_UNPACKED_BYTES = 16 * 1024**3
+MAX_MEMBERS = 10_000
+_CODE_PATTERN = re.compile(r"^[a-z]{2,3}$")
+_SAFE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+@dataclass(frozen=True)
+class PackageInfo:
+    """One installed package: what it translates, which tokens select languages, where it lives."""
+
+    code: str
+    name: str
+    version: str
+    from_codes: tuple[str, ...]
+    to_codes: tuple[str, ...]
+    path: Path
+    size_bytes: int
+    target_tokens: Mapping[str, str] = field(default_factory=dict)
+    source_tokens: Mapping[str, str] = field(default_factory=dict)
+    source_suffix: tuple[str, ...] = ()
+
+    @property
+    def multilingual(self) -> bool:
+        """True when one model serves several directions selected by target tokens."""
+        return len(self.from_codes) > 1 or len(self.to_codes) > 1
+
+    def directions(self) -> list[tuple[str, str]]:
+        """Every (source, target) pair this package translates."""
+        return [(s, t) for s in self.from_codes for t in self.to_codes if s != t]
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-serialisable description for `models list --json` and the admin page."""
+        return {
+            "code": self.code,
+            "name": self.name,
+            "version": self.version,
+            "from_codes": list(self.from_codes),
+            "to_codes": list(self.to_codes),
+            "target_tokens": dict(self.target_tokens),
+            "source_tokens": dict(self.source_tokens),
+            "multilingual": self.multilingual,
+            "path": str(self.path),
+            "size_bytes": self.size_bytes,
+        }
+
+
+def package_code(metadata: Mapping[str, Any]) -> str:
+    """The stable code of a package, e.g. translate-en_kk-1_0 or translate-kk_ru_en-1_0."""
+    from_codes, to_codes = _language_codes(metadata)
+    version = str(metadata.get("package_version", "1.0")).replace(".", "_")
+    if len(from_codes) == 1 and len(to_codes) == 1:
+        pair = f"{from_codes[0]}_{to_codes[0]}"
+    else:
+        pair = "_".join(dict.fromkeys([*from_codes, *to_codes]))
+    return f"{metadata.get('type', 'translate')}-{pair}-{version}"
+
+
+def read_package(directory: Path) -> PackageInfo:
+    """Read a package directory's metadata.json into a PackageInfo (no model loading)."""
+    metadata_path = directory / "metadata.json"
+    try:
+        metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise InvalidPackage(f"{directory.name}: the package has no metadata.json") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InvalidPackage(f"{directory.name}: metadata.json is not valid JSON ({exc})") from exc
+    if not isinstance(metadata, dict):
+        raise InvalidPackage(f"{directory.name}: metadata.json must hold a JSON object")
+    from_codes, to_codes = _language_codes(metadata)
+    tokens = {
+        str(lang["code"]): str(lang["token"])
+        for lang in metadata.get("languages", [])
+        if isinstance(lang, dict) and lang.get("token")
+    }
+    if not tokens and metadata.get("target_prefix") and len(to_codes) == 1:
+        tokens = {to_codes[0]: str(metadata["target_prefix"])}
+    name = metadata.get("name") or f"{','.join(from_codes)} → {','.join(to_codes)}"
+    code = package_code(metadata)
+    if not _SAFE_CODE.match(code):
+        raise InvalidPackage(f"{directory.name}: metadata gives an unsafe package code {code!r}")
+    size = sum(p.stat().st_size for p in directory.rglob("*") if p.is_file())
+    return PackageInfo(
+        code=code,
+        name=str(name),
+        version=str(metadata.get("package_version", "1.0")),
+        from_codes=from_codes,
+        to_codes=to_codes,
+        path=directory,
+        size_bytes=size,
+        target_tokens=tokens,
+        source_tokens=tokens if metadata.get("source_prefix_token") else {},
+        source_suffix=tuple(str(t) for t in metadata.get("source_suffix_tokens", [])),
+    )
+
+
+def _language_codes(metadata: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Source and target language codes from Argos keys (from_code, from_codes, languages)."""
+    languages = [str(lang["code"]) for lang in metadata.get("languages", []) if "code" in lang]
+    from_codes = list(metadata.get("from_codes") or []) or (
+        [metadata["from_code"]] if metadata.get("from_code") else languages
+    )
+    to_codes = list(metadata.get("to_codes") or []) or (
+        [metadata["to_code"]] if metadata.get("to_code") else languages
+    )
+    for code in [*from_codes, *to_codes]:
+        if not isinstance(code, str) or not _CODE_PATTERN.match(code):
+            raise InvalidPackage(f"metadata.json names an invalid language code {code!r}")
+    if not from_codes or not to_codes:
+        raise InvalidPackage("metadata.json must name from_code/to_code or languages")
+    return tuple(from_codes), tuple(to_codes)
+
+
+class PackageStore:
+    """The directory that holds installed packages; nothing is written outside it."""
+
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        index_url: str = ARGOS_INDEX_URL,
+        max_package_bytes: int = MAX_PACKAGE_BYTES,
+        max_unpacked_bytes: int = MAX_UNPACKED_BYTES,
+    ) -> None:
+        self.directory = Path(directory)
+        self.index_url = index_url
+        self.max_package_bytes = max_package_bytes
+        self.max_unpacked_bytes = max_unpacked_bytes
+
+    def installed(self) -> list[PackageInfo]:
+        """Installed packages, sorted by code; reads metadata only."""
+        if not self.directory.is_dir():
+            return []
+        found = []
+        for child in sorted(self.directory.iterdir()):
+            if (
+                child.is_dir()
+                and not child.name.startswith(".")
+                and child.joinpath("metadata.json").is_file()
+            ):
+                found.append(read_package(child))
+        return found
+
+    def get(self, code: str) -> PackageInfo:
+        """The installed package with this code, or ModelMissing."""
+        for info in self.installed():
+            if info.code == code:
+                return info
+        raise ModelMissing(code)
+
+    def install(self, path: Path) -> PackageInfo:
+        """Validate a .argosmodel zip (safety, metadata, model loads) and install it, replacing
+        an older copy with the same code."""
+        path = Path(path)
+        if not path.is_file():
+            raise InvalidPackage(f"{path}: no such file")
+        if path.stat().st_size > self.max_package_bytes:
+            raise InvalidPackage(f"{path.name}: larger than {self.max_package_bytes} bytes")
+        if not zipfile.is_zipfile(path):
+            raise InvalidPackage(f"{path.name}: not a zip archive (.argosmodel)")
+        self.directory.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=self.directory))
+        try:
+            top = self._extract(path, staging)
+            unpacked = staging / top
+            info = read_package(unpacked)
+            validate_model_files(unpacked)
+            target = self.directory / info.code
+            if target.exists():
+                shutil.rmtree(target)
+            unpacked.rename(target)
+            return read_package(target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+    def remove(self, code: str) -> None:
+        """Delete an installed package by code (ModelMissing if there is none)."""
+        info = self.get(code)
+        shutil.rmtree(info.path)
+
+    def install_from_index(self, code: str) -> PackageInfo:
+        """Download a package named in the Argos index (e.g. translate-en_ru) and install it."""
+        entry = self._find_in_index(code)
+        links = [link for link in entry.get("links", []) if isinstance(link, str)]
+        if not links:
+            raise IndexUnavailable(f"The package index lists {code!r} without a download link")
+        self.directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix=".download-", dir=self.directory) as tmp:
+            download = Path(tmp) / "package.argosmodel"
+            _fetch(links[0], download, self.max_package_bytes)
+            return self.install(download)
+
+    def _find_in_index(self, code: str) -> dict[str, Any]:
+        """The index entry matching code (translate-en_ru, en_ru or translate-en_ru-1_9)."""
+        with tempfile.TemporaryDirectory(prefix=".index-", dir=self._ensure_dir()) as tmp:
+            local = Path(tmp) / "index.json"
+            _fetch(self.index_url, local, 64 * 1024**2)
+            try:
+                entries = json.loads(local.read_text(encoding="utf-8"))
+            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                raise IndexUnavailable(
+                    f"The package index at {self.index_url} is not JSON"
+                ) from exc
+        wanted = code.removeprefix("translate-")
+        for entry in entries:
+            if not isinstance(entry, dict) or not entry.get("from_code"):
+                continue
+            pair = f"{entry.get('from_code')}_{entry.get('to_code')}"
+            version = str(entry.get("package_version", "")).replace(".", "_")
+            if wanted in (pair, f"{pair}-{version}"):
+                return entry
+        raise ModelMissing(code, f"the package index at {self.index_url} has no such package")
+
+    def _ensure_dir(self) -> Path:
+        """Create the package directory if needed and return it."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        return self.directory
+
+    def _extract(self, path: Path, staging: Path) -> str:
+        """Extract a zip with exactly one top-level folder, refusing unsafe members."""
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_MEMBERS:
+                raise InvalidPackage(f"{path.name}: more than {MAX_MEMBERS} files")
+            if sum(m.file_size for m in members) > self.max_unpacked_bytes:
+                raise InvalidPackage(f"{path.name}: unpacks to more than the size limit")
+            tops = set()
+            for member in members:
+                name = PurePosixPath(member.filename)
+                mode = member.external_attr >> 16
+                if stat.S_ISLNK(mode):
+                    raise InvalidPackage(f"{path.name}: contains a symbolic link {member.filename}")
+                if name.is_absolute() or ".." in name.parts or "\\" in member.filename:
+                    raise InvalidPackage(f"{path.name}: unsafe path {member.filename!r}")
+                tops.add(name.parts[0])
+            if len(tops) != 1 or not any(m.filename.count("/") >= 1 for m in members):
+                raise InvalidPackage(f"{path.name}: must contain exactly one top-level folder")
+            archive.extractall(staging)
+        return tops.pop()
+
+
+def validate_model_files(directory: Path) -> None:
+    """Load the CTranslate2 model and SentencePiece model so a broken package is refused."""
+    import ctranslate2
+    import sentencepiece
+
+    model_dir = directory / "model"
+    if not (model_dir / "model.bin").is_file():
+        raise InvalidPackage(f"{directory.name}: missing model/model.bin (CTranslate2 model)")
+    sp_path = directory / "sentencepiece.model"
+    if not sp_path.is_file():
+        raise InvalidPackage(f"{directory.name}: missing sentencepiece.model")
+    try:
+        sentencepiece.SentencePieceProcessor(model_file=str(sp_path))
+    except (RuntimeError, OSError) as exc:
+        raise InvalidPackage(
+            f"{directory.name}: sentencepiece.model does not load ({exc})"
+        ) from exc
+    try:
+        ctranslate2.Translator(str(model_dir), device="cpu", intra_threads=1)
+    except (RuntimeError, ValueError, OSError) as exc:
+        raise InvalidPackage(
+            f"{directory.name}: the model does not load in CTranslate2 ({exc})"
+        ) from exc
+
+
+def _fetch(url: str, out: Path, limit: int) -> None:
+    """Download url to out (at most limit bytes); IndexUnavailable when unreachable."""
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response, out.open("wb") as sink:
+            total = 0
+            while chunk := response.read(1024 * 1024):
+                total += len(chunk)
+                if total > limit:
+                    raise InvalidPackage(f"{url}: download larger than {limit} bytes")
+                sink.write(chunk)
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        raise IndexUnavailable(
+            f"Could not download {url} ({exc}). This machine looks offline: download the "
+            ".argosmodel file on a machine with internet and run `audarma models install PATH`."
+        ) from exc
