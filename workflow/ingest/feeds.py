@@ -106,6 +106,11 @@ def _language(value: str | None) -> str | None:
     return value or None
 
 
+def _own(raw: Any, key: str) -> Any:
+    """A key the entry really has (feedparser maps updated->published with a warning)."""
+    return dict.get(raw, key)
+
+
 def _entry(raw: Any, feed_language: str | None) -> FeedEntry:
     """One feedparser entry to a FeedEntry."""
     title = " ".join((raw.get("title") or "").split())
@@ -124,8 +129,8 @@ def _entry(raw: Any, feed_language: str | None) -> FeedEntry:
         guid=str(guid).strip(),
         title=title,
         link=link,
-        published_at=_utc(raw.get("published_parsed") or raw.get("updated_parsed"))
-        or _local_date(raw.get("published") or raw.get("updated")),
+        published_at=_utc(raw.get("published_parsed") or _own(raw, "updated_parsed"))
+        or _local_date(raw.get("published") or _own(raw, "updated")),
         summary_html=summary_html,
         content_html=content_html,
         language=language or feed_language,

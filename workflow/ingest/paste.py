@@ -4,8 +4,8 @@ Rules, in order: the first line is the headline unless a title is given; blank l
 lines that end a sentence) separate paragraphs, hard-wrapped lines are re-joined; a short line
 without final punctuation followed by more text is a sub-heading; a line wrapped in quotation
 marks is a quote; a quotation run into its attribution ("...step forward,Toqayev said, ...")
-is SPLIT into a quote block (trailing comma turned into a full stop) and a paragraph holding the
-attribution; "cover Photo: X" is a caption and sets the photo credit; "Original Author: X",
+is SPLIT into a quote block (ending in a full stop instead of the comma) and a paragraph holding
+the attribution; "cover Photo: X" is a caption and sets the photo credit; "Original Author: X",
 "By X", "Автор: X" are bylines; navigation lines ("Latest news", "view all", "Read more", ...)
 are dropped and listed in `removed`, and after a tail marker such as "Latest news" everything
 else is the site's list of other stories and is dropped too. Plain text is never read as
@@ -99,9 +99,9 @@ def _quote_blocks(unit: str) -> list[ParsedBlock] | None:
 
 
 def _full_stop(quote: str) -> str:
-    """A quote cut from its attribution ends with a full stop, not the comma before it."""
-    quote = quote.rstrip()
-    return quote[:-1] + "." if quote.endswith(",") else quote
+    """A quote cut from its attribution ends a sentence: a trailing comma becomes a full stop."""
+    quote = quote.rstrip(" ,")
+    return quote if quote.endswith((".", "!", "?", "…")) else quote + "."
 
 
 def parse_text(text: str, *, title: str | None = None) -> ParsedArticle:
