@@ -55,13 +55,14 @@ INLINE_MARKS: dict[str, MarkKind] = {
     "tt": "code",
 }
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
 def load_html(html: str, *, fragment: bool = False) -> lxml.html.HtmlElement:
     """Parse (possibly broken) HTML leniently and remove everything active or embedded."""
     if len(html) > HTML_MAX_CHARS:
         raise IngestError("too_large", "This web page is too large to import.")
-    html = _XML_DECL.sub("", html, count=1).replace("\x00", "")
+    html = _XML_ILLEGAL.sub("", _XML_DECL.sub("", html, count=1))
     if not html.strip():
         raise IngestError("empty", "The HTML is empty.")
     try:

@@ -63,7 +63,7 @@ def _extract(doc: lxml.html.HtmlElement, url: str | None) -> lxml.html.HtmlEleme
             include_comments=False,
             favor_recall=True,
         )
-    except RecursionError:
+    except Exception:  # trafilatura on hostile input; the caller falls back to our own walk
         return None
     if not out:
         return None
@@ -81,7 +81,10 @@ def parse_html(
     doc = load_html(html)
     warnings: list[str] = []
     byline = None
-    metadata = trafilatura.extract_metadata(copy.deepcopy(doc), default_url=url)
+    try:
+        metadata = trafilatura.extract_metadata(copy.deepcopy(doc), default_url=url)
+    except Exception:  # metadata is a nicety; a page trafilatura chokes on still imports
+        metadata = None
     if metadata is not None and metadata.author:
         byline = metadata.author
     extracted = _extract(doc, url)
