@@ -126,9 +126,12 @@ def test_hard_wrapped_lines_are_joined():
     assert article.blocks[1].text == "The council met on the last day and passed the budget."
 
 
-def test_soft_hyphens_are_cleaned():
-    article = parse_text("Тақырып\n\nҚазақ\u00adстан Прези\u00adденті.")
+def test_soft_hyphens_are_cleaned_and_reported_once():
+    article = parse_text("Тақырып\n\nҚазақ\u00adстан Прези\u00adденті.\n\nЕкін\u00adші абзац.")
     assert article.blocks[1].text == "Қазақстан Президенті."
+    assert [w for w in article.warnings if "soft hyphen" in w] == [
+        "removed 3 soft hyphen(s) (U+00AD)"
+    ]
 
 
 def test_pasted_script_is_removed_and_reported():
@@ -149,3 +152,8 @@ def test_headline_only_is_no_text():
     with pytest.raises(IngestError) as err:
         parse_text("Just a headline")
     assert err.value.code == "no_text"
+
+
+def test_short_line_holding_two_sentences_is_not_a_heading():
+    article = parse_text("Headline\n\nIt rained. The city flooded\n\n1,000 homes were hit.")
+    assert [b.kind for b in article.blocks] == ["title", "lead", "paragraph"]

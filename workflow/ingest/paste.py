@@ -46,6 +46,9 @@ _RUN_IN = re.compile(
     rf"(?P<attr>(?:[{_UPPER}][\w’'.\-]*\s+){{0,3}}[{_UPPER}][\w’'\-]*\s+(?:{_SPEECH})\b.*)$"
 )
 _SENTENCE_END = tuple(".!?…:;,")
+# A full stop after a word of 4+ letters, then a capital: two sentences, so not a heading
+# ("Trump vs. Biden" stays a heading).
+_INNER_SENTENCE = re.compile(rf"\w{{4}}[.!?…]\s+[{_UPPER}]")
 
 
 def _units(text: str) -> list[str]:
@@ -76,6 +79,7 @@ def _is_heading(unit: str) -> bool:
         and len(unit.split()) <= MAX_HEADING_WORDS
         and not unit.endswith((*_SENTENCE_END, "»", "”", '"', ")"))
         and (unit[0].isupper() or unit[0].isdigit())
+        and not _INNER_SENTENCE.search(unit)
     )
 
 

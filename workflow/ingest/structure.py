@@ -180,6 +180,19 @@ def _merge_marks(text: str, marks: list[Mark]) -> list[Mark]:
     return sorted(merged, key=lambda m: (m.start, -m.end))
 
 
+def merge_counted(warnings: list[str]) -> list[str]:
+    """One warning per kind: "removed 2 soft hyphen(s)" + "removed 3 ..." -> "removed 5 ..."."""
+    totals: dict[str, int | None] = {}
+    for warning in warnings:
+        m = re.search(r"\d+", warning)
+        key = warning[: m.start()] + "{n}" + warning[m.end() :] if m else warning
+        if key not in totals:
+            totals[key] = int(m.group()) if m else None
+        elif m:
+            totals[key] = (totals[key] or 0) + int(m.group())
+    return [key if n is None else key.replace("{n}", str(n), 1) for key, n in totals.items()]
+
+
 def guess_title(blocks: list[ParsedBlock]) -> str:
     """A headline from the first block's first sentence, cut to a sane length."""
     first = blocks[0].text
@@ -249,6 +262,6 @@ def finish_article(
         photo_credit=photo_credit,
         blocks=body,
         source_format=source_format,
-        warnings=list(dict.fromkeys(warnings)),
+        warnings=merge_counted(warnings),
         removed=removed,
     )
