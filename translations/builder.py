@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
-import json
 import random
 import tempfile
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from translations.errors import TranslationError
+from translations.packages import write_package
 
 LANGUAGE_NAMES = {"en": "English", "kk": "Kazakh", "ru": "Russian"}
 
@@ -101,29 +102,15 @@ def _build(
 ) -> Path:
     """Train SentencePiece, write a seeded CTranslate2 Transformer and zip both with metadata."""
     if size not in SIZES:
-        raise ValueError(f"size must be one of {sorted(SIZES)}, not {size!r}")
+        raise TranslationError(f"size must be one of {sorted(SIZES)}, not {size!r}")
     dims = SIZES[size]
     sp_bytes = _train_sentencepiece(languages, special_tokens, dims.vocab, seed)
     with tempfile.TemporaryDirectory() as tmp:
         model_dir = Path(tmp) / "model"
         vocabulary = _pieces(sp_bytes)
         _write_model(model_dir, vocabulary, dims, seed)
-        out_path.parent.mkdir(parents=True, exist_ok=True)
-        with zipfile.ZipFile(out_path, "w", zipfile.ZIP_DEFLATED) as archive:
-            _add(archive, f"{folder}/metadata.json", json.dumps(metadata, indent=2).encode())
-            _add(archive, f"{folder}/sentencepiece.model", sp_bytes)
-            _add(archive, f"{folder}/README.md", _readme(metadata).encode())
-            for file in sorted(model_dir.iterdir()):
-                _add(archive, f"{folder}/model/{file.name}", file.read_bytes())
+        write_package(out_path, folder, metadata, sp_bytes, model_dir, _readme(metadata))
     return out_path
-
-
-def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
-    """Add a member with a fixed timestamp so the archive is byte-for-byte reproducible."""
-    info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.external_attr = 0o644 << 16
-    archive.writestr(info, data)
 
 
 def _readme(metadata: dict) -> str:

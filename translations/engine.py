@@ -256,7 +256,14 @@ class ArgosEngine:
 
 
 def decode_pieces(processor: Any, pieces: Sequence[str], strip: frozenset[str] | set[str]) -> str:
-    """SentencePiece pieces → text, dropping language/special tokens and keeping underscores
-    (Argos's own decode turns every '_' into a space)."""
-    kept = [piece for piece in pieces if piece not in strip]
+    """SentencePiece pieces → text, keeping underscores (Argos's decode turns '_' into spaces) and
+    dropping language and special tokens: those listed, and any the tokenizer does not know
+    (NLLB/M2M-100 language codes such as kaz_Cyrl or __it__, madeupword fillers)."""
+    unk_id = processor.unk_id()
+    unk_piece = processor.id_to_piece(unk_id)
+    kept = [
+        piece
+        for piece in pieces
+        if piece not in strip and (piece == unk_piece or processor.piece_to_id(piece) != unk_id)
+    ]
     return processor.decode_pieces(kept).strip()

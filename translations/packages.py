@@ -299,3 +299,30 @@ def _fetch(url: str, out: Path, limit: int) -> None:
             f"Could not download {url} ({exc}). This machine looks offline: download the "
             ".argosmodel file on a machine with internet and run `audarma models install PATH`."
         ) from exc
+
+
+def write_package(
+    out_path: Path,
+    folder: str,
+    metadata: Mapping[str, Any],
+    sentencepiece_model: bytes,
+    model_dir: Path,
+    readme: str,
+) -> Path:
+    """Zip a package (one top-level folder) with fixed timestamps, so builds are reproducible."""
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(out_path, "w", zipfile.ZIP_DEFLATED) as archive:
+        _add(archive, f"{folder}/metadata.json", json.dumps(metadata, indent=2).encode())
+        _add(archive, f"{folder}/sentencepiece.model", sentencepiece_model)
+        _add(archive, f"{folder}/README.md", readme.encode())
+        for file in sorted(model_dir.iterdir()):
+            _add(archive, f"{folder}/model/{file.name}", file.read_bytes())
+    return out_path
+
+
+def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+    """Add a member with a fixed timestamp and plain file permissions."""
+    info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    archive.writestr(info, data)
