@@ -36,8 +36,10 @@ class Detection:
 
 # "і" is shared with Ukrainian and Belarusian, "ө ү" with Mongolian: they are not evidence alone.
 _KAZAKH_CYRILLIC = frozenset("әғқңұһӘҒҚҢҰҺ")
-# Letters of the 2018 (acute) and 2021 Kazakh Latin alphabets that English never uses.
-_KAZAKH_LATIN = frozenset("áǵıńóúýäğñöşūüçÁǴŃÓÚÝÄĞÑÖŞŪÜÇİ")
+# Letters of the 2018 (acute) Kazakh Latin alphabet, rare elsewhere, and of the 2021 one, which
+# Turkish and Azerbaijani share (those count only next to "q", a letter Turkish lacks).
+_KAZAKH_LATIN = frozenset("áǵńóúýÁǴŃÓÚÝ")
+_TURKIC_LATIN = frozenset("ıäğñöşūüçİÄĞÑÖŞŪÜÇ")
 _KAZAKH_LATIN_WORDS = frozenset(
     "jáne men dep bul osy úshin bolyp bolady edi etti etip turaly boıynsha qazaqstan "
     "qazaqstannyń jyly jyldyń degen biz olar ol sol bar joq keıin deıin arqyly "
@@ -90,10 +92,14 @@ def _kazakh_latin_evidence(text: str, letters: list[str]) -> float:
     words = [w.lower() for w in _WORDS.findall(text)]
     if not words:
         return 0.0
-    special = sum(ch in _KAZAKH_LATIN for ch in letters) / len(letters)
+    strong = sum(ch in _KAZAKH_LATIN for ch in letters) / len(letters)
+    turkic = sum(ch in _TURKIC_LATIN for ch in letters) / len(letters)
     known = sum(w in _KAZAKH_LATIN_WORDS for w in words) / len(words)
     q_words = sum("q" in w for w in words) / len(words)
-    return min(1.0, 8 * special + 3 * known + q_words)
+    base = 15 * strong + 3 * known  # "Qatar" or "Iraq" alone must not make English Kazakh
+    if not base:
+        return 0.0
+    return min(1.0, base + (5 * turkic if q_words else 0.0) + 2 * q_words)
 
 
 def detect_language(text: str) -> Detection:
@@ -105,9 +111,10 @@ def detect_language(text: str) -> Detection:
     scores = _lingua_scores(text)
     if script == "Latn":
         evidence = _kazakh_latin_evidence(text, letters)
-        if evidence >= 0.5:
-            scores = {k: v * (1 - evidence) for k, v in scores.items()}
-            scores["kk"] += evidence
+        if evidence >= 0.4:
+            share = min(0.99, 0.4 + evidence)
+            scores = {k: v * (1 - share) for k, v in scores.items()}
+            scores["kk"] += share
         else:
             scores["kk"] = 0.0  # lingua's Kazakh model is Cyrillic; its Latin votes are noise
     else:

@@ -184,7 +184,7 @@ def _is_false_break(left: str, right: str, language: str) -> bool:
     left, right = left.rstrip(), right.lstrip()
     if not left or not right:
         return True
-    first = right.lstrip(_OPENERS)[:1]
+    first = right.lstrip(_OPENERS + " \u00a0")[:1]
     if right[0] in "-–—" and left.endswith("."):
         return True  # "Q.-J." split at the hyphen
     if first.islower() or right[0] in ",;:)]»”":
