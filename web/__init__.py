@@ -9,6 +9,14 @@ from flask import Flask
 from web.config import load_config
 from workflow.db import Database
 
+# Each blueprint module exposes ``bp``; API and feed blueprints also set ``csrf_exempt = True``
+# (they authenticate with bearer keys, not cookies).
+BLUEPRINTS = (
+    "web.health",
+    "web.auth",
+    "web.dashboard",
+)
+
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the Audarma web app (and its Celery app) from the environment plus ``config``."""
@@ -27,12 +35,28 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     celery_init_app(app)
 
-    from web import errors, health
+    from web import errors, extensions, i18n, security
 
+    extensions.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
     errors.init_app(app)
-    app.register_blueprint(health.bp)
+    register_blueprints(app)
 
     from web.cli import register_commands
 
     register_commands(app)
     return app
+
+
+def register_blueprints(app: Flask) -> None:
+    """Register every blueprint named in ``BLUEPRINTS``."""
+    import importlib
+
+    from web.extensions import csrf
+
+    for name in BLUEPRINTS:
+        module = importlib.import_module(name)
+        if getattr(module, "csrf_exempt", False):
+            csrf.exempt(module.bp)
+        app.register_blueprint(module.bp)

@@ -1,0 +1,169 @@
+"""Sign-in and sign-out, role checks for pages, and bearer-key checks for the API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import UserMixin, current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import EmailField, PasswordField
+from wtforms.validators import DataRequired, Length
+
+from web.extensions import limiter, login_manager
+from workflow.db import utcnow
+from workflow.keys import find_key
+from workflow.models import User
+from workflow.users import verify_password
+
+bp = Blueprint("auth", __name__)
+
+
+class SignedInUser(UserMixin):
+    """The session's view of a User row (id, roles, languages, locale)."""
+
+    def __init__(self, user: User) -> None:
+        self.row = user
+        self.id = user.id
+        self.email = user.email
+        self.name = user.name
+        self.roles = list(user.roles)
+        self.languages = list(user.languages)
+        self.locale = user.locale
+        self.session_version = user.session_version
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    def has_role(self, role: str) -> bool:
+        """True if the user holds ``role`` (admins hold every role)."""
+        return role in self.roles or "admin" in self.roles
+
+    def works_in(self, language: str) -> bool:
+        """True if the user may work in ``language``."""
+        return not self.languages or language in self.languages
+
+
+def db_session():
+    """The request's database session."""
+    return current_app.extensions["audarma.db"].session
+
+
+@login_manager.user_loader
+def _load_user(raw_id: str) -> SignedInUser | None:
+    user_id, _, version = raw_id.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db_session().get(User, int(user_id))
+    if user is None or not user.is_active or str(user.session_version) != version:
+        return None
+    return SignedInUser(user)
+
+
+@login_manager.unauthorized_handler
+def _unauthorized():
+    from web.errors import error_response, wants_json
+
+    if wants_json():
+        return error_response(401, "unauthorized", "Sign in or send an API key.")
+    flash("Please sign in to continue.", "info")
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def role_required(*roles: str) -> Callable:
+    """Page decorator: signed in and holding one of ``roles`` (admin always passes)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if roles and not any(current_user.has_role(role) for role in roles):
+                abort(403, description="Your role does not allow this.")
+            return view(*args, **kwargs)
+
+        wrapper.required_roles = roles  # read by the authorisation test matrix
+        return wrapper
+
+    return decorator
+
+
+def api_key_required(kind: str = "user") -> Callable:
+    """API decorator: ``Authorization: Bearer KEY`` (or ``?key=``) of a user or partner key."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any):
+            from web.errors import error_response
+
+            header = request.headers.get("Authorization", "")
+            secret = header[7:].strip() if header.lower().startswith("bearer ") else ""
+            secret = secret or request.args.get("key", "")
+            key = find_key(db_session(), secret)
+            owner_ok = key is not None and (
+                (kind == "user" and key.user_id is not None)
+                or (kind == "partner" and key.partner_id is not None)
+            )
+            if not owner_ok:
+                return error_response(401, "unauthorized", "A valid API key is required.")
+            if kind == "user" and (key.user is None or not key.user.is_active):
+                return error_response(401, "unauthorized", "A valid API key is required.")
+            key.last_used_at = utcnow()
+            g.api_key = key
+            return view(*args, **kwargs)
+
+        wrapper.api_key_kind = kind
+        return wrapper
+
+    return decorator
+
+
+class LoginForm(FlaskForm):
+    """E-mail and password."""
+
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=500)])
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("dashboard.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("10 per minute; 50 per hour", methods=["POST"])
+def login():
+    """Sign in with e-mail and password."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        session = db_session()
+        user = session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
+        if user is not None and user.is_active and verify_password(user, form.password.data):
+            user.last_login_at = utcnow()
+            session.commit()
+            login_user(SignedInUser(user))
+            return redirect(_safe_next(request.args.get("next")))
+        flash("Wrong e-mail or password.", "error")
+    return render_template("auth/login.html", form=form), 200 if request.method == "GET" else 401
+
+
+@bp.post("/logout")
+def logout():
+    """Sign out."""
+    logout_user()
+    flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))

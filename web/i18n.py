@@ -1,0 +1,70 @@
+"""Interface language (kk, ru, en) with Flask-Babel; catalogues compiled into the instance dir."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Flask, current_app, request
+from flask_babel import Babel, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+LOCALES = ("kk", "ru", "en")
+CATALOGUES = Path(__file__).resolve().parent / "translations"
+
+babel = Babel()
+
+
+def select_locale() -> str:
+    """The signed-in user's language, else the browser's best match, else English."""
+    if current_user and getattr(current_user, "is_authenticated", False):
+        locale = getattr(current_user, "locale", None)
+        if locale in LOCALES:
+            return locale
+    chosen = request.args.get("lang") if request else None
+    if chosen in LOCALES:
+        return chosen
+    return (request.accept_languages.best_match(LOCALES) if request else None) or "en"
+
+
+def compile_catalogues(target: Path) -> Path:
+    """Compile every ``messages.po`` under web/translations into ``target`` (fast; at start-up)."""
+    for po_path in CATALOGUES.glob("*/LC_MESSAGES/messages.po"):
+        locale = po_path.parent.parent.name
+        mo_path = target / locale / "LC_MESSAGES" / "messages.mo"
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        mo_path.parent.mkdir(parents=True, exist_ok=True)
+        with po_path.open("rb") as fh:
+            catalog = read_po(fh, locale=locale)
+        tmp = mo_path.with_suffix(".tmp")
+        with tmp.open("wb") as fh:
+            write_mo(fh, catalog)
+        tmp.replace(mo_path)
+    return target
+
+
+def main_nav() -> list[tuple[str, str]]:
+    """Top navigation entries the signed-in user may use (only endpoints that exist)."""
+    entries = [
+        ("dashboard.index", _("Articles"), None),
+        ("dashboard.my_work", _("My work"), "translator"),
+        ("ingest.new_article", _("New article"), None),
+        ("metrics.index", _("Metrics"), "editor"),
+        ("admin.index", _("Admin"), "admin"),
+    ]
+    views = current_app.view_functions
+    return [(endpoint, label) for endpoint, label, role in entries
+            if endpoint in views and (role is None or current_user.has_role(role))]
+
+
+def init_app(app: Flask) -> None:
+    """Set up Babel with catalogues compiled under the instance directory."""
+    compiled = compile_catalogues(Path(app.config["INSTANCE_DIR"]) / "i18n")
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compiled)
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals.update(current_locale=lambda: str(get_locale() or "en"),
+                                 main_nav=main_nav)
