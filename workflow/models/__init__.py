@@ -11,7 +11,14 @@ from workflow.models.articles import (
 )
 from workflow.models.jobs import FeedSource, JobRun, TranslationJob, WorkerHeartbeat
 from workflow.models.people import ROLES, ApiKey, User
-from workflow.models.publishing import AccessLog, FeedEvent, Partner, Publication, WebhookDelivery
+from workflow.models.publishing import (
+    AccessLog,
+    FeedEvent,
+    FeedSequence,
+    Partner,
+    Publication,
+    WebhookDelivery,
+)
 from workflow.models.review import (
     AuditEvent,
     Comment,
@@ -34,6 +41,7 @@ __all__ = [
     "Edition",
     "EditionSnapshot",
     "FeedEvent",
+    "FeedSequence",
     "FeedSource",
     "GlossaryTerm",
     "JobRun",

@@ -96,3 +96,12 @@ class AccessLog(Base):
     status: Mapped[int] = mapped_column(Integer)
     items: Mapped[int] = mapped_column(Integer, default=0)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
+class FeedSequence(Base):
+    """One-row counter for FeedEvent.seq: its row lock serialises event appends in commit order."""
+
+    __tablename__ = "feed_sequence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
