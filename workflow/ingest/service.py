@@ -1,0 +1,298 @@
+"""Ingest service: every way in (form, upload, API, CLI, feeds) lands in ``ingest``.
+
+It cleans, detects the language, segments, stores the article with its blocks and segments,
+reports re-submissions as duplicates and creates the translation jobs. The caller commits once,
+then calls ``tasks.dispatch.dispatch_pending``; on any error nothing has been added.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workflow.errors import InvalidInput
+from workflow.ingest.article import IngestError, ParsedArticle, safe_href
+from workflow.ingest.language import NAMES, block_language, choose_language
+from workflow.ingest.limits import MAX_TITLE_CHARS, MAX_UPLOAD_BYTES
+from workflow.ingest.parse import parse_html, parse_markdown, parse_text, parse_upload
+from workflow.ingest.segments import BlockDraft, clean_blocks, content_hash, segment_blocks
+from workflow.jobs import PRIORITIES, create_jobs, parse_targets
+from workflow.models import Article, Block, Segment, TranslationJob
+
+FORMATS = ("text", "markdown", "html")
+MAX_EXTERNAL_ID = 500
+_UNTRANSLATED_KINDS = ("title", "byline", "caption")  # an article needs more than these
+
+
+@dataclass
+class IngestResult:
+    """The stored (or already existing) article, its new jobs and what the editor should check."""
+
+    article: Article
+    duplicate_of: int | None = None
+    jobs: list[TranslationJob] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def is_duplicate(self) -> bool:
+        """True when nothing was stored because the article was already there."""
+        return self.duplicate_of is not None
+
+
+def rejected(exc: IngestError) -> InvalidInput:
+    """A parser's IngestError as the DomainError the web, CLI and tasks layers handle."""
+    error = InvalidInput(exc.message, code=exc.code)
+    if exc.code == "too_large":
+        error.status = 413
+    return error
+
+
+def _parsed(parse: Callable[..., ParsedArticle], *args: object, **kwargs: object) -> ParsedArticle:
+    try:
+        return parse(*args, **kwargs)
+    except IngestError as exc:
+        raise rejected(exc) from None
+
+
+def _clean_title(title: str | None) -> str | None:
+    if title is None:
+        return None
+    if not isinstance(title, str):
+        raise InvalidInput("The title must be text.", code="invalid_title")
+    title = " ".join(title.split())
+    if len(title) > MAX_TITLE_CHARS:
+        raise InvalidInput(f"The title is longer than {MAX_TITLE_CHARS} characters.",
+                           code="title_too_long")
+    return title or None
+
+
+def _clean_url(url: str | None) -> str | None:
+    if url is None or not str(url).strip():
+        return None
+    safe = safe_href(str(url))
+    if safe is None or not safe.lower().startswith(("http://", "https://")):
+        raise InvalidInput("The source URL must be an http(s) address.", code="invalid_url")
+    return safe.split("#", 1)[0]
+
+
+def _clean_external_id(external_id: str | None) -> str | None:
+    if external_id is None:
+        return None
+    external_id = str(external_id).strip()
+    if len(external_id) > MAX_EXTERNAL_ID:
+        raise InvalidInput(f"The external id is longer than {MAX_EXTERNAL_ID} characters.",
+                           code="invalid_external_id")
+    return external_id or None
+
+
+def _source_key(source: str, external_id: str | None, url: str | None) -> str:
+    """The unique identity column: source+external id, else URL, else a fresh random key."""
+    if external_id:
+        raw = f"external\n{source}\n{external_id}"
+    elif url:
+        raw = f"url\n{url}"
+    else:  # pasted text: duplicates are found by content hash, which a later edit may change
+        raw = f"paste\n{uuid.uuid4().hex}"
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def find_duplicate(session: Session, *, source: str, external_id: str | None = None,
+                   source_url: str | None = None, digest: str | None = None) -> Article | None:
+    """The article already stored under the same source+external id, URL or content."""
+    if external_id:
+        found = session.scalar(select(Article).where(
+            Article.source_key == _source_key(source, external_id, None)))
+        if found is not None:
+            return found
+    if source_url:
+        found = session.scalar(select(Article).where(Article.source_url == source_url)
+                               .order_by(Article.id).limit(1))
+        if found is not None:
+            return found
+    if digest:
+        return session.scalar(select(Article).where(Article.content_hash == digest)
+                              .order_by(Article.id).limit(1))
+    return None
+
+
+def add_block(session: Session, article: Article, draft: BlockDraft, position: int,
+              next_sid: int, first_segment_position: int) -> tuple[Block, list[Segment]]:
+    """Store one block and its segments; sids continue from ``next_sid``."""
+    language, confidence = block_language(draft.text)
+    block = Block(article=article, position=position, kind=draft.kind, text=draft.text,
+                  marks=draft.marks_json, language=language, language_confidence=confidence)
+    session.add(block)
+    segments = []
+    for offset, seg in enumerate(draft.segments):
+        segment = Segment(article=article, block=block, sid=f"s{next_sid + offset}",
+                          position=first_segment_position + offset, start_offset=seg.start,
+                          end_offset=seg.end, source_text=seg.source_text,
+                          source_hash=seg.source_hash, marks=seg.marks)
+        session.add(segment)
+        segments.append(segment)
+    return block, segments
+
+
+def _language_warnings(article: Article, blocks: Iterable[Block]) -> list[str]:
+    """Blocks confidently written in another language than the article's."""
+    notes = []
+    for block in blocks:
+        if (block.language and block.language != article.source_language
+                and block.language_confidence >= 0.9 and len(block.text) >= 40):
+            notes.append(f"Block {block.position + 1} ({block.kind}) looks like "
+                         f"{NAMES[block.language]}, not {NAMES[article.source_language]}.")
+    return notes
+
+
+def _require_text(drafts: list[BlockDraft]) -> None:
+    if not any(d.kind not in _UNTRANSLATED_KINDS for d in drafts):
+        raise InvalidInput("No article text was found in this input.", code="no_text")
+
+
+def ingest(session: Session, parsed: ParsedArticle, *, source: str, source_url: str | None = None,
+           external_id: str | None = None, language: str | None = None,
+           targets: Iterable[str] | str | None = None, priority: str = "normal",
+           user_id: int | None = None, feed_source_id: int | None = None) -> IngestResult:
+    """Store a parsed article with blocks, segments and translation jobs (or report a duplicate)."""
+    if priority not in PRIORITIES:
+        raise InvalidInput(f"Priority must be one of {', '.join(PRIORITIES)}.", code="bad_priority")
+    source_url = _clean_url(source_url)
+    external_id = _clean_external_id(external_id)
+    drafts, hygiene = clean_blocks(parsed)
+    _require_text(drafts)
+    digest = content_hash(parsed.title, drafts)
+    existing = find_duplicate(session, source=source, external_id=external_id,
+                              source_url=source_url, digest=digest)
+    if existing is not None:
+        return IngestResult(existing, existing.id, [], [])
+    choice = choose_language(parsed.title, drafts, language)  # type: ignore[arg-type]
+    wanted = parse_targets(choice.language, targets)
+    segment_blocks(drafts, choice.language)
+    article = Article(
+        title=parsed.title, source_language=choice.language,
+        language_confidence=round(choice.confidence, 4), language_overridden=choice.overridden,
+        byline=parsed.byline, photo_credit=parsed.photo_credit,
+        source_format=parsed.source_format, source_url=source_url, external_id=external_id,
+        source_key=_source_key(source, external_id, source_url), content_hash=digest,
+        priority=priority, created_by_id=user_id, feed_source_id=feed_source_id,
+    )
+    session.add(article)
+    blocks = []
+    next_sid, position = 1, 0
+    for index, draft in enumerate(drafts):
+        block, segments = add_block(session, article, draft, index, next_sid, position)
+        blocks.append(block)
+        next_sid += len(segments)
+        position += len(segments)
+    article.warnings = list(dict.fromkeys(
+        list(parsed.warnings) + hygiene + _language_warnings(article, blocks)))
+    session.flush()
+    jobs = create_jobs(session, article, wanted, priority)
+    return IngestResult(article, None, jobs, list(article.warnings))
+
+
+def parse_body(body: str, fmt: str = "text", *, title: str | None = None,
+               url: str | None = None) -> ParsedArticle:
+    """Parse a pasted or posted body in ``fmt`` (text, markdown, html) without storing anything."""
+    if not isinstance(body, str):
+        raise InvalidInput("The body must be text.", code="invalid_body")
+    if fmt not in FORMATS:
+        raise InvalidInput(f"Format must be one of {', '.join(FORMATS)}.", code="invalid_format")
+    title = _clean_title(title)
+    if fmt == "markdown":
+        return _parsed(parse_markdown, body, title=title)
+    if fmt == "html":
+        if not body.strip():
+            raise InvalidInput("The article text is empty.", code="empty")
+        return _parsed(parse_html, body, url=url, title=title)
+    return _parsed(parse_text, body, title=title)
+
+
+def ingest_body(session: Session, body: str, fmt: str = "text", *, title: str | None = None,
+                source: str, **options: object) -> IngestResult:
+    """Parse ``body`` in ``fmt`` and ingest it (the form and the API)."""
+    parsed = parse_body(body, fmt, title=title, url=options.get("source_url"))  # type: ignore[arg-type]
+    return ingest(session, parsed, source=source, **options)  # type: ignore[arg-type]
+
+
+def ingest_text(session: Session, text: str, *, source: str, title: str | None = None,
+                **options: object) -> IngestResult:
+    """Ingest pasted plain text (headline first, blank-line paragraphs)."""
+    return ingest_body(session, text, "text", title=title, source=source, **options)
+
+
+def ingest_markdown(session: Session, text: str, *, source: str, title: str | None = None,
+                    **options: object) -> IngestResult:
+    """Ingest Markdown."""
+    return ingest_body(session, text, "markdown", title=title, source=source, **options)
+
+
+def ingest_html(session: Session, html: str, *, source: str, title: str | None = None,
+                **options: object) -> IngestResult:
+    """Ingest a whole web page (the article is extracted, scripts and chrome dropped)."""
+    return ingest_body(session, html, "html", title=title, source=source, **options)
+
+
+def parse_file(filename: str, data: bytes, *, max_bytes: int = MAX_UPLOAD_BYTES) -> ParsedArticle:
+    """Parse an uploaded file (.txt .md .html .docx) without storing anything."""
+    return _parsed(parse_upload, filename, data, max_bytes=max_bytes)
+
+
+def ingest_upload(session: Session, filename: str, data: bytes, *, source: str,
+                  max_bytes: int = MAX_UPLOAD_BYTES, **options: object) -> IngestResult:
+    """Ingest an uploaded file."""
+    parsed = parse_file(filename, data, max_bytes=max_bytes)
+    return ingest(session, parsed, source=source, **options)  # type: ignore[arg-type]
+
+
+def preview(parsed: ParsedArticle, language: str | None = None) -> dict:
+    """What ingest would store, without storing: blocks, language and confidence, removed lines."""
+    drafts, hygiene = clean_blocks(parsed)
+    _require_text(drafts)
+    result: dict = {"title": parsed.title, "byline": parsed.byline,
+                    "photo_credit": parsed.photo_credit, "removed": list(parsed.removed),
+                    "warnings": list(dict.fromkeys(list(parsed.warnings) + hygiene)),
+                    "language": None, "language_confidence": None, "language_error": None}
+    try:
+        choice = choose_language(parsed.title, drafts, language)  # type: ignore[arg-type]
+    except InvalidInput as exc:
+        result["language_error"] = {"code": exc.code, "message": exc.message}
+        segment_language = None
+    else:
+        result["language"] = choice.language
+        result["language_confidence"] = round(choice.confidence, 4)
+        segment_language = choice.language
+        segment_blocks(drafts, choice.language)
+    blocks = []
+    for draft in drafts:
+        lang, confidence = block_language(draft.text)
+        blocks.append({"kind": draft.kind, "text": draft.text, "language": lang,
+                       "language_confidence": confidence,
+                       "segments": len(draft.segments) if segment_language else None})
+    result["blocks"] = blocks
+    return result
+
+
+from workflow.ingest.source_edit import update_source  # noqa: E402  (re-exported service entry)
+
+__all__ = [
+    "FORMATS",
+    "IngestResult",
+    "find_duplicate",
+    "ingest",
+    "ingest_body",
+    "ingest_html",
+    "ingest_markdown",
+    "ingest_text",
+    "ingest_upload",
+    "parse_body",
+    "parse_file",
+    "preview",
+    "rejected",
+    "update_source",
+]
