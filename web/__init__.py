@@ -15,6 +15,9 @@ BLUEPRINTS = (
     "web.health",
     "web.auth",
     "web.dashboard",
+    "web.editor",
+    "web.metrics",
+    "web.people",
 )
 
 

@@ -1,34 +1,115 @@
-"""The desk's front page: articles newest first with one status cell per language."""
+"""The desk's front page: articles newest first with a status cell per language, and "my work"."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 
 from web.auth import db_session, role_required
-from workflow.models import Article, TranslationJob
+from web.review_errors import handle_domain_errors
+from workflow import desk, review
 
 bp = Blueprint("dashboard", __name__)
-PAGE_SIZE = 25
+handle_domain_errors(bp)
+
+
+def _filters() -> desk.DeskFilters:
+    args = request.args
+    return desk.DeskFilters(state=args.get("state", ""), language=args.get("language", ""),
+                            assignee=args.get("assignee", ""), priority=args.get("priority", ""),
+                            q=args.get("q", "")[:200], page=args.get("page", 1, type=int) or 1)
+
+
+def _desk_context() -> dict:
+    filters = _filters()
+    session = db_session()
+    result = desk.list_articles(session, filters, current_user.id)
+    return {"desk": result, "filters": filters, "people": desk.translators(session),
+            "query": {k: v for k, v in request.args.items() if k != "page" and v}}
 
 
 @bp.get("/")
 @role_required()
 def index():
-    """Articles newest first, with each language edition's state and job progress."""
+    """Articles newest first, filtered, with each edition's state, progress and reviewer."""
+    return render_template("dashboard/index.html", **_desk_context())
+
+
+@bp.get("/desk/matrix")
+@role_required()
+def matrix():
+    """The status matrix alone, polled every 2 s by htmx while something is translating."""
+    return render_template("dashboard/_matrix.html", **_desk_context())
+
+
+@bp.get("/my-work")
+@role_required("translator")
+def my_work():
+    """Editions in the translator's languages: assigned to them or free to take."""
+    editions = desk.my_work(db_session(), current_user.id)
+    return render_template("dashboard/my_work.html", editions=editions)
+
+
+@bp.post("/editions/<int:edition_id>/take")
+@role_required("translator")
+def take(edition_id: int):
+    """Take a free edition and open it in the editor."""
     session = db_session()
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    query = select(Article).order_by(Article.created_at.desc(), Article.id.desc())
-    total = session.scalar(select(func.count()).select_from(Article))
-    articles = session.scalars(
-        query.options(selectinload(Article.editions))
-        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-    ).all()
-    ids = [a.id for a in articles]
-    jobs = {}
-    if ids:
-        for job in session.scalars(select(TranslationJob).where(TranslationJob.article_id.in_(ids))):
-            jobs[(job.article_id, job.target_language)] = job
-    return render_template("dashboard/index.html", articles=articles, jobs=jobs, page=page,
-                           pages=max(1, -(-total // PAGE_SIZE)), languages=("kk", "ru", "en"))
+    review.take_edition(session, edition_id, current_user.id)
+    session.commit()
+    return redirect(url_for("editor.edition", edition_id=edition_id))
+
+
+@bp.post("/editions/<int:edition_id>/assign")
+@role_required("editor")
+def assign(edition_id: int):
+    """Assign an edition to a translator, or free it."""
+    raw = request.form.get("assignee_id", "")
+    session = db_session()
+    review.assign_edition(session, edition_id, int(raw) if raw.isdigit() else None,
+                          current_user.id)
+    session.commit()
+    flash(_("Assignment saved."), "success")
+    return redirect(url_for("editor.edition", edition_id=edition_id))
+
+
+def _labels() -> dict[str, str]:
+    return {
+        # edition, job and segment states
+        "translating": _("Translating"), "editing": _("Editing"), "submitted": _("Submitted"),
+        "approved": _("Approved"), "scheduled": _("Scheduled"), "published": _("Published"),
+        "withdrawn": _("Withdrawn"), "cancelled": _("Cancelled"), "queued": _("Queued"),
+        "waiting_for_model": _("Waiting for a model"), "in_review": _("In review"),
+        "failed": _("Failed"), "pending": _("Pending"), "machine": _("Machine output"),
+        "draft": _("Draft"), "confirmed": _("Confirmed"), "source_changed": _("Source changed"),
+        # block kinds
+        "title": _("Title"), "lead": _("Lead"), "heading": _("Heading"),
+        "paragraph": _("Paragraph"), "quote": _("Quote"), "caption": _("Caption"),
+        "byline": _("Byline"),
+        # post-check codes and severities
+        "numbers": _("Numbers"), "untranslated": _("Untranslated"), "glossary": _("Glossary"),
+        "repetition": _("Repetition"), "length_ratio": _("Length"),
+        "script_mixing": _("Script mixing"), "kazakh_letters": _("Kazakh letters"),
+        "russian_letters": _("Russian letters"), "markup": _("Markup"),
+        "placeholders": _("Placeholders"), "warning": _("Warning"), "blocking": _("Blocking"),
+        # priorities and languages
+        "breaking": _("Breaking"), "normal": _("Normal"),
+        "kk": _("Kazakh"), "ru": _("Russian"), "en": _("English"),
+    }
+
+
+@bp.app_context_processor
+def _desk_helpers() -> dict:
+    """``label(code)`` for states, kinds and checks; localised dates and numbers."""
+    from flask_babel import format_datetime, format_decimal, format_percent
+
+    def label(code: str | None) -> str:
+        return _labels().get(code or "", code or "")
+
+    def when(value) -> str:
+        return format_datetime(value, "short") if value else ""
+
+    return {"label": label, "when": when, "number": format_decimal, "percent": format_percent,
+            "edition_states": ("translating", "editing", "submitted", "approved", "scheduled",
+                               "published", "withdrawn", "cancelled")}

@@ -1,0 +1,140 @@
+"""The segment editor: autosave per segment, confirm, comment, submit, approve, send back."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from web.auth import db_session, role_required
+from web.review_errors import handle_domain_errors
+from workflow import desk, review
+from workflow.errors import InvalidInput
+from workflow.metrics import edit_distance
+
+bp = Blueprint("editor", __name__)
+handle_domain_errors(bp)
+
+
+@bp.get("/editions/<int:edition_id>")
+@role_required()
+def edition(edition_id: int):
+    """Source | machine output | editable target, block by block, with per-segment help."""
+    view = desk.edition_view(db_session(), edition_id, current_user.id)
+    return render_template("editor/edition.html", view=view)
+
+
+def _segment_input() -> tuple[str, int, int]:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise InvalidInput("Send JSON with text and version.", code="bad_request")
+    text, version, spent = data.get("text"), data.get("version"), data.get("time_ms", 0)
+    if not isinstance(text, str) or not isinstance(version, int) or not isinstance(spent, int):
+        raise InvalidInput("Send JSON with text and version.", code="bad_request")
+    return text, version, spent
+
+
+def _segment_reply(row) -> object:
+    return jsonify({
+        "id": row.id, "version": row.version, "state": row.state, "text": row.text,
+        "checks": [{"code": c.get("code"), "severity": c.get("severity"),
+                    "message": c.get("message")} for c in row.checks or []],
+        "distance": edit_distance(row.machine_text, row.text),
+    })
+
+
+@bp.post("/segments/<int:translation_id>/save")
+@role_required("translator")
+def save(translation_id: int):
+    """Autosave one segment; 409 with both texts when someone saved after this version."""
+    text, version, spent = _segment_input()
+    session = db_session()
+    row = review.save_segment(session, translation_id, text, version, current_user.id, spent)
+    session.commit()
+    return _segment_reply(row)
+
+
+@bp.post("/segments/<int:translation_id>/confirm")
+@role_required("translator")
+def confirm(translation_id: int):
+    """Save and confirm one segment (Ctrl+Enter)."""
+    text, version, spent = _segment_input()
+    session = db_session()
+    row = review.confirm_segment(session, translation_id, text, version, current_user.id, spent)
+    session.commit()
+    return _segment_reply(row)
+
+
+@bp.post("/editions/<int:edition_id>/comments")
+@role_required()
+def comment(edition_id: int):
+    """Comment on the edition or on one of its segments."""
+    raw = request.form.get("translation_id", "")
+    session = db_session()
+    review.add_comment(session, edition_id, current_user.id, request.form.get("body", ""),
+                       int(raw) if raw.isdigit() else None)
+    session.commit()
+    flash(_("Comment added."), "success")
+    anchor = f"seg-{raw}" if raw.isdigit() else "comments"
+    return redirect(url_for("editor.edition", edition_id=edition_id, _anchor=anchor))
+
+
+@bp.post("/editions/<int:edition_id>/submit")
+@role_required("translator")
+def submit(edition_id: int):
+    """Hand the edition to the editors."""
+    session = db_session()
+    review.submit_edition(session, edition_id, current_user.id,
+                          request.form.get("override_note", "")[:2000])
+    session.commit()
+    flash(_("Edition submitted for approval."), "success")
+    return redirect(url_for("editor.edition", edition_id=edition_id))
+
+
+@bp.post("/editions/<int:edition_id>/approve")
+@role_required("editor")
+def approve(edition_id: int):
+    """Approve the edition (never one you edited); its segments go to translation memory."""
+    session = db_session()
+    review.approve_edition(session, edition_id, current_user.id)
+    session.commit()
+    flash(_("Edition approved."), "success")
+    return redirect(url_for("editor.edition", edition_id=edition_id))
+
+
+@bp.post("/editions/<int:edition_id>/send-back")
+@role_required("editor")
+def send_back(edition_id: int):
+    """Return the edition to the translator with a comment."""
+    session = db_session()
+    review.send_back(session, edition_id, current_user.id, request.form.get("comment", ""))
+    session.commit()
+    flash(_("Edition sent back to the translator."), "success")
+    return redirect(url_for("editor.edition", edition_id=edition_id))
+
+
+@bp.get("/editions/<int:edition_id>/preview")
+@role_required()
+def preview(edition_id: int):
+    """The edition as partners will see it: headings, quotes, byline."""
+    view = desk.edition_view(db_session(), edition_id, current_user.id)
+    return render_template("editor/preview.html", view=view)
+
+
+@bp.get("/editions/<int:edition_id>/history")
+@role_required()
+def history(edition_id: int):
+    """Frozen versions, the changes between two of them, and the audit trail."""
+    session = db_session()
+    snapshots = review.history(session, edition_id)
+    view = desk.edition_view(session, edition_id, current_user.id)
+    numbers = [s.number for s in snapshots]
+    new_number = request.args.get("b", numbers[-1] if numbers else 0, type=int)
+    old_number = request.args.get("a", new_number - 1, type=int)
+    by_number = {s.number: s for s in snapshots}
+    changes = []
+    if new_number in by_number:
+        changes = review.diff_snapshots(by_number.get(old_number), by_number[new_number])
+    return render_template("editor/history.html", view=view, snapshots=snapshots,
+                           changes=changes, a=old_number, b=new_number,
+                           events=review.audit_trail(session, edition_id))

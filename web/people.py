@@ -1,0 +1,31 @@
+"""A person's own settings: the interface language (kk, ru, en)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, request, url_for
+from flask_login import current_user
+
+from web.auth import db_session, role_required
+from web.i18n import LOCALES
+from workflow.desk import set_locale
+
+bp = Blueprint("people", __name__)
+
+
+def _back() -> str:
+    target = request.form.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("dashboard.index")
+
+
+@bp.post("/account/locale")
+@role_required()
+def locale():
+    """Switch the signed-in user's interface language."""
+    chosen = request.form.get("locale", "")
+    if chosen in LOCALES:
+        session = db_session()
+        set_locale(session, current_user.id, chosen)
+        session.commit()
+    return redirect(_back())

@@ -1,0 +1,231 @@
+"""What the desk shows: articles with their editions' status, and a translator's own work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from translations.glossary import Glossary, GlossaryEntry
+from workflow.errors import InvalidInput, NotFound
+from workflow.models import (
+    LANGUAGES,
+    Article,
+    Block,
+    Comment,
+    Edition,
+    GlossaryTerm,
+    Segment,
+    SegmentTranslation,
+    TranslationJob,
+    User,
+)
+from workflow.states import EditionState, JobState
+
+PAGE_SIZE = 25
+LIVE_JOB_STATES = (JobState.QUEUED.value, JobState.TRANSLATING.value)
+
+
+@dataclass(frozen=True)
+class DeskFilters:
+    """Dashboard filters as given in the query string (empty means any)."""
+
+    state: str = ""
+    language: str = ""
+    assignee: str = ""  # "", "me", "none" or a user id
+    priority: str = ""
+    q: str = ""
+    page: int = 1
+
+
+@dataclass
+class DeskPage:
+    """One page of articles with their jobs, keyed by (article id, language)."""
+
+    articles: list[Article]
+    jobs: dict[tuple[int, str], TranslationJob]
+    people: dict[int, User]
+    page: int
+    pages: int
+    total: int
+    live: bool = False
+    languages: tuple[str, ...] = field(default=LANGUAGES)
+
+
+def _edition_filter(filters: DeskFilters, user_id: int | None):
+    conditions = [Edition.article_id == Article.id]
+    if filters.language in LANGUAGES:
+        conditions.append(Edition.language == filters.language)
+    if filters.state in {s.value for s in EditionState}:
+        conditions.append(Edition.state == filters.state)
+    if filters.assignee == "me" and user_id:
+        conditions.append(Edition.assignee_id == user_id)
+    elif filters.assignee == "none":
+        conditions.append(Edition.assignee_id.is_(None))
+    elif filters.assignee.isdigit():
+        conditions.append(Edition.assignee_id == int(filters.assignee))
+    return conditions
+
+
+def list_articles(session: Session, filters: DeskFilters, user_id: int | None = None) -> DeskPage:
+    """Articles newest first, filtered by edition state/language/assignee, priority and title."""
+    query = select(Article)
+    if filters.priority:
+        query = query.where(Article.priority == filters.priority)
+    if filters.q.strip():
+        query = query.where(func.lower(Article.title).contains(filters.q.strip().lower(),
+                                                              autoescape=True))
+    if filters.state or filters.language or filters.assignee:
+        query = query.where(exists().where(*_edition_filter(filters, user_id)))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(filters.page, 1), pages)
+    articles = list(session.scalars(
+        query.options(selectinload(Article.editions))
+        .order_by(Article.created_at.desc(), Article.id.desc())
+        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+    ))
+    ids = [a.id for a in articles]
+    jobs = {}
+    if ids:
+        for job in session.scalars(select(TranslationJob)
+                                   .where(TranslationJob.article_id.in_(ids))):
+            jobs[(job.article_id, job.target_language)] = job
+    people_ids = {e.assignee_id for a in articles for e in a.editions} | {
+        e.reviewer_id for a in articles for e in a.editions}
+    people_ids.discard(None)
+    people = {u.id: u for u in session.scalars(select(User).where(User.id.in_(people_ids)))} \
+        if people_ids else {}
+    live = any(job.state in LIVE_JOB_STATES for job in jobs.values())
+    return DeskPage(articles=articles, jobs=jobs, people=people, page=page, pages=pages,
+                    total=total, live=live)
+
+
+def translators(session: Session) -> list[User]:
+    """Active users who can be assigned editions, by name."""
+    users = session.scalars(select(User).where(User.is_active.is_(True)).order_by(User.name))
+    return [u for u in users if u.has_role("translator")]
+
+
+def my_work(session: Session, user_id: int) -> list[Edition]:
+    """Editions in the user's languages being translated or edited, theirs or free to take."""
+    user = session.get(User, user_id)
+    if user is None:
+        return []
+    query = (
+        select(Edition).join(Article, Article.id == Edition.article_id)
+        .options(selectinload(Edition.article))
+        .where(Edition.is_source.is_(False),
+               Edition.state.in_([EditionState.TRANSLATING.value, EditionState.EDITING.value]),
+               or_(Edition.assignee_id == user.id, Edition.assignee_id.is_(None)))
+        .order_by((Article.priority == "breaking").desc(), Article.created_at.desc(),
+                  Edition.id)
+        .limit(200)
+    )
+    if user.languages:
+        query = query.where(Edition.language.in_(user.languages))
+    return list(session.scalars(query))
+
+
+def pair_glossary(session: Session, source_language: str, target_language: str) -> Glossary:
+    """The glossary entries of one language pair, for checks and the editor's term list."""
+    terms = session.scalars(select(GlossaryTerm).where(
+        GlossaryTerm.source_language == source_language,
+        GlossaryTerm.target_language == target_language))
+    return Glossary([GlossaryEntry(source_term=t.term, target_term=t.translation,
+                                   source_language=source_language,
+                                   target_language=target_language) for t in terms])
+
+
+@dataclass
+class SegmentView:
+    """Everything the editor shows for one segment."""
+
+    row: SegmentTranslation
+    segment: Segment
+    matches: list[tuple[str, str, float]]
+    terms: list[GlossaryEntry]
+    comments: list[Comment]
+    distance: float | None
+
+
+@dataclass
+class BlockView:
+    """A source block (title, heading, paragraph, quote...) with its segments."""
+
+    block: Block
+    segments: list[SegmentView]
+
+
+@dataclass
+class EditionView:
+    """The segment editor's data for one edition and one viewer."""
+
+    edition: Edition
+    article: Article
+    blocks: list[BlockView]
+    comments: list[Comment]
+    people: dict[int, User]
+    ready: object
+    can_edit: bool
+    can_approve: bool
+    own_work: bool
+
+
+def edition_view(session: Session, edition_id: int, user_id: int) -> EditionView:
+    """Load an edition with memory matches, glossary terms, checks and comments per segment."""
+    from workflow import review
+    from workflow.memory import DatabaseMemory
+    from workflow.metrics import edit_distance
+
+    edition = session.get(Edition, edition_id)
+    if edition is None:
+        raise NotFound(f"No edition {edition_id}.")
+    user = session.get(User, user_id)
+    article = edition.article
+    rows = review.active_translations(session, edition.id)
+    memory = DatabaseMemory(session, article.source_language, edition.language)
+    memory.preload([r.segment.source_text for r in rows])
+    glossary = pair_glossary(session, article.source_language, edition.language)
+    comments = list(session.scalars(select(Comment).where(Comment.edition_id == edition.id)
+                                    .order_by(Comment.id)))
+    by_row: dict[int | None, list[Comment]] = {}
+    for comment in comments:
+        by_row.setdefault(comment.translation_id, []).append(comment)
+    blocks: dict[int, BlockView] = {}
+    for row in rows:
+        segment = row.segment
+        terms = [m.entry for m in glossary.matches(segment.source_text, article.source_language,
+                                                   edition.language)]
+        view = SegmentView(row=row, segment=segment, matches=memory.fuzzy(segment.source_text),
+                           terms=list(dict.fromkeys(terms)), comments=by_row.get(row.id, []),
+                           distance=edit_distance(row.machine_text, row.text))
+        blocks.setdefault(segment.block_id, BlockView(segment.block, [])).segments.append(view)
+    ids = {c.user_id for c in comments} | {edition.assignee_id, edition.reviewer_id,
+                                            edition.approved_by_id}
+    ids.discard(None)
+    people = {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))} if ids \
+        else {}
+    own = user is not None and user.id in review.editors_of(session, edition.id)
+    return EditionView(
+        edition=edition, article=article,
+        blocks=sorted(blocks.values(), key=lambda b: b.block.position),
+        comments=by_row.get(None, []), people=people,
+        ready=review.readiness(session, edition.id),
+        can_edit=bool(user and user.has_role("translator") and user.works_in(edition.language)
+                      and edition.state == EditionState.EDITING.value),
+        can_approve=bool(user and user.has_role("editor")
+                         and edition.state == EditionState.SUBMITTED.value),
+        own_work=own,
+    )
+
+
+def set_locale(session: Session, user_id: int, locale: str) -> None:
+    """Remember the interface language a person chose (kk, ru or en)."""
+    if locale not in LANGUAGES:
+        raise InvalidInput(f"Unknown interface language {locale!r}.", code="unknown_locale")
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user.")
+    user.locale = locale

@@ -1,0 +1,391 @@
+"""Post-editing and approval: segment saves with optimistic concurrency, submit, approve."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from translations.checks import run_checks
+from workflow.db import utcnow
+from workflow.errors import Conflict, Forbidden, InvalidInput, NotFound
+from workflow.memory import remember
+from workflow.models import (
+    AuditEvent,
+    Comment,
+    Edition,
+    EditionSnapshot,
+    Segment,
+    SegmentRevision,
+    SegmentTranslation,
+    User,
+)
+from workflow.states import EditionState, SegmentState, check_transition, transition
+
+MAX_SEGMENT_CHARS = 10_000
+MAX_COMMENT_CHARS = 4_000
+MAX_TIME_PER_SAVE_MS = 10 * 60 * 1000  # an idle tab must not count as an hour of work
+EDITABLE_STATES = (EditionState.EDITING.value,)
+AUTHORING_KINDS = ("save", "confirm", "conflict")
+
+
+def audit(session: Session, actor_id: int | None, action: str, edition: Edition | None = None,
+          article_id: int | None = None, **detail: object) -> None:
+    """Record who did what, to which edition, and when."""
+    session.add(AuditEvent(actor_id=actor_id, action=action,
+                           edition_id=edition.id if edition else None,
+                           article_id=edition.article_id if edition else article_id,
+                           detail=detail))
+
+
+def _user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None or not user.is_active:
+        raise Forbidden("Sign in again to continue.", code="no_user")
+    return user
+
+
+def _edition(session: Session, edition_id: int) -> Edition:
+    edition = session.get(Edition, edition_id)
+    if edition is None:
+        raise NotFound(f"No edition {edition_id}.")
+    return edition
+
+
+def _translation(session: Session, translation_id: int) -> SegmentTranslation:
+    row = session.get(SegmentTranslation, translation_id)
+    if row is None:
+        raise NotFound(f"No segment {translation_id}.")
+    return row
+
+
+def _require_translator(user: User, edition: Edition) -> None:
+    if not user.has_role("translator"):
+        raise Forbidden("Only translators can edit editions.", code="not_translator")
+    if not user.works_in(edition.language):
+        raise Forbidden(f"You do not work in {edition.language}.", code="wrong_language")
+
+
+def _require_editable(edition: Edition) -> None:
+    if edition.state not in EDITABLE_STATES:
+        raise Conflict(f"The edition is {edition.state}; it cannot be edited now.",
+                       code="not_editable", state=edition.state)
+
+
+def _clean(text: str) -> str:
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
+    if len(text) > MAX_SEGMENT_CHARS:
+        raise InvalidInput(f"A segment may hold at most {MAX_SEGMENT_CHARS} characters.",
+                           code="too_long")
+    return text
+
+
+def _checks(session: Session, edition: Edition, source: str, text: str) -> list[dict]:
+    from workflow.desk import pair_glossary
+
+    source_language = edition.article.source_language
+    glossary = pair_glossary(session, source_language, edition.language)
+    return [c.to_json() for c in run_checks(source, text, edition.language, glossary,
+                                            source_language=source_language)]
+
+
+def _write(session: Session, translation_id: int, text: str, expected_version: int, user_id: int,
+           time_spent_ms: int, target: SegmentState, kind: str) -> SegmentTranslation:
+    """Save ``text`` unless someone saved after ``expected_version``; stale text is kept too."""
+    row = _translation(session, translation_id)
+    user = _user(session, user_id)
+    edition = row.edition
+    _require_translator(user, edition)
+    _require_editable(edition)
+    text = _clean(text)
+    if target == SegmentState.CONFIRMED and not text.strip():
+        raise InvalidInput("An empty segment cannot be confirmed.", code="empty_segment")
+    check_transition(row.state, target)
+    spent = max(0, min(int(time_spent_ms or 0), MAX_TIME_PER_SAVE_MS))
+    checks = (_checks(session, edition, row.segment.source_text, text) if text.strip()
+              else row.checks)
+    now = utcnow()
+    result = session.execute(
+        update(SegmentTranslation)
+        .where(SegmentTranslation.id == row.id, SegmentTranslation.version == expected_version)
+        .values(text=text, version=expected_version + 1, state=target.value, checks=checks,
+                edited_by_id=user.id, edited_at=now,
+                time_spent_ms=SegmentTranslation.time_spent_ms + spent)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        session.refresh(row)
+        session.add(SegmentRevision(translation_id=row.id, version=expected_version, text=text,
+                                    kind="conflict", user_id=user.id))
+        audit(session, user.id, "segment.conflict", edition, translation_id=row.id,
+              expected_version=expected_version, current_version=row.version)
+        session.flush()
+        raise Conflict("Someone saved this segment after you opened it. Both texts are kept.",
+                       code="stale_version", yours=text, theirs=row.text or "",
+                       version=row.version)
+    session.add(SegmentRevision(translation_id=row.id, version=expected_version + 1, text=text,
+                                kind=kind, user_id=user.id))
+    audit(session, user.id, f"segment.{'confirmed' if kind == 'confirm' else 'saved'}", edition,
+          translation_id=row.id, version=expected_version + 1)
+    if edition.assignee_id is None:
+        edition.assignee_id = user.id
+    session.flush()
+    session.refresh(row)
+    return row
+
+
+def save_segment(session: Session, translation_id: int, text: str, expected_version: int,
+                 user_id: int, time_spent_ms: int = 0) -> SegmentTranslation:
+    """Autosave one segment as a draft; raises Conflict (with both texts) on a stale version.
+
+    On conflict the typed text is already added as a ``conflict`` revision: the caller commits
+    the session even then, so nothing typed is lost.
+    """
+    return _write(session, translation_id, text, expected_version, user_id, time_spent_ms,
+                  SegmentState.DRAFT, "save")
+
+
+def confirm_segment(session: Session, translation_id: int, text: str, expected_version: int,
+                    user_id: int, time_spent_ms: int = 0) -> SegmentTranslation:
+    """Save and confirm one segment in a single step (Ctrl+Enter); same conflict rules as a save."""
+    return _write(session, translation_id, text, expected_version, user_id, time_spent_ms,
+                  SegmentState.CONFIRMED, "confirm")
+
+
+def add_comment(session: Session, edition_id: int, user_id: int, body: str,
+                translation_id: int | None = None) -> Comment:
+    """Comment on an edition or one of its segments."""
+    edition = _edition(session, edition_id)
+    user = _user(session, user_id)
+    body = (body or "").strip()
+    if not body:
+        raise InvalidInput("Write a comment first.", code="empty_comment")
+    if len(body) > MAX_COMMENT_CHARS:
+        raise InvalidInput(f"A comment may hold at most {MAX_COMMENT_CHARS} characters.",
+                           code="too_long")
+    if translation_id is not None:
+        row = _translation(session, translation_id)
+        if row.edition_id != edition.id:
+            raise NotFound(f"No segment {translation_id} in this edition.")
+    comment = Comment(edition_id=edition.id, translation_id=translation_id, user_id=user.id,
+                      body=body)
+    session.add(comment)
+    audit(session, user.id, "comment.added", edition, translation_id=translation_id)
+    session.flush()
+    return comment
+
+
+def active_translations(session: Session, edition_id: int) -> list[SegmentTranslation]:
+    """The edition's segment translations in reading order (active source segments only)."""
+    return list(session.scalars(
+        select(SegmentTranslation).join(Segment, Segment.id == SegmentTranslation.segment_id)
+        .where(SegmentTranslation.edition_id == edition_id, Segment.active.is_(True))
+        .order_by(Segment.position)
+    ))
+
+
+def blocking_checks(row: SegmentTranslation) -> list[dict]:
+    """Post-check findings on a segment that stop a submit unless overridden."""
+    return [c for c in row.checks or [] if c.get("severity") == "blocking"]
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """How far an edition is from being submittable."""
+
+    total: int
+    confirmed: int
+    blocking: int
+
+    @property
+    def complete(self) -> bool:
+        """Every segment confirmed."""
+        return self.total > 0 and self.confirmed == self.total
+
+
+def readiness(session: Session, edition_id: int) -> Readiness:
+    """Count confirmed segments and segments with blocking warnings."""
+    rows = active_translations(session, edition_id)
+    return Readiness(total=len(rows),
+                     confirmed=sum(r.state == SegmentState.CONFIRMED.value for r in rows),
+                     blocking=sum(bool(blocking_checks(r)) for r in rows))
+
+
+def _snapshot(session: Session, edition: Edition, kind: str, user_id: int) -> EditionSnapshot:
+    from workflow.metrics import edit_distance
+
+    number = (session.scalar(select(func.max(EditionSnapshot.number))
+                             .where(EditionSnapshot.edition_id == edition.id)) or 0) + 1
+    segments = []
+    for row in active_translations(session, edition.id):
+        route = row.machine_route or {}
+        segments.append({
+            "sid": row.segment.sid, "block_id": row.segment.block_id,
+            "source": row.segment.source_text, "machine": row.machine_text,
+            "text": row.text if row.text is not None else row.machine_text,
+            "state": row.state, "time_spent_ms": row.time_spent_ms,
+            "route": route.get("label"),
+            "distance": edit_distance(row.machine_text, row.text),
+        })
+    snapshot = EditionSnapshot(edition_id=edition.id, number=number, kind=kind,
+                               segments=segments, user_id=user_id)
+    session.add(snapshot)
+    return snapshot
+
+
+def submit_edition(session: Session, edition_id: int, user_id: int,
+                   override_note: str | None = None) -> Edition:
+    """Hand an edition to editors: all segments confirmed, blocking checks fixed or explained."""
+    edition = _edition(session, edition_id)
+    user = _user(session, user_id)
+    _require_translator(user, edition)
+    _require_editable(edition)
+    state = readiness(session, edition.id)
+    if not state.complete:
+        raise Conflict(f"{state.total - state.confirmed} segment(s) are not confirmed yet.",
+                       code="unconfirmed", missing=state.total - state.confirmed)
+    note = (override_note or "").strip()
+    if state.blocking and not note:
+        raise Conflict(f"{state.blocking} segment(s) still have blocking warnings; fix them or "
+                       "explain why they are fine.", code="blocking_checks",
+                       blocking=state.blocking)
+    transition(edition, EditionState.SUBMITTED)
+    edition.submitted_at = utcnow()
+    edition.override_note = note or None
+    _snapshot(session, edition, "submitted", user.id)
+    audit(session, user.id, "edition.submitted", edition, override=bool(note),
+          blocking=state.blocking)
+    session.flush()
+    return edition
+
+
+def editors_of(session: Session, edition_id: int) -> set[int]:
+    """Everyone who typed into, or submitted, this edition: they may not approve it."""
+    typed = session.scalars(
+        select(SegmentRevision.user_id).join(
+            SegmentTranslation, SegmentTranslation.id == SegmentRevision.translation_id)
+        .where(SegmentTranslation.edition_id == edition_id,
+               SegmentRevision.kind.in_(AUTHORING_KINDS), SegmentRevision.user_id.is_not(None))
+    ).all()
+    submitted = session.scalars(
+        select(AuditEvent.actor_id).where(AuditEvent.edition_id == edition_id,
+                                          AuditEvent.action == "edition.submitted",
+                                          AuditEvent.actor_id.is_not(None))
+    ).all()
+    return set(typed) | set(submitted)
+
+
+def _require_editor(session: Session, user: User, edition: Edition) -> None:
+    if not user.has_role("editor"):
+        raise Forbidden("Only editors can approve or send back editions.", code="not_editor")
+
+
+def approve_edition(session: Session, edition_id: int, user_id: int) -> Edition:
+    """Approve a submitted edition (never by someone who edited it) and feed translation memory."""
+    edition = _edition(session, edition_id)
+    user = _user(session, user_id)
+    _require_editor(session, user, edition)
+    if user.id in editors_of(session, edition.id):
+        audit(session, user.id, "edition.approve_refused", edition, reason="own_work")
+        raise Forbidden("You edited or submitted this edition, so another editor must approve it.",
+                        code="own_work")
+    if edition.state != EditionState.SUBMITTED.value:
+        raise Conflict(f"Only a submitted edition can be approved; this one is {edition.state}.",
+                       code="not_submitted", state=edition.state)
+    transition(edition, EditionState.APPROVED)
+    edition.approved_at = utcnow()
+    edition.approved_by_id = user.id
+    edition.reviewer_id = user.id
+    rows = [r for r in active_translations(session, edition.id)
+            if r.state == SegmentState.CONFIRMED.value and r.text]
+    written = 0
+    if not edition.is_source:
+        written = remember(session, edition.article.source_language, edition.language,
+                           [(r.segment.source_text, r.text) for r in rows], edition.id, user.id)
+    _snapshot(session, edition, "approved", user.id)
+    audit(session, user.id, "edition.approved", edition, memory_entries=written)
+    session.flush()
+    return edition
+
+
+def send_back(session: Session, edition_id: int, user_id: int, comment: str) -> Edition:
+    """Return a submitted edition to the translator with a comment saying why."""
+    edition = _edition(session, edition_id)
+    user = _user(session, user_id)
+    _require_editor(session, user, edition)
+    if not (comment or "").strip():
+        raise InvalidInput("Say what needs to change before sending the edition back.",
+                           code="empty_comment")
+    if edition.state != EditionState.SUBMITTED.value:
+        raise Conflict(f"Only a submitted edition can be sent back; this one is {edition.state}.",
+                       code="not_submitted", state=edition.state)
+    transition(edition, EditionState.EDITING)
+    edition.reviewer_id = user.id
+    add_comment(session, edition.id, user.id, comment)
+    audit(session, user.id, "edition.sent_back", edition)
+    session.flush()
+    return edition
+
+
+def take_edition(session: Session, edition_id: int, user_id: int) -> Edition:
+    """A translator takes a free edition in one of their languages."""
+    edition = _edition(session, edition_id)
+    user = _user(session, user_id)
+    _require_translator(user, edition)
+    if edition.assignee_id not in (None, user.id):
+        raise Conflict("Someone else already works on this edition.", code="taken")
+    edition.assignee_id = user.id
+    audit(session, user.id, "edition.taken", edition)
+    session.flush()
+    return edition
+
+
+def assign_edition(session: Session, edition_id: int, assignee_id: int | None,
+                   actor_id: int) -> Edition:
+    """An editor assigns an edition to a translator (or frees it with ``None``)."""
+    edition = _edition(session, edition_id)
+    actor = _user(session, actor_id)
+    _require_editor(session, actor, edition)
+    if assignee_id is not None:
+        _require_translator(_user(session, assignee_id), edition)
+    edition.assignee_id = assignee_id
+    audit(session, actor.id, "edition.assigned", edition, assignee_id=assignee_id)
+    session.flush()
+    return edition
+
+
+def history(session: Session, edition_id: int) -> list[EditionSnapshot]:
+    """The edition's frozen versions, oldest first."""
+    _edition(session, edition_id)
+    return list(session.scalars(select(EditionSnapshot)
+                                .where(EditionSnapshot.edition_id == edition_id)
+                                .order_by(EditionSnapshot.number)))
+
+
+def diff_snapshots(old: EditionSnapshot | None, new: EditionSnapshot) -> list[dict]:
+    """Per segment: the text in both versions and word-level changes (equal/insert/delete)."""
+    import difflib
+
+    before = {s["sid"]: s.get("text") or "" for s in (old.segments if old else [])}
+    changes = []
+    for segment in new.segments:
+        was, now = before.get(segment["sid"], ""), segment.get("text") or ""
+        if was == now:
+            continue
+        a, b = was.split(), now.split()
+        ops = []
+        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b).get_opcodes():
+            if tag in ("equal", "delete", "replace") and i2 > i1:
+                ops.append(("equal" if tag == "equal" else "delete", " ".join(a[i1:i2])))
+            if tag in ("insert", "replace") and j2 > j1:
+                ops.append(("insert", " ".join(b[j1:j2])))
+        changes.append({"sid": segment["sid"], "old": was, "new": now, "ops": ops})
+    return changes
+
+
+def audit_trail(session: Session, edition_id: int, limit: int = 200) -> list[AuditEvent]:
+    """The latest actions on an edition, newest first."""
+    return list(session.scalars(select(AuditEvent).where(AuditEvent.edition_id == edition_id)
+                                .order_by(AuditEvent.id.desc()).limit(limit)))
