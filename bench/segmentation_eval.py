@@ -1,15 +1,31 @@
 """Evaluate sentence segmentation and language detection on NTREX-128 and FLORES+ (kk, ru, en).
 
-Usage: python bench/segmentation_eval.py DATA_DIR [--errors N]
+Usage: python bench/segmentation_eval.py DATA_DIR [--errors N] [--gold DIR]
 
-DATA_DIR is the folder holding ntrex128-kk-ru-en/ and flores-kk-ru-en/.
+DATA_DIR holds ntrex128-kk-ru-en/ and flores-kk-ru-en/. Every figure below is computed the same
+way for Audarma's segmenter and for pysbd alone (run per line, like Audarma).
 
-Segmentation: each NTREX article becomes its headline on one line plus its body sentences joined
-by one space into a single paragraph; each FLORES+ story becomes its consecutive sentences of the
-same URL joined by one space. The gold boundaries are exactly the places where aligned lines were
-joined. Scoring is strict: a split the segmenter makes inside one aligned line is a false
-positive, even when that line really holds two sentences (the script counts and shows those so a
-reader can judge them). The headline line break is not scored: line breaks are hard boundaries.
+Rebuilt documents. NTREX: each of the 123 articles is its headline on one line, then the body.
+FLORES+: consecutive rows with the same URL form a story. Two rebuilds:
+- paragraph: every body line joined to the next by one space (no paragraph breaks at all);
+- blocks: the same, except that an NTREX body line whose English (source) text has no final
+  punctuation (a sub-heading, bullet or caption) stays on a line of its own, as it does in the
+  product, where ingest makes headings and bullets separate blocks. FLORES is not changed.
+Line breaks are hard boundaries in Audarma; boundaries at line breaks are never scored.
+
+Metrics (a boundary is the start offset of every sentence but the first of a line):
+- strict (paragraph): gold = the joins of aligned lines; every split inside a line is a false
+  positive, even where that line really holds two sentences.
+- lenient (paragraph): as strict, but a split inside a line is not counted when kk, ru and en
+  all split that line into the same number of pieces.
+- adjudicated (paragraph and blocks; the headline figure is blocks): gold = the joins of
+  aligned lines plus the in-line positions labelled "real boundary" in GOLD/<lang>.tsv
+  (line id, offset in the line, label). Those files hold every in-line position after
+  . ! ? or … (+ closing quotes) and a space, plus every in-line split made by Audarma or pysbd
+  when they were written, each labelled by hand. A split at a position with no label counts
+  as a false positive and is reported in the 'unlab' column (label it, do not ignore it).
+- single (paragraph): strict scoring restricted to documents whose English (source) lines hold
+  no labelled in-line boundary, i.e. one sentence per aligned line in the original language.
 
 Language detection: accuracy on every single FLORES+ sentence and on every whole NTREX article
 (headline + body). An answer of None ("unsure") counts as wrong; the script also reports how
@@ -21,11 +37,11 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import random
+import re
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -34,17 +50,20 @@ from translations.langid import detect_language  # noqa: E402
 from translations.segmentation import split_sentences  # noqa: E402
 
 LANGUAGES = ("kk", "ru", "en")
+GOLD_DIR = Path(__file__).resolve().parent / "segmentation_gold"
 Splitter = Callable[[str, str], list[int]]
+_FINAL = re.compile(r"[.!?…:;][\"”»’')\]]*$|[\"”»]$")
 
 
 @dataclass
 class Document:
-    """One rebuilt text with the offsets where gold sentences start (except the first)."""
+    """One rebuilt text with the offsets where gold sentences start at scored joins."""
 
     name: str
     text: str
     gold: set[int]
     lines: list[tuple[int, int]]  # spans of the aligned lines inside text
+    line_ids: list[str]
 
 
 @dataclass
@@ -54,9 +73,7 @@ class Score:
     tp: int = 0
     fp: int = 0
     fn: int = 0
-    sentences: int = 0
-    seconds: float = 0.0
-    examples: list[str] = field(default_factory=list)
+    unlabeled: int = 0
 
     def prf(self) -> tuple[float, float, float]:
         """Return precision, recall and F1."""
@@ -65,19 +82,17 @@ class Score:
         return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def build(name: str, headline: str | None, sentences: list[str]) -> Document:
-    """Join sentences into one paragraph (after an optional headline line) and note boundaries."""
-    text, gold, lines = "", set(), []
-    if headline is not None:
-        text = headline + "\n"
-        lines.append((0, len(headline)))
-    for i, sentence in enumerate(sentences):
+def build(name: str, ids: list[str], lines: list[str], breaks: set[int]) -> Document:
+    """Join lines (a line break before each index in breaks, else a space); note joins."""
+    text, gold, spans = "", set(), []
+    for i, line in enumerate(lines):
         if i:
-            text += " "
-            gold.add(len(text))
-        lines.append((len(text), len(text) + len(sentence)))
-        text += sentence
-    return Document(name, text, gold, lines)
+            text += "\n" if i in breaks else " "
+            if i not in breaks:
+                gold.add(len(text))
+        spans.append((len(text), len(text) + len(line)))
+        text += line
+    return Document(name, text, gold, spans, ids)
 
 
 def ntrex_articles(data: Path) -> Iterator[dict]:
@@ -87,9 +102,9 @@ def ntrex_articles(data: Path) -> Iterator[dict]:
             yield json.loads(line)
 
 
-def flores_stories(data: Path) -> dict[str, list[list[str]]]:
-    """Group consecutive FLORES+ rows of the same URL into stories, per language."""
-    stories: dict[str, list[list[str]]] = {lang: [] for lang in LANGUAGES}
+def flores_stories(data: Path) -> dict[str, list[list[tuple[str, str]]]]:
+    """Group consecutive FLORES+ rows of the same URL into stories of (row id, text)."""
+    stories: dict[str, list[list[tuple[str, str]]]] = {lang: [] for lang in LANGUAGES}
     previous = None
     with open(data / "flores-kk-ru-en" / "aligned_kk_ru_en.tsv", encoding="utf-8") as f:
         for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
@@ -98,16 +113,45 @@ def flores_stories(data: Path) -> dict[str, list[list[str]]]:
             for lang in LANGUAGES:
                 if new:
                     stories[lang].append([])
-                stories[lang][-1].append(row[lang])
+                stories[lang][-1].append((f"flores:{row['id']}", row[lang]))
     return stories
 
 
-def documents(data: Path, lang: str) -> list[Document]:
-    """All evaluation documents for one language."""
-    docs = [build(a["doc_id"], a[lang][0], a[lang][1:]) for a in ntrex_articles(data)]
+def documents(data: Path, lang: str, blocks: bool) -> list[Document]:
+    """All evaluation documents for one language, in the paragraph or the blocks rebuild."""
+    docs = []
+    for a in ntrex_articles(data):
+        breaks = {1}
+        if blocks:
+            for i, source in enumerate(a["en"][1:], 1):
+                if not _FINAL.search(source.strip()):
+                    breaks |= {i, i + 1}
+        ids = [f"{a['doc_id']}:{i}" for i in range(len(a[lang]))]
+        docs.append(build(a["doc_id"], ids, a[lang], breaks))
     for i, story in enumerate(flores_stories(data)[lang]):
-        docs.append(build(f"flores-{i}", None, story))
+        docs.append(build(f"flores-{i}", [k for k, _ in story], [t for _, t in story], set()))
     return docs
+
+
+def load_labels(gold_dir: Path, lang: str) -> dict[tuple[str, int], bool]:
+    """Read hand labels: (line id, offset in line) -> True for a real boundary."""
+    labels: dict[tuple[str, int], bool] = {}
+    path = gold_dir / f"{lang}.tsv"
+    if path.exists():
+        with open(path, encoding="utf-8") as f:
+            for row in csv.DictReader(f, delimiter="\t"):
+                labels[(row["line_id"], int(row["offset"]))] = row["label"] == "real boundary"
+    return labels
+
+
+def judged(doc: Document, labels: dict[tuple[str, int], bool]) -> dict[int, bool]:
+    """Map the labels of a document's lines onto offsets of its text."""
+    out = {}
+    for lid, (start, end) in zip(doc.line_ids, doc.lines, strict=True):
+        for off in range(1, end - start):
+            if (lid, off) in labels:
+                out[start + off] = labels[(lid, off)]
+    return out
 
 
 def audarma(text: str, lang: str) -> list[int]:
@@ -163,13 +207,7 @@ def inline_splits(doc: Document, predicted: set[int]) -> dict[int, int]:
 
 
 def consensus(docs: dict[str, list[Document]], runs: dict[str, Run]) -> list[set[int]]:
-    """Lines that all three translations split into the same number of sentences.
-
-    kk, ru and en are independent translations of one line; when the segmenter finds the same
-    number of extra sentences inside that line in all three, the line most likely does hold
-    several sentences (translators keep sentence structure; abbreviation mistakes are
-    language-specific). Used only for the 'lenient' figure; the strict one ignores it.
-    """
+    """Lines that all three translations split into the same number of sentences (lenient)."""
     agreed = []
     for k in range(len(docs["en"])):
         per_lang = [inline_splits(docs[lang][k], runs[lang].predicted[k]) for lang in LANGUAGES]
@@ -177,27 +215,110 @@ def consensus(docs: dict[str, list[Document]], runs: dict[str, Run]) -> list[set
     return agreed
 
 
-def score(docs: list[Document], result: Run, agreed: list[set[int]] | None, keep: int) -> Score:
-    """Score predictions strictly (agreed=None) or leniently (excusing consensus lines)."""
-    out = Score(sentences=result.sentences, seconds=result.seconds)
-    for k, (doc, predicted) in enumerate(zip(docs, result.predicted, strict=True)):
-        wrong = predicted - doc.gold
-        if agreed is not None:
-            lines = [doc.lines[i] for i in agreed[k]]
-            wrong = {s for s in wrong if not any(a < s < b for a, b in lines)}
-        out.tp += len(predicted & doc.gold)
-        out.fn += len(doc.gold - predicted)
-        out.fp += len(wrong)
-        for s in sorted(wrong | (doc.gold - predicted)):
-            kind = "extra split" if s in wrong else "missed"
-            out.examples.append(
-                f"  {kind} in {doc.name}: …{doc.text[max(0, s - 60) : s]}|{doc.text[s : s + 40]}…"
-            )
-    if keep and len(out.examples) > keep:
-        out.examples = random.Random(0).sample(out.examples, keep)
-    elif not keep:
-        out.examples = []
+def score_strict(doc: Document, predicted: set[int], excused: set[int], out: Score) -> None:
+    """Strict (excused empty) or lenient scoring of one document into out."""
+    lines = [doc.lines[i] for i in excused]
+    wrong = {s for s in predicted - doc.gold if not any(a < s < b for a, b in lines)}
+    out.tp += len(predicted & doc.gold)
+    out.fn += len(doc.gold - predicted)
+    out.fp += len(wrong)
+
+
+def score_adjudicated(doc: Document, predicted: set[int], labels: dict[int, bool]) -> Score:
+    """Score one document against joins plus hand-labelled in-line boundaries."""
+    gold = doc.gold | {s for s, real in labels.items() if real}
+    wrong = predicted - gold
+    return Score(
+        tp=len(predicted & gold),
+        fp=len(wrong),
+        fn=len(gold - predicted),
+        unlabeled=len({s for s in wrong if s not in labels}),
+    )
+
+
+def adjudicated_errors(doc: Document, predicted: set[int], labels: dict[int, bool]) -> list[str]:
+    """Describe every adjudicated error of one document (for --errors)."""
+    gold = doc.gold | {s for s, real in labels.items() if real}
+    out = []
+    for s in sorted((predicted - gold) | (gold - predicted)):
+        line = next(i for i, (a, b) in enumerate(doc.lines) if a <= s <= b)
+        where = f"{doc.line_ids[line]}@{s - doc.lines[line][0]}"
+        if s in predicted:
+            kind = "false split" if s in labels else "UNLABELED split"
+        else:
+            kind = "missed" if s in doc.gold else "missed in-line"
+        out.append(f"  {kind} {where}: …{doc.text[max(0, s - 60) : s]}|{doc.text[s : s + 40]}…")
     return out
+
+
+def evaluate(data: Path, gold_dir: Path, errors: int) -> None:
+    """Run both segmenters on both rebuilds and print every metric."""
+    splitters = {"audarma": audarma, "pysbd": pysbd_alone}
+    modes = ("paragraph", "blocks")
+    docs = {m: {lang: documents(data, lang, m == "blocks") for lang in LANGUAGES} for m in modes}
+    labels = {lang: load_labels(gold_dir, lang) for lang in LANGUAGES}
+    judged_at = {
+        m: {lang: [judged(d, labels[lang]) for d in docs[m][lang]] for lang in LANGUAGES}
+        for m in modes
+    }
+    runs = {
+        (m, name): {lang: run(docs[m][lang], f, lang) for lang in LANGUAGES}
+        for m in modes
+        for name, f in splitters.items()
+    }
+    agreed = {name: consensus(docs["paragraph"], runs[("paragraph", name)]) for name in splitters}
+    single = {
+        k for k, j in enumerate(judged_at["paragraph"]["en"]) if not any(j.values())
+    }  # documents whose English lines hold no labelled in-line boundary
+    print("## Sentence boundaries (line breaks never scored; see the docstring for every metric)")
+    print(f"gold labels: {gold_dir} ({', '.join(f'{k} {len(v)}' for k, v in labels.items())})")
+    print(f"single-sentence-source documents: {len(single)} of {len(docs['paragraph']['en'])}")
+    print(
+        f"{'corpus':6} {'lang':4} {'segmenter':9} | {'strict P':>8} {'R':>6} {'F1':>6} "
+        f"{'lenF1':>6} | {'adjP':>6} {'R':>6} {'F1':>6} | {'blockP':>6} {'R':>6} {'F1':>6} "
+        f"{'FP':>4} {'FN':>4} {'unlab':>5} | {'singF1':>6} {'sent/s':>7}"
+    )
+    for corpus in ("all", "ntrex", "flores"):
+        for lang in LANGUAGES:
+            chosen = [
+                k
+                for k, d in enumerate(docs["paragraph"][lang])
+                if corpus == "all" or d.name.startswith("flores") == (corpus == "flores")
+            ]
+            for name in splitters:
+                par, blk = runs[("paragraph", name)][lang], runs[("blocks", name)][lang]
+                strict, lenient, one = Score(), Score(), Score()
+                adj, block = Score(), Score()
+                for k in chosen:
+                    doc = docs["paragraph"][lang][k]
+                    score_strict(doc, par.predicted[k], set(), strict)
+                    score_strict(doc, par.predicted[k], agreed[name][k], lenient)
+                    if k in single:
+                        score_strict(doc, par.predicted[k], set(), one)
+                    for total, m, r in ((adj, "paragraph", par), (block, "blocks", blk)):
+                        s = score_adjudicated(
+                            docs[m][lang][k], r.predicted[k], judged_at[m][lang][k]
+                        )
+                        total.tp, total.fp = total.tp + s.tp, total.fp + s.fp
+                        total.fn, total.unlabeled = total.fn + s.fn, total.unlabeled + s.unlabeled
+                sp, sr, sf = strict.prf()
+                ap, ar, af = adj.prf()
+                bp, br, bf = block.prf()
+                rate = par.sentences / par.seconds if par.seconds else 0.0
+                print(
+                    f"{corpus:6} {lang:4} {name:9} | {sp:8.4f} {sr:6.4f} {sf:6.4f} "
+                    f"{lenient.prf()[2]:6.4f} | {ap:6.4f} {ar:6.4f} {af:6.4f} | {bp:6.4f} "
+                    f"{br:6.4f} {bf:6.4f} {block.fp:4d} {block.fn:4d} {block.unlabeled:5d} | "
+                    f"{one.prf()[2]:6.4f} {rate if corpus == 'all' else 0:7.0f}"
+                )
+    if errors:
+        for lang in LANGUAGES:
+            print(f"\n### Audarma adjudicated errors, blocks rebuild, {lang} (first {errors})")
+            found = []
+            for k, doc in enumerate(docs["blocks"][lang]):
+                predicted = runs[("blocks", "audarma")][lang].predicted[k]
+                found += adjudicated_errors(doc, predicted, judged_at["blocks"][lang][k])
+            print("\n".join(found[:errors]))
 
 
 def detection(data: Path) -> dict[str, dict[str, tuple[int, int, int, int]]]:
@@ -207,7 +328,7 @@ def detection(data: Path) -> dict[str, dict[str, tuple[int, int, int, int]]]:
         "ntrex-articles": {},
     }
     for lang in LANGUAGES:
-        texts = [s for story in flores_stories(data)[lang] for s in story]
+        texts = [t for story in flores_stories(data)[lang] for _, t in story]
         articles = ["\n".join(a[lang]) for a in ntrex_articles(data)]
         for corpus, items in (("flores-sentences", texts), ("ntrex-articles", articles)):
             answers = [detect_language(t) for t in items]
@@ -224,48 +345,13 @@ def main(argv: list[str] | None = None) -> int:
     """Run both evaluations and print a report."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data_dir", type=Path)
-    parser.add_argument("--errors", type=int, default=0, help="show N boundary errors per run")
+    parser.add_argument("--errors", type=int, default=0, help="show N errors per language")
+    parser.add_argument("--gold", type=Path, default=GOLD_DIR, help="hand-label directory")
+    parser.add_argument("--no-langid", action="store_true", help="skip language detection")
     args = parser.parse_args(argv)
-
-    docs = {lang: documents(args.data_dir, lang) for lang in LANGUAGES}
-    splitters = {"audarma": audarma, "pysbd": pysbd_alone}
-    runs = {
-        name: {lang: run(docs[lang], f, lang) for lang in LANGUAGES}
-        for name, f in splitters.items()
-    }
-    agreed = {name: consensus(docs, runs[name]) for name in splitters}
-    print("## Sentence boundaries (gold = joins of aligned lines; line breaks not scored)")
-    print("strict: every split inside an aligned line is a false positive")
-    print("lenient: splits inside lines that kk, ru and en all split alike are not counted")
-    header = f"{'corpus':6} {'lang':4} {'segmenter':9} {'gold':>5}"
-    print(
-        f"{header} {'P':>7} {'R':>7} {'F1':>7} {'FP':>4} {'FN':>4} {'lenP':>7} {'lenF1':>7} "
-        f"{'sent/s':>7}"
-    )
-    for corpus in ("all", "ntrex", "flores"):
-        for lang in LANGUAGES:
-            chosen = [
-                k
-                for k, d in enumerate(docs[lang])
-                if corpus == "all" or d.name.startswith("flores") == (corpus == "flores")
-            ]
-            subset = [docs[lang][k] for k in chosen]
-            gold = sum(len(d.gold) for d in subset)
-            for name in splitters:
-                r = runs[name][lang]
-                part = Run([r.predicted[k] for k in chosen], r.sentences, r.seconds)
-                keep = args.errors if corpus == "all" and name == "audarma" else 0
-                strict = score(subset, part, None, keep)
-                lenient = score(subset, part, [agreed[name][k] for k in chosen], 0)
-                p, rec, f1 = strict.prf()
-                lp, _, lf1 = lenient.prf()
-                rate = r.sentences / r.seconds if r.seconds else 0.0
-                print(
-                    f"{corpus:6} {lang:4} {name:9} {gold:5d} {p:7.4f} {rec:7.4f} {f1:7.4f} "
-                    f"{strict.fp:4d} {strict.fn:4d} {lp:7.4f} {lf1:7.4f} {rate:7.0f}"
-                )
-                for line in strict.examples:
-                    print(line)
+    evaluate(args.data_dir, args.gold, args.errors)
+    if args.no_langid:
+        return 0
 
     print("\n## Language detection (None = unsure, counted as wrong)")
     print(
