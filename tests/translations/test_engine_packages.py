@@ -187,7 +187,9 @@ def test_built_packages_load_in_argostranslate(
     pytest.importorskip("argostranslate", reason="argostranslate not installed")
     store = PackageStore(tmp_path / "packages")
     info = store.install(package_files["en_kk"])
-    env = {**os.environ, "HOME": str(tmp_path / "home"), "ARGOS_PACKAGES_DIR": str(store.directory)}
+    home = tmp_path / "home"
+    env = {**os.environ, "HOME": str(home), "ARGOS_PACKAGES_DIR": str(store.directory)}
+    env.update({f"XDG_{kind}_HOME": str(home / kind) for kind in ("DATA", "CONFIG", "CACHE")})
     script = (
         "import sys\n"
         "from argostranslate.package import Package\n"
