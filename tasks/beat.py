@@ -1,4 +1,4 @@
-"""Periodic work: resend the outbox, recover lost jobs, resume jobs a new model can serve."""
+"""Periodic work: recover lost jobs, resume jobs a new model can serve, resend the outbox."""
 
 from __future__ import annotations
 
@@ -8,14 +8,21 @@ from celery import shared_task
 from flask import current_app
 from sqlalchemy import select
 
-from tasks.context import database
+from tasks.context import database, setting
 from workflow import jobs
 from workflow.db import utcnow
 from workflow.models import WorkerHeartbeat
 
-SCHEDULE = {
-    "jobs-tick": {"task": "audarma.jobs.tick", "schedule": 10.0},
-}
+TICK_TASK = "audarma.jobs.tick"
+
+
+def schedule(seconds: float = 10.0) -> dict:
+    """The beat schedule: one tick every ``seconds``."""
+    return {"jobs-tick": {"task": TICK_TASK, "schedule": float(seconds)},
+            "feeds-poll": {"task": "audarma.feeds.poll", "schedule": 60.0}}
+
+
+SCHEDULE = schedule()
 
 
 def _heartbeat(session, hostname: str) -> None:
@@ -26,16 +33,18 @@ def _heartbeat(session, hostname: str) -> None:
         row.seen_at = utcnow()
 
 
-@shared_task(name="audarma.jobs.tick", ignore_result=True)
+@shared_task(name=TICK_TASK, ignore_result=True)
 def tick() -> dict:
-    """Recover expired leases, resume waiting jobs, then send every unsent wake-up message."""
-    from tasks.dispatch import dispatch_pending
+    """Recover expired leases, resume waiting jobs, then send every unsent or lost wake-up."""
+    from tasks.dispatch import dispatch_pending, redispatch_lost
     from tasks.engine import has_route
 
     db = database()
+    celery_app = current_app.extensions["celery"]
     with db.transaction() as session:
         requeued = jobs.requeue_expired(session)
         resumed = jobs.resume_waiting(session, has_route)
         _heartbeat(session, socket.gethostname())
-    sent = dispatch_pending(db, current_app.extensions["celery"])
-    return {"requeued": requeued, "resumed": resumed, "sent": sent}
+    sent = dispatch_pending(db, celery_app)
+    resent = redispatch_lost(db, celery_app, setting("JOB_REDISPATCH_SECONDS", 120.0))
+    return {"requeued": requeued, "resumed": resumed, "sent": sent, "resent": resent}

@@ -6,7 +6,9 @@ from celery import Celery, Task
 from flask import Flask
 
 import tasks.beat
+import tasks.feeds  # noqa: F401  (registers audarma.feeds.poll)
 import tasks.translate  # noqa: F401  (registers the tasks)
+from tasks.context import setting
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -19,7 +21,9 @@ def celery_init_app(app: Flask) -> Celery:
 
     celery_app = Celery(app.name, task_cls=FlaskTask)
     celery_app.config_from_object(app.config["CELERY"])
-    celery_app.conf.beat_schedule = {**tasks.beat.SCHEDULE, **(celery_app.conf.beat_schedule or {})}
+    tick_seconds = setting("JOB_TICK_SECONDS", 10.0, config=app.config)
+    celery_app.conf.beat_schedule = {**tasks.beat.schedule(tick_seconds),
+                                     **(celery_app.conf.beat_schedule or {})}
     celery_app.set_default()
     app.extensions["celery"] = celery_app
 

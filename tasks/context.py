@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from flask import current_app
 from sqlalchemy.orm import Session
 
 from workflow.db import Database
+
+# Job settings a worker also reads from its environment (AUDARMA_<NAME>), for `celery worker`.
+ENV_SETTINGS = {
+    "JOB_BATCH_SIZE": "AUDARMA_JOB_BATCH_SIZE",
+    "JOB_MAX_SEGMENTS": "AUDARMA_JOB_MAX_SEGMENTS",
+    "JOB_TICK_SECONDS": "AUDARMA_JOB_TICK_SECONDS",
+    "JOB_REDISPATCH_SECONDS": "AUDARMA_JOB_REDISPATCH_SECONDS",
+}
 
 
 def database() -> Database:
@@ -20,6 +29,12 @@ def session() -> Session:
     return database().session
 
 
-def setting(name: str, default: Any = None) -> Any:
-    """A config value of the app this task runs in."""
-    return current_app.config.get(name, default)
+def setting(name: str, default: Any = None, config: Any = None) -> Any:
+    """A config value of the running app, else its AUDARMA_* variable, else ``default``."""
+    config = current_app.config if config is None else config
+    if name in config:
+        return config[name]
+    raw = os.environ.get(ENV_SETTINGS.get(name, ""))
+    if raw is None or default is None:
+        return default if raw is None else raw
+    return type(default)(raw)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from workflow import jobs
 from workflow.db import Database
@@ -10,23 +11,19 @@ from workflow.db import Database
 log = logging.getLogger(__name__)
 
 QUEUES = {"breaking": "translate_breaking", "normal": "translate"}
+RETRY_POLICY = {"max_retries": 1, "interval_start": 0.2, "interval_step": 0.2, "interval_max": 0.5}
 
 
-def dispatch_pending(database: Database, celery_app, limit: int = 500) -> int:
-    """Send a message for every queued job not yet handed to the broker; returns how many."""
+def _send(database: Database, pending: Sequence[jobs.Dispatch]) -> int:
     from tasks.translate import translate_job
 
-    with database.transaction() as session:
-        pending = jobs.jobs_to_dispatch(session, limit)
-    sent: list[int] = []
+    sent: list[jobs.Dispatch] = []
     try:
-        for job_id, priority in pending:
-            translate_job.apply_async(
-                kwargs={"job_id": job_id}, queue=QUEUES.get(priority, "translate"),
-                retry=True, retry_policy={"max_retries": 1, "interval_start": 0.2,
-                                          "interval_step": 0.2, "timeout": 2},
-            )
-            sent.append(job_id)
+        for item in pending:
+            translate_job.apply_async(kwargs={"job_id": item.job_id},
+                                      queue=QUEUES.get(item.priority, "translate"),
+                                      retry=True, retry_policy=RETRY_POLICY)
+            sent.append(item)
     except Exception as exc:  # broker down: the rows stay in the outbox for the beat to resend
         log.warning("broker unavailable, %d job(s) left in the outbox: %s",
                     len(pending) - len(sent), exc)
@@ -35,3 +32,34 @@ def dispatch_pending(database: Database, celery_app, limit: int = 500) -> int:
             with database.transaction() as session:
                 jobs.mark_dispatched(session, sent)
     return len(sent)
+
+
+def dispatch_pending(database: Database, celery_app=None, limit: int = 500) -> int:
+    """Send a message for every queued job not yet handed to the broker; returns how many."""
+    with database.transaction() as session:
+        pending = jobs.jobs_to_dispatch(session, limit)
+    return _send(database, pending) if pending else 0
+
+
+def waiting_messages(celery_app) -> int | None:
+    """Wake-up messages waiting in the broker's translate queues, or None if it cannot tell."""
+    try:
+        with celery_app.connection_for_read() as conn:
+            channel = conn.default_channel
+            return sum(channel.queue_declare(queue=name, passive=True).message_count
+                       for name in QUEUES.values())
+    except Exception as exc:  # a missing queue or a broker that is down: unknown
+        log.info("cannot read the broker queue depth: %s", exc)
+        return None
+
+
+def redispatch_lost(database: Database, celery_app, older_than: float = 120.0) -> int:
+    """Resend wake-ups for queued jobs whose messages a restarted broker lost; returns how many."""
+    waiting = waiting_messages(celery_app)
+    if waiting is None:
+        return 0
+    with database.transaction() as session:
+        lost = jobs.jobs_to_redispatch(session, older_than, waiting)
+    if lost:
+        log.warning("re-sending %d wake-up message(s) the broker no longer holds", len(lost))
+    return _send(database, lost) if lost else 0

@@ -18,8 +18,10 @@ log = logging.getLogger(__name__)
 def translate_job(self, *, job_id: int) -> dict:
     """Claim job ``job_id`` (or more urgent queued work) and machine-translate it."""
     report = work_once(database(), get_engine(), self.request.hostname or "worker",
-                       prefer=job_id, lease_seconds=setting("JOB_LEASE_SECONDS", 600))
-    if report.outcome == "retry":
+                       prefer=job_id, lease_seconds=setting("JOB_LEASE_SECONDS", 600),
+                       batch_size=setting("JOB_BATCH_SIZE", 16),
+                       max_segments=setting("JOB_MAX_SEGMENTS", 200))
+    if report.requeued:  # handed back (breaking news, new segments): wake a worker for them
         from tasks.dispatch import dispatch_pending
 
         dispatch_pending(database(), self.app)

@@ -1,4 +1,4 @@
-"""The worker entry point: the only place that builds a Flask app for Celery (``celery -A tasks.worker``)."""
+"""The worker entry point, the only place that builds a Flask app for Celery (celery -A)."""
 
 from __future__ import annotations
 

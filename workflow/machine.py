@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
+
+from sqlalchemy import exists, select
 
 from workflow import jobs
 from workflow.db import Database, utcnow
 from workflow.memory import DatabaseMemory, glossary_for
+from workflow.models import TranslationJob
 from workflow.states import JobState
 
 log = logging.getLogger(__name__)
 
 TRANSIENT_BACKOFF = (5, 30, 120, 600)
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = jobs.MAX_ATTEMPTS
 
 
 @dataclass
@@ -25,6 +29,42 @@ class RunReport:
     job_ids: list[int]
     translated: int = 0
     outcome: str = "idle"
+    finished: list[int] = field(default_factory=list)
+    requeued: list[int] = field(default_factory=list)  # handed back: yielded or left unfinished
+    lost: list[int] = field(default_factory=list)  # cancelled or re-queued by the beat meanwhile
+
+
+class LeaseKeeper(threading.Thread):
+    """Renews the claim's leases while the engine works, so only a dead worker's lease expires."""
+
+    def __init__(self, database: Database, claim: jobs.Claim, lease_seconds: int) -> None:
+        super().__init__(name=f"lease-{claim.token[:8]}", daemon=True)
+        self.database = database
+        self.claim = claim
+        self.lease_seconds = lease_seconds
+        self.lost: set[int] = set()
+        self._stop_event = threading.Event()
+
+    def renew(self) -> None:
+        """Extend every still-held lease once; remember the jobs this claim lost."""
+        with self.database.transaction() as session:
+            for job_id in self.claim.job_ids:
+                if job_id not in self.lost and not jobs.renew_lease(
+                        session, self.claim, job_id, self.lease_seconds):
+                    self.lost.add(job_id)
+
+    def run(self) -> None:
+        interval = max(self.lease_seconds / 3, 0.5)
+        while not self._stop_event.wait(interval):
+            try:
+                self.renew()
+            except Exception:  # database briefly away: the next round or the beat sorts it out
+                log.warning("could not renew leases of %s", self.claim.job_ids, exc_info=True)
+
+    def stop(self) -> None:
+        """End the renewals (the caller closes or releases the jobs)."""
+        self._stop_event.set()
+        self.join(timeout=5)
 
 
 def _result_for(translation_id: int, translation) -> jobs.MachineResult:
@@ -43,69 +83,109 @@ def _result_for(translation_id: int, translation) -> jobs.MachineResult:
     )
 
 
-def work_once(database: Database, engine, worker: str, *, prefer: int | None = None,
-              batch_size: int = 64, lease_seconds: int = 600, max_segments: int = 200,
-              on_batch: Callable[[int], None] | None = None) -> RunReport:
-    """Claim the most urgent queued work, translate it in batches, record it, close the jobs."""
-    from translations.errors import EngineUnavailable, NoRoute, TranslationError
+def _breaking_waiting(database: Database) -> bool:
+    with database.transaction() as session:
+        return bool(session.scalar(select(exists().where(
+            jobs.claimable(), TranslationJob.priority == "breaking"))))
 
+
+def work_once(database: Database, engine, worker: str, *, prefer: int | None = None,
+              batch_size: int = 16, lease_seconds: int = 600, max_segments: int = 200,
+              on_batch: Callable[[int], None] | None = None) -> RunReport:
+    """Claim the most urgent queued work, translate it in batches, record it, close the jobs.
+
+    Between batches a normal claim hands its remaining jobs back when breaking news is queued,
+    and jobs cancelled or re-queued meanwhile are dropped.
+    """
     with database.transaction() as session:
         claim = jobs.claim_next(session, worker, prefer=prefer, lease_seconds=lease_seconds,
                                 max_segments=max_segments)
     if claim is None:
         return RunReport(job_ids=[])
     report = RunReport(job_ids=list(claim.job_ids), outcome="done")
+    keeper = LeaseKeeper(database, claim, lease_seconds)
+    keeper.start()
+    try:
+        _translate(database, engine, claim, keeper, report, batch_size, lease_seconds, on_batch)
+    except Exception as exc:
+        _handle_error(database, claim, report, exc)
+    finally:
+        keeper.stop()
+    return report
+
+
+def _translate(database: Database, engine, claim: jobs.Claim, keeper: LeaseKeeper,
+               report: RunReport, batch_size: int, lease_seconds: int,
+               on_batch: Callable[[int], None] | None) -> None:
     with database.transaction() as session:
         memory = DatabaseMemory(session, claim.source_language, claim.target_language)
         memory.preload([text for _job, _tid, text in claim.work])
         glossary = glossary_for(session, claim.source_language, claim.target_language)
-    try:
-        for start in range(0, len(claim.work), batch_size):
-            batch = claim.work[start:start + batch_size]
-            translations = engine.translate(
-                [text for _job, _tid, text in batch], claim.source_language,
-                claim.target_language, glossary=glossary, memory=memory)
-            by_job: dict[int, list[jobs.MachineResult]] = {}
-            for (job_id, translation_id, _text), translation in zip(batch, translations,
-                                                                     strict=True):
-                by_job.setdefault(job_id, []).append(_result_for(translation_id, translation))
-            with database.transaction() as session:
-                for job_id, results in by_job.items():
-                    report.translated += jobs.record_results(session, claim, job_id, results,
-                                                             lease_seconds)
-            if on_batch:
-                on_batch(report.translated)
+    yielded = False
+    for start in range(0, len(claim.work), batch_size):
+        if start and claim.priority != "breaking" and _breaking_waiting(database):
+            yielded = True
+            break
+        batch = [item for item in claim.work[start:start + batch_size]
+                 if item[0] not in keeper.lost]
+        if not batch:
+            continue
+        translations = engine.translate(
+            [text for _job, _tid, text in batch], claim.source_language,
+            claim.target_language, glossary=glossary, memory=memory)
+        by_job: dict[int, list[jobs.MachineResult]] = {}
+        for (job_id, translation_id, _text), translation in zip(batch, translations, strict=True):
+            by_job.setdefault(job_id, []).append(_result_for(translation_id, translation))
         with database.transaction() as session:
-            for job_id in claim.job_ids:
-                jobs.finish(session, claim, job_id)
-    except NoRoute as exc:
+            for job_id, results in by_job.items():
+                if not jobs.renew_lease(session, claim, job_id, lease_seconds):
+                    keeper.lost.add(job_id)
+                    continue
+                report.translated += jobs.record_results(session, claim, job_id, results,
+                                                         lease_seconds)
+        if on_batch:
+            on_batch(report.translated)
+    with database.transaction() as session:
+        for job_id in claim.job_ids:
+            if job_id in keeper.lost:
+                report.lost.append(job_id)
+            elif not yielded and jobs.finish(session, claim, job_id, lease_seconds):
+                report.finished.append(job_id)
+            elif jobs.release(session, claim, job_id, JobState.QUEUED,
+                              "handed back for breaking news" if yielded else None):
+                report.requeued.append(job_id)  # yielded, or new segments arrived meanwhile
+            else:
+                report.lost.append(job_id)
+    if yielded:
+        report.outcome = "yielded"
+
+
+def _handle_error(database: Database, claim: jobs.Claim, report: RunReport,
+                  exc: Exception) -> None:
+    """Typed engine errors decide the job's fate: wait for a model, retry later, or fail."""
+    from translations.errors import EngineUnavailable, NoRoute, TranslationError
+
+    if isinstance(exc, NoRoute):
         report.outcome = "waiting_for_model"
         with database.transaction() as session:
             for job_id in claim.job_ids:
                 jobs.release(session, claim, job_id, JobState.WAITING_FOR_MODEL, str(exc))
-    except EngineUnavailable as exc:
+        return
+    if isinstance(exc, EngineUnavailable):
         report.outcome = "retry"
         _release_for_retry(database, claim, str(exc))
-    except TranslationError as exc:
-        report.outcome = "failed"
-        with database.transaction() as session:
-            for job_id in claim.job_ids:
-                jobs.release(session, claim, job_id, JobState.FAILED, str(exc))
-        raise
-    except Exception as exc:
-        report.outcome = "failed"
+        return
+    report.outcome = "failed"
+    error = str(exc) if isinstance(exc, TranslationError) else f"{type(exc).__name__}: {exc}"
+    if not isinstance(exc, TranslationError):
         log.exception("translation of jobs %s failed", claim.job_ids)
-        with database.transaction() as session:
-            for job_id in claim.job_ids:
-                jobs.release(session, claim, job_id, JobState.FAILED,
-                             f"{type(exc).__name__}: {exc}")
-        raise
-    return report
+    with database.transaction() as session:
+        for job_id in claim.job_ids:
+            jobs.release(session, claim, job_id, JobState.FAILED, error)
+    raise exc
 
 
 def _release_for_retry(database: Database, claim: jobs.Claim, error: str) -> None:
-    from workflow.models import TranslationJob
-
     with database.transaction() as session:
         for job_id in claim.job_ids:
             job = session.get(TranslationJob, job_id)
