@@ -18,6 +18,8 @@ BLUEPRINTS = (
     "web.editor",
     "web.metrics",
     "web.people",
+    "web.feeds",
+    "web.api_items",
 )
 
 

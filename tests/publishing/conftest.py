@@ -1,0 +1,97 @@
+"""Factories for publishing tests: approved editions written as rows, moved through real states."""
+
+from __future__ import annotations
+
+import pytest
+
+ROUTES = {"kk": "en→kk via translate-en_kk 1.0", "ru": "en→ru via translate-en_ru 1.0",
+          "en": "ru→en via translate-ru_en 1.0"}
+
+
+@pytest.fixture
+def make_story(app, make_article):
+    """Factory: an article with approved editions; returns {language: edition_id}.
+
+    The source edition is included (``source`` language); translations get human text
+    ``"[kk] <source>"`` and a machine route, so disclosure and rendering have real input.
+    """
+    from sqlalchemy import select
+
+    from workflow.models import Article, Edition, Segment, SegmentTranslation
+    from workflow.states import EditionState, transition
+
+    db = app.extensions["audarma.db"]
+
+    def _make(languages=("kk", "ru"), source="en", category=None, title="Flood waters recede",
+              paragraphs=None, marks=None, byline="By A. Reporter") -> dict[str, int]:
+        paragraphs = paragraphs or [["The river fell overnight.", "Roads reopened."]]
+        article_id = make_article(paragraphs, language=source, title=title, app=app)
+        out = {}
+        with app.app_context(), db.transaction() as session:
+            article = session.get(Article, article_id)
+            article.category = category
+            article.byline = byline
+            segments = session.scalars(select(Segment).where(Segment.article_id == article_id)
+                                       .order_by(Segment.position)).all()
+            if marks:
+                for sid, (text, segment_marks) in marks.items():
+                    seg = next(s for s in segments if s.sid == sid)
+                    seg.source_text, seg.marks = text, segment_marks
+            for language in (source, *[lang for lang in languages if lang != source]):
+                edition = Edition(article_id=article_id, language=language,
+                                  is_source=language == source, state="translating")
+                session.add(edition)
+                session.flush()
+                if language != source:
+                    for seg in segments:
+                        session.add(SegmentTranslation(
+                            edition_id=edition.id, segment_id=seg.id, state="confirmed",
+                            machine_text=f"[mt {language}] {seg.source_text}",
+                            machine_route={"label": ROUTES[language], "steps": []},
+                            text=f"[{language}] {seg.source_text}"))
+                for state in (EditionState.EDITING, EditionState.SUBMITTED,
+                              EditionState.APPROVED):
+                    transition(edition, state)
+                out[language] = edition.id
+        return out
+
+    return _make
+
+
+@pytest.fixture
+def publish(app):
+    """Call a workflow.publishing function in its own committed transaction."""
+    db = app.extensions["audarma.db"]
+
+    def _call(name, *args, **kwargs):
+        from workflow import publishing
+
+        with app.app_context(), db.transaction() as session:
+            result = getattr(publishing, name)(session, *args, **kwargs)
+            return getattr(result, "id", result)
+
+    return _call
+
+
+@pytest.fixture
+def make_partner(app):
+    """Factory: a partner with a key; returns (partner_id, key_id, secret)."""
+    db = app.extensions["audarma.db"]
+
+    def _make(name="Partner", languages="kk,ru,en", categories=None, rate_limit=None,
+              webhook_url=None):
+        from workflow.partners import create_partner, set_webhook
+
+        with app.app_context(), db.transaction() as session:
+            partner, key, secret = create_partner(session, name, languages, categories,
+                                                  rate_limit)
+            if webhook_url:
+                set_webhook(session, partner.id, webhook_url)
+            return partner.id, key.id, secret
+
+    return _make
+
+
+def bearer(secret: str) -> dict[str, str]:
+    """Authorization header for a key."""
+    return {"Authorization": f"Bearer {secret}"}

@@ -1,0 +1,49 @@
+"""The ninjs items API for machine partners: an event stream with an opaque cursor, and items."""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, jsonify, request
+
+from web.auth import db_session
+from web.partner_access import partner_pull
+from workflow.errors import Forbidden, InvalidInput
+from workflow.ninjs import MAX_LIMIT, decode_cursor, get_item, items_page
+
+bp = Blueprint("api_items", __name__, url_prefix="/api/v1")
+csrf_exempt = True
+DEFAULT_LIMIT = 50
+
+
+def _limit() -> int:
+    raw = request.args.get("limit", str(DEFAULT_LIMIT))
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+        raise InvalidInput(f"limit must be a whole number from 1 to {MAX_LIMIT}.",
+                           code="bad_limit")
+    return int(raw)
+
+
+def _languages() -> list[str]:
+    raw = request.args.get("language")
+    if raw is None:
+        return g.reader.languages
+    if raw not in g.reader.languages:
+        raise Forbidden(f"Your key may not read {raw!r}.", code="language_not_allowed")
+    return [raw]
+
+
+@bp.get("/items")
+@partner_pull
+def list_items():
+    """Items created after ``since`` (publish, correct, kill), oldest first; ``next`` to resume."""
+    page = items_page(db_session(), _languages(), decode_cursor(request.args.get("since")),
+                      _limit(), g.reader.categories)
+    body = {"items": page.items, "next": page.next_cursor, "has_more": page.has_more}
+    return jsonify(body), 200, len(page.items)
+
+
+@bp.get("/items/<path:uri>")
+@partner_pull
+def show_item(uri: str):
+    """The latest visible version of one item (usable, or canceled after a kill)."""
+    item = get_item(db_session(), uri, g.reader.languages, g.reader.categories)
+    return jsonify(item), 200, 1

@@ -1,0 +1,206 @@
+"""Per-language feeds for partners: RSS 2.0, Atom (with hreflang alternates) and JSON Feed 1.1."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
+from feedgen.feed import FeedGenerator
+from flask import Blueprint, Response, current_app, g, request
+from lxml import etree
+
+from web.auth import db_session
+from web.errors import error_response
+from web.partner_access import has_credentials, partner_pull
+from workflow.errors import DomainError, Forbidden, NotFound
+from workflow.models import LANGUAGES, Publication
+from workflow.ninjs import FeedSnapshot, body_with_notes, feed_snapshot, iso, item_uri
+
+bp = Blueprint("feeds", __name__)
+csrf_exempt = True
+
+NS = "urn:audarma:syndication:1"
+FORMATS = {
+    "rss": "application/rss+xml; charset=utf-8",
+    "atom": "application/atom+xml; charset=utf-8",
+    "json": "application/feed+json; charset=utf-8",
+}
+LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+EMPTY_FEED_TIME = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+class AudarmaExtension(BaseExtension):
+    """Declares the ``audarma:`` namespace on the feed."""
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"audarma": NS}
+
+
+class AudarmaEntryExtension(BaseEntryExtension):
+    """Per item: version, disclosure (with the MT route) and correction note as elements.
+
+    It also writes the Atom ``link`` elements: feedgen 1.0 drops rel/type/hreflang from entry
+    links (it reuses the loop variable), so hreflang alternates are added here.
+    """
+
+    def __init__(self) -> None:
+        self.fields: dict[str, str] = {}
+        self.links: list[dict[str, str]] = []
+
+    def set(self, links: list[dict[str, str]] | None = None, **fields: str | None) -> None:
+        """Remember the fields to write (None values are skipped) and the Atom links."""
+        self.fields = {k: v for k, v in fields.items() if v}
+        self.links = links or []
+
+    def extend_rss(self, element):
+        for name, value in self.fields.items():
+            etree.SubElement(element, f"{{{NS}}}{name}").text = value
+        return element
+
+    def extend_atom(self, element):
+        for link in self.links:
+            etree.SubElement(element, "link", link)  # like feedgen: default (Atom) namespace
+        return self.extend_rss(element)
+
+
+def item_url(publication: Publication) -> str:
+    """Where the machine-readable version of an item lives."""
+    base = current_app.config["BASE_URL"].rstrip("/")
+    return f"{base}/api/v1/items/{item_uri(publication.article_id, publication.language)}"
+
+
+def _feed_url(language: str, fmt: str) -> str:
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/feeds/{language}.{fmt}"
+
+
+def _xml_feed(snapshot: FeedSnapshot, language: str, fmt: str) -> bytes:
+    fg = FeedGenerator()
+    fg.register_extension("audarma", AudarmaExtension, AudarmaEntryExtension)
+    fg.id(_feed_url(language, "atom"))
+    fg.title(f"Audarma — {LANGUAGE_NAMES[language]}")
+    fg.description(f"Published Audarma editions in {LANGUAGE_NAMES[language]}.")
+    fg.author({"name": "Audarma newsroom"})
+    fg.link(href=_feed_url(language, fmt), rel="self")
+    fg.link(href=current_app.config["BASE_URL"], rel="alternate")
+    fg.language(language)
+    fg.updated(snapshot.last_modified or EMPTY_FEED_TIME)
+    fg.lastBuildDate(snapshot.last_modified or EMPTY_FEED_TIME)
+    for pub in snapshot.publications:
+        article = snapshot.articles[pub.article_id]
+        entry = fg.add_entry(order="append")
+        entry.id(item_uri(pub.article_id, pub.language))
+        entry.guid(item_uri(pub.article_id, pub.language), permalink=False)
+        entry.title(pub.headline)
+        others = [o for o in snapshot.others.get(pub.article_id, []) if o.language != language]
+        links = [{"rel": "alternate", "type": "application/json", "hreflang": o.language,
+                  "href": item_url(o), "title": o.headline} for o in [pub, *others]]
+        if fmt == "rss":
+            entry.link(href=item_url(pub))
+            entry.content(body_with_notes(pub), type="CDATA")
+            entry.description(pub.disclosure or pub.headline)
+        else:
+            entry.content(body_with_notes(pub), type="html")
+            entry.summary(pub.disclosure or pub.headline)
+        entry.published(pub.first_published_at or pub.published_at)
+        entry.updated(pub.published_at)
+        if pub.byline:
+            entry.author({"name": pub.byline})
+        if article.category:
+            entry.category(term=article.category)
+        entry.audarma.set(links=links if fmt == "atom" else None, version=str(pub.version),
+                          disclosure=pub.disclosure, route=pub.route_label,
+                          correction=pub.correction_note)
+    return fg.atom_str(pretty=True) if fmt == "atom" else fg.rss_str(pretty=True)
+
+
+def _json_feed(snapshot: FeedSnapshot, language: str) -> bytes:
+    items = []
+    for pub in snapshot.publications:
+        article = snapshot.articles[pub.article_id]
+        others = [o for o in snapshot.others.get(pub.article_id, []) if o.language != language]
+        item = {
+            "id": item_uri(pub.article_id, pub.language),
+            "url": item_url(pub),
+            "title": pub.headline,
+            "content_html": body_with_notes(pub),
+            "summary": pub.disclosure or "",
+            "date_published": iso(pub.first_published_at or pub.published_at),
+            "date_modified": iso(pub.published_at),
+            "language": pub.language,
+            "_audarma": {
+                "version": pub.version, "disclosure": pub.disclosure, "route": pub.route_label,
+                "correction_note": pub.correction_note,
+                "alternates": [{"language": o.language, "id": item_uri(o.article_id, o.language),
+                                "url": item_url(o)} for o in others],
+            },
+        }
+        if pub.byline:
+            item["authors"] = [{"name": pub.byline}]
+        if article.category:
+            item["tags"] = [article.category]
+        items.append(item)
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": f"Audarma — {LANGUAGE_NAMES[language]}",
+        "home_page_url": current_app.config["BASE_URL"],
+        "feed_url": _feed_url(language, "json"),
+        "language": language,
+        "authors": [{"name": "Audarma newsroom"}],
+        "items": items,
+    }
+    return json.dumps(feed, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def _not_modified(etag: str, last_modified: datetime | None) -> bool:
+    if request.if_none_match:
+        return request.if_none_match.contains_weak(etag)
+    since = request.if_modified_since
+    return bool(since and last_modified and last_modified.replace(microsecond=0) <= since)
+
+
+def _serve(language: str, fmt: str, categories: list[str]) -> tuple[Response, int, int]:
+    if language not in LANGUAGES or fmt not in FORMATS:
+        raise NotFound("No such feed. Feeds are /feeds/{kk,ru,en}.{rss,atom,json}.")
+    snapshot = feed_snapshot(db_session(), language, categories)
+    scope = hashlib.sha256(json.dumps([language, fmt, sorted(categories)]).encode()).hexdigest()
+    etag = f"{scope[:16]}-{snapshot.last_seq}"
+    if _not_modified(etag, snapshot.last_modified):
+        response = Response(status=304)
+        status, count = 304, 0
+    else:
+        body = _json_feed(snapshot, language) if fmt == "json" else _xml_feed(
+            snapshot, language, fmt)
+        response = Response(body, mimetype=FORMATS[fmt].split(";")[0], content_type=FORMATS[fmt])
+        status, count = 200, len(snapshot.publications)
+    response.set_etag(etag, weak=True)
+    if snapshot.last_modified:
+        response.last_modified = snapshot.last_modified
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.vary.add("Authorization")
+    return response, status, count
+
+
+@partner_pull
+def _partner_feed(language: str, fmt: str):
+    if language not in g.reader.languages and language in LANGUAGES:
+        raise Forbidden(f"Your key may not read {language!r}.", code="language_not_allowed")
+    return _serve(language, fmt, g.reader.categories)
+
+
+@bp.get("/feeds/<language>.<fmt>")
+def feed(language: str, fmt: str):
+    """A language feed: partner key (Bearer or ?key=), or no key if PUBLIC_FEEDS is on."""
+    if not has_credentials() and current_app.config.get("PUBLIC_FEEDS"):
+        try:
+            response, status, _count = _serve(language, fmt, [])
+        except DomainError as exc:
+            return error_response(exc.status, exc.code, exc.message)
+        return response, status
+    return _partner_feed(language, fmt)
+
+
+@bp.errorhandler(429)
+def _too_many(exc):
+    return error_response(429, "rate_limited", f"Rate limit exceeded ({exc.description}).")

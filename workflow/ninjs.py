@@ -1,0 +1,244 @@
+"""Publications as IPTC ninjs 3.1 items, the event-log cursor, and the reads partners make."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import html
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from workflow.errors import Forbidden, InvalidInput, NotFound
+from workflow.models import Article, FeedEvent, Publication
+
+SCHEMA_URI = "http://www.iptc.org/std/ninjs/ninjs-schema_3.1.json"
+CURSOR_PREFIX = "c1."
+MAX_LIMIT = 200
+
+
+def item_uri(article_id: int, language: str) -> str:
+    """The persistent ninjs uri of one language edition of an article (stable across versions)."""
+    return f"urn:audarma:item:{article_id}:{language}"
+
+
+def parse_item_uri(uri: str) -> tuple[int, str] | None:
+    """(article id, language) from an item uri, or None if it is not one of ours."""
+    parts = uri.split(":")
+    if len(parts) != 5 or parts[:3] != ["urn", "audarma", "item"] or not parts[3].isdigit():
+        return None
+    return int(parts[3]), parts[4]
+
+
+def encode_cursor(seq: int) -> str:
+    """An opaque cursor for "everything after event ``seq``"."""
+    raw = f"seq:{seq}".encode()
+    return CURSOR_PREFIX + base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(token: str | None) -> int:
+    """The seq inside a cursor (0 for none); a malformed cursor is a 400, not a silent restart."""
+    if not token:
+        return 0
+    try:
+        if not token.startswith(CURSOR_PREFIX) or len(token) > 64:
+            raise ValueError(token)
+        body = token[len(CURSOR_PREFIX):]
+        raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)).decode()
+        kind, _, number = raw.partition(":")
+        if kind != "seq" or not number.isdigit():
+            raise ValueError(token)
+        return int(number)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise InvalidInput("The cursor is not one this API handed out.",
+                           code="bad_cursor") from None
+
+
+def iso(moment: datetime | None) -> str | None:
+    """RFC 3339 UTC timestamp with a Z, as ninjs, JSON Feed and Atom want."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+
+def body_with_notes(publication: Publication) -> str:
+    """Body HTML as partners show it: kill notice, correction note and disclosure made visible."""
+    parts = []
+    if publication.status == "canceled":
+        parts.append(f'<p class="audarma-kill">{_escape(_kill_notice(publication))}</p>')
+    else:
+        parts.append(publication.body_html)
+    if publication.correction_note:
+        note = _escape("Correction: " + publication.correction_note)
+        parts.append(f'<p class="audarma-correction">{note}</p>')
+    if publication.disclosure:
+        parts.append(f'<p class="audarma-disclosure">{_escape(publication.disclosure)}</p>')
+    return "\n".join(parts)
+
+
+def _kill_notice(publication: Publication) -> str:
+    return f"This story has been withdrawn. Reason: {publication.kill_reason or 'not given'}"
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def siblings(session: Session, article_ids: set[int]) -> dict[int, list[Publication]]:
+    """Currently usable publications of the given articles, by article (cross-language links)."""
+    if not article_ids:
+        return {}
+    rows = session.scalars(select(Publication).where(
+        Publication.article_id.in_(article_ids), Publication.status == "usable")
+        .order_by(Publication.language)).all()
+    out: dict[int, list[Publication]] = {}
+    for row in rows:
+        out.setdefault(row.article_id, []).append(row)
+    return out
+
+
+def build_item(publication: Publication, article: Article,
+               others: list[Publication] | None = None) -> dict:
+    """One ninjs 3.1 item for one published version (canceled versions carry the kill notice)."""
+    canceled = publication.status == "canceled"
+    item: dict = {
+        "standard": {"name": "ninjs", "version": "3.1", "schema": SCHEMA_URI},
+        "uri": item_uri(publication.article_id, publication.language),
+        "type": "text",
+        "representationType": "full",
+        "version": str(publication.version),
+        "firstCreated": iso(publication.first_published_at or publication.published_at),
+        "versionCreated": iso(publication.published_at),
+        "contentCreated": iso(article.created_at),
+        "pubStatus": "canceled" if canceled else "usable",
+        "language": publication.language,
+        "headlines": [{"role": "main", "contentType": "text/plain",
+                       "value": publication.headline}],
+        "bodies": [{"role": "main", "contentType": "text/html",
+                    "value": body_with_notes(publication)}],
+        "descriptions": [{"role": "disclosure", "contentType": "text/plain",
+                          "value": publication.disclosure or ""}],
+    }
+    if publication.embargo_until is not None:
+        item["embargoedUntil"] = iso(publication.embargo_until)
+    if publication.byline:
+        item["by"] = publication.byline
+    if publication.route_label:
+        item["digitalSourceType"] = {"literal": "machineTranslatedHumanReviewed",
+                                     "name": f"Machine translation, human-reviewed: "
+                                             f"{publication.route_label}"}
+        item["infoSources"] = [{"name": label, "role": "machineTranslation"}
+                               for label in (publication.payload or {}).get("routes", [])]
+    if publication.correction_note:
+        item["descriptions"].append({"role": "correction", "contentType": "text/plain",
+                                     "value": publication.correction_note})
+        item["edNote"] = f"Correction: {publication.correction_note}"
+    if canceled:
+        item["edNote"] = _kill_notice(publication)
+    if article.category:
+        item["subjects"] = [{"name": article.category, "rel": "category",
+                             "literal": article.category}]
+    links = [
+        {"name": f"edition-{other.language}",
+         "rel": "original" if other.language == article.source_language else "translation",
+         "uri": item_uri(other.article_id, other.language), "type": "text",
+         "language": other.language, "version": str(other.version), "pubStatus": "usable"}
+        for other in others or [] if other.language != publication.language
+    ]
+    if links:
+        item["associations"] = links
+    return item
+
+
+@dataclass(frozen=True)
+class ItemsPage:
+    """One page of the event stream: items in seq order and the cursor to ask for next."""
+
+    items: list[dict]
+    next_cursor: str
+    has_more: bool
+
+
+def _category_filter(query, categories: list[str]):
+    if categories:
+        query = query.join(Article, Publication.article_id == Article.id).where(
+            Article.category.in_(categories))
+    return query
+
+
+def items_page(session: Session, languages: list[str], since: int, limit: int,
+               categories: list[str] | None = None) -> ItemsPage:
+    """Events after ``since`` in the given languages, each rendered as the version it created."""
+    limit = max(1, min(limit, MAX_LIMIT))
+    query = (select(FeedEvent, Publication)
+             .join(Publication, FeedEvent.publication_id == Publication.id)
+             .where(FeedEvent.seq > since, FeedEvent.language.in_(languages))
+             .order_by(FeedEvent.seq).limit(limit + 1))
+    rows = session.execute(_category_filter(query, categories or [])).all()
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    articles = {a.id: a for a in session.scalars(
+        select(Article).where(Article.id.in_({p.article_id for _e, p in rows})))}
+    others = siblings(session, set(articles))
+    items = [build_item(pub, articles[pub.article_id], others.get(pub.article_id))
+             for _event, pub in rows]
+    last = rows[-1][0].seq if rows else since
+    return ItemsPage(items=items, next_cursor=encode_cursor(last), has_more=has_more)
+
+
+def current_version(session: Session, article_id: int, language: str) -> Publication:
+    """The latest version partners can see (usable or canceled) of one item, or NotFound."""
+    publication = session.scalar(select(Publication).where(
+        Publication.article_id == article_id, Publication.language == language,
+        Publication.status.in_(("usable", "canceled")))
+        .order_by(Publication.version.desc()).limit(1))
+    if publication is None:
+        raise NotFound("No such item.")
+    return publication
+
+
+def get_item(session: Session, uri: str, languages: list[str],
+             categories: list[str] | None = None) -> dict:
+    """One item by uri, as its latest visible version, for a partner reading ``languages``."""
+    parsed = parse_item_uri(uri)
+    if parsed is None:
+        raise NotFound("No such item.")
+    article_id, language = parsed
+    if language not in languages:
+        raise Forbidden(f"Your key may not read {language!r}.", code="language_not_allowed")
+    publication = current_version(session, article_id, language)
+    article = session.get(Article, article_id)
+    if categories and article.category not in categories:
+        raise NotFound("No such item.")
+    return build_item(publication, article, siblings(session, {article_id}).get(article_id))
+
+
+@dataclass(frozen=True)
+class FeedSnapshot:
+    """What one language feed shows now: usable versions newest first, and its change marker."""
+
+    publications: list[Publication]
+    articles: dict[int, Article]
+    others: dict[int, list[Publication]]
+    last_seq: int
+    last_modified: datetime | None
+
+
+def feed_snapshot(session: Session, language: str, categories: list[str] | None = None,
+                  limit: int = 50) -> FeedSnapshot:
+    """The current feed of one language (killed and scheduled versions are not in it)."""
+    categories = categories or []
+    marker = select(func.max(FeedEvent.seq), func.max(FeedEvent.at)).where(
+        FeedEvent.language == language)
+    if categories:
+        marker = (marker.join(Publication, FeedEvent.publication_id == Publication.id)
+                  .join(Article, Publication.article_id == Article.id)
+                  .where(Article.category.in_(categories)))
+    last_seq, last_at = session.execute(marker).one()
+    query = (select(Publication).where(Publication.language == language,
+                                       Publication.status == "usable")
+             .order_by(Publication.published_at.desc(), Publication.id.desc()).limit(limit))
+    publications = list(session.scalars(_category_filter(query, categories)))
+    ids = {p.article_id for p in publications}
+    articles = {a.id: a for a in session.scalars(select(Article).where(Article.id.in_(ids)))}
+    return FeedSnapshot(publications, articles, siblings(session, ids), last_seq or 0, last_at)

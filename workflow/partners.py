@@ -1,0 +1,168 @@
+"""Partners who pull Audarma's editions: their keys, languages, webhooks and access log."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from workflow.errors import Conflict, Forbidden, InvalidInput, NotFound
+from workflow.keys import issue_key, revoke_key
+from workflow.models import LANGUAGES, AccessLog, ApiKey, Partner, WebhookDelivery
+from workflow.webhooks import check_url
+
+RATE_LIMIT = re.compile(r"^\d+\s*(/|per)\s*\d*\s*(second|minute|hour|day)s?$")
+
+
+def parse_list(raw: str | list[str] | None) -> list[str]:
+    """``"kk, ru"`` → ``["kk", "ru"]`` (order kept, duplicates dropped)."""
+    items = raw if isinstance(raw, list) else (raw or "").split(",")
+    out: list[str] = []
+    for item in (i.strip() for i in items):
+        if item and item not in out:
+            out.append(item)
+    return out
+
+
+def _languages(raw: str | list[str] | None) -> list[str]:
+    languages = parse_list(raw)
+    unknown = [lang for lang in languages if lang not in LANGUAGES]
+    if unknown or not languages:
+        raise InvalidInput(f"Languages must be some of {', '.join(LANGUAGES)}.",
+                           code="bad_languages")
+    return languages
+
+
+def _partner(session: Session, ref: int | str) -> Partner:
+    if isinstance(ref, int) or str(ref).isdigit():
+        partner = session.get(Partner, int(ref))
+        if partner is not None:
+            return partner
+    partner = session.scalar(select(Partner).where(Partner.name == str(ref)))
+    if partner is None:
+        raise NotFound(f"No partner {ref!r}.")
+    return partner
+
+
+def create_partner(session: Session, name: str, languages: str | list[str],
+                   categories: str | list[str] | None = None,
+                   rate_limit: str | None = None) -> tuple[Partner, ApiKey, str]:
+    """Create a partner with its first API key; the secret is returned once and never stored."""
+    name = (name or "").strip()
+    if not name or len(name) > 200:
+        raise InvalidInput("A partner needs a name of 1–200 characters.", code="bad_name")
+    if session.scalar(select(Partner.id).where(Partner.name == name)) is not None:
+        raise Conflict(f"A partner called {name!r} exists already.", code="duplicate_partner")
+    partner = Partner(name=name, languages=_languages(languages),
+                      categories=parse_list(categories), active=True)
+    if rate_limit:
+        partner.rate_limit = check_rate_limit(rate_limit)
+    session.add(partner)
+    session.flush()
+    key, secret = issue_key(session, partner_id=partner.id, label="first key")
+    return partner, key, secret
+
+
+def check_rate_limit(value: str) -> str:
+    """Accept Flask-Limiter strings like ``120/minute`` or ``10 per second``."""
+    value = value.strip()
+    if not RATE_LIMIT.match(value):
+        raise InvalidInput("Rate limits look like 120/minute or 10 per second.",
+                           code="bad_rate_limit")
+    return value
+
+
+def new_partner_key(session: Session, ref: int | str, label: str = "") -> tuple[ApiKey, str]:
+    """Another key for a partner (rotation: issue the new one, then revoke the old)."""
+    partner = _partner(session, ref)
+    return issue_key(session, partner_id=partner.id, label=label or "rotation")
+
+
+def revoke_partner_key(session: Session, key_id: int, partner_id: int | None = None) -> ApiKey:
+    """Revoke one partner key; requests with it get 401 from then on."""
+    key = session.get(ApiKey, key_id)
+    if key is None or key.partner_id is None or (partner_id and key.partner_id != partner_id):
+        raise NotFound(f"No partner key {key_id}.")
+    return revoke_key(session, key_id)
+
+
+def set_webhook(session: Session, partner_id: int, url: str | None) -> Partner:
+    """Set (http/https only) or clear a partner's webhook URL; a signing secret is made once."""
+    partner = _partner(session, partner_id)
+    if not (url or "").strip():
+        partner.webhook_url = None
+        return partner
+    partner.webhook_url = check_url(url or "")
+    partner.webhook_secret = partner.webhook_secret or "whsec_" + secrets.token_urlsafe(32)
+    return partner
+
+
+def rotate_webhook_secret(session: Session, partner_id: int) -> Partner:
+    """Replace the webhook signing secret (the partner must update its verifier)."""
+    partner = _partner(session, partner_id)
+    partner.webhook_secret = "whsec_" + secrets.token_urlsafe(32)
+    return partner
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who is pulling: the partner and key, and what they may read."""
+
+    partner_id: int
+    key_id: int
+    languages: list[str]
+    categories: list[str]
+    rate_limit: str
+
+
+def reader_for_key(session: Session, key: ApiKey, language: str | None = None) -> Reader:
+    """The partner behind a (live) key; Forbidden if inactive or ``language`` is not theirs."""
+    partner = session.get(Partner, key.partner_id) if key.partner_id else None
+    if partner is None or not partner.active:
+        raise Forbidden("This partner is not active.", code="partner_inactive")
+    reader = Reader(partner.id, key.id, list(partner.languages or []),
+                    list(partner.categories or []), partner.rate_limit)
+    if language is not None and language not in reader.languages:
+        raise Forbidden(f"Your key may not read {language!r}.", code="language_not_allowed")
+    return reader
+
+
+def record_access(session: Session, reader: Reader, path: str, status: int, items: int) -> None:
+    """One access-log row per pull."""
+    session.add(AccessLog(partner_id=reader.partner_id, api_key_id=reader.key_id,
+                          path=path[:2000], status=status, items=items))
+
+
+@dataclass(frozen=True)
+class PartnerPage:
+    """Everything the admin page shows about one partner."""
+
+    partner: Partner
+    keys: list[ApiKey]
+    deliveries: list[WebhookDelivery]
+    access: list[AccessLog]
+    delivery_counts: dict[str, int]
+
+
+def list_partners(session: Session) -> list[Partner]:
+    """All partners by name."""
+    return list(session.scalars(select(Partner).order_by(Partner.name)))
+
+
+def partner_page(session: Session, partner_id: int, limit: int = 50) -> PartnerPage:
+    """A partner with keys (newest first), recent deliveries and recent pulls."""
+    partner = _partner(session, partner_id)
+    keys = list(session.scalars(select(ApiKey).where(ApiKey.partner_id == partner.id)
+                                .order_by(ApiKey.id.desc())))
+    deliveries = list(session.scalars(select(WebhookDelivery)
+                                      .where(WebhookDelivery.partner_id == partner.id)
+                                      .order_by(WebhookDelivery.id.desc()).limit(limit)))
+    access = list(session.scalars(select(AccessLog).where(AccessLog.partner_id == partner.id)
+                                  .order_by(AccessLog.id.desc()).limit(limit)))
+    counts = dict(session.execute(select(WebhookDelivery.state, func.count())
+                                  .where(WebhookDelivery.partner_id == partner.id)
+                                  .group_by(WebhookDelivery.state)).all())
+    return PartnerPage(partner, keys, deliveries, access, counts)

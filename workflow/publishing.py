@@ -1,0 +1,260 @@
+"""Publish approved editions (now or at an embargo time), correct them as new versions, kill them.
+
+Every change partners must see appends one FeedEvent. Its ``seq`` comes from the one-row
+``feed_sequence`` counter, incremented with ``UPDATE … RETURNING``: the row lock is held until the
+publishing transaction commits, so events become visible in ``seq`` order and a cursor reader never
+sees seq n+1 before seq n (see docs/partners.md, "Cursors").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from workflow import webhooks
+from workflow.db import utcnow
+from workflow.errors import Conflict, InvalidInput, NotFound
+from workflow.models import (
+    Article,
+    AuditEvent,
+    Edition,
+    FeedEvent,
+    FeedSequence,
+    Publication,
+)
+from workflow.ninjs import item_uri, parse_item_uri  # noqa: F401  (re-exported)
+from workflow.render import render_edition
+from workflow.states import EditionState, transition
+
+LIVE = ("usable", "canceled")  # statuses partners can see; "scheduled" is invisible
+
+
+def disclosure_for(edition: Edition, route_label: str | None) -> str:
+    """The sentence every item carries about how its text was made."""
+    if edition.is_source:
+        return "Original text by the newsroom; not machine-translated."
+    if route_label:
+        return (f"Machine-translated ({route_label}) and reviewed by a human editor "
+                "before publication.")
+    return "Translated with machine assistance and reviewed by a human editor before publication."
+
+
+def _next_seq(session: Session) -> int:
+    """Take the feed_sequence row lock and return the next seq (held until commit)."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(insert(FeedSequence).values(id=1, value=0).on_conflict_do_nothing())
+    return session.execute(
+        update(FeedSequence).where(FeedSequence.id == 1)
+        .values(value=FeedSequence.value + 1).returning(FeedSequence.value)
+    ).scalar_one()
+
+
+def append_event(session: Session, publication: Publication, kind: str) -> FeedEvent:
+    """Append a publish/correct/kill event and queue webhook deliveries for it."""
+    event = FeedEvent(seq=_next_seq(session), publication_id=publication.id,
+                      language=publication.language, kind=kind, at=utcnow())
+    session.add(event)
+    session.flush()
+    webhooks.queue_deliveries(session, event)
+    return event
+
+
+def _audit(session: Session, user_id: int | None, action: str, edition: Edition,
+           **detail: object) -> None:
+    session.add(AuditEvent(actor_id=user_id, action=action, article_id=edition.article_id,
+                           edition_id=edition.id, detail=detail))
+
+
+def _edition(session: Session, edition_id: int) -> Edition:
+    edition = session.get(Edition, edition_id)
+    if edition is None:
+        raise NotFound(f"No edition {edition_id}.")
+    return edition
+
+
+def _latest(session: Session, edition_id: int) -> Publication | None:
+    return session.scalar(select(Publication).where(Publication.edition_id == edition_id)
+                          .order_by(Publication.version.desc()).limit(1))
+
+
+def _visible(session: Session, edition_id: int) -> Publication | None:
+    """The version partners currently see as usable, if any."""
+    return session.scalar(select(Publication).where(Publication.edition_id == edition_id,
+                                                    Publication.status == "usable"))
+
+
+def _go_live(session: Session, publication: Publication, edition: Edition,
+             now: datetime) -> FeedEvent:
+    """Make a publication the usable version: supersede the old one, move state, append event."""
+    kind = "correct" if publication.first_published_at else "publish"
+    previous = _visible(session, edition.id)
+    if previous is not None and previous.id != publication.id:
+        previous.status = "superseded"
+    publication.status = "usable"
+    publication.published_at = now
+    publication.first_published_at = publication.first_published_at or now
+    transition(edition, EditionState.PUBLISHED)
+    session.flush()
+    return append_event(session, publication, kind)
+
+
+def publish_edition(session: Session, edition_id: int, user_id: int | None,
+                    embargo_until: datetime | None = None, *, correction_note: str | None = None,
+                    now: datetime | None = None) -> Publication:
+    """Publish an approved edition now, or schedule it for ``embargo_until`` (UTC-aware).
+
+    If an earlier version was ever published this is a correction: version n+1 with a visible
+    correction note (the editor's, or a standard one) and a new ``updated`` time.
+    """
+    now = now or utcnow()
+    edition = _edition(session, edition_id)
+    if edition.state != EditionState.APPROVED:
+        raise Conflict(f"Only an approved edition can be published; this one is {edition.state}.",
+                       code="not_approved")
+    if embargo_until is not None and embargo_until.tzinfo is None:
+        raise InvalidInput("The embargo time needs a time zone.", code="naive_embargo")
+    latest = _latest(session, edition.id)
+    version = latest.version + 1 if latest else 1
+    first_published = None
+    if latest is not None:
+        first_published = session.scalar(
+            select(func.min(Publication.first_published_at))
+            .where(Publication.edition_id == edition.id))
+    note = (correction_note or "").strip() or None
+    if first_published is not None and note is None:
+        note = f"This is a corrected version (version {version}) of an earlier story."
+    rendered = render_edition(session, edition)
+    publication = Publication(
+        edition_id=edition.id, article_id=edition.article_id, language=edition.language,
+        version=version, status="scheduled", headline=rendered.headline,
+        body_html=rendered.body_html, byline=rendered.byline, route_label=rendered.route_label,
+        disclosure=disclosure_for(edition, rendered.route_label),
+        correction_note=note if first_published is not None else None,
+        embargo_until=embargo_until, first_published_at=first_published,
+        published_by_id=user_id, created_at=now,
+        payload={"routes": list(rendered.routes), "is_source": edition.is_source},
+    )
+    session.add(publication)
+    session.flush()
+    if embargo_until is not None and embargo_until > now:
+        transition(edition, EditionState.SCHEDULED)
+        _audit(session, user_id, "schedule", edition, version=version,
+               embargo_until=embargo_until.isoformat())
+    else:
+        _go_live(session, publication, edition, now)
+        _audit(session, user_id, "publish", edition, version=version)
+    return publication
+
+
+def release_due(session: Session, now: datetime | None = None) -> list[int]:
+    """Publish every scheduled version whose embargo has passed; returns their publication ids."""
+    now = now or utcnow()
+    due = session.scalars(select(Publication.id).where(
+        Publication.status == "scheduled", Publication.embargo_until <= now)
+        .order_by(Publication.embargo_until, Publication.id)).all()
+    released = []
+    for publication_id in due:
+        claimed = session.execute(
+            update(Publication).where(Publication.id == publication_id,
+                                      Publication.status == "scheduled")
+            .values(status="releasing")
+        ).rowcount
+        if not claimed:
+            continue  # another beat tick got there first
+        publication = session.get(Publication, publication_id)
+        session.refresh(publication)
+        edition = _edition(session, publication.edition_id)
+        _go_live(session, publication, edition, now)
+        _audit(session, None, "release", edition, version=publication.version)
+        released.append(publication_id)
+    return released
+
+
+def kill_edition(session: Session, edition_id: int, user_id: int | None, reason: str,
+                 now: datetime | None = None) -> Publication | None:
+    """Withdraw an edition: partners get one canceled version; a pending schedule is dropped.
+
+    Returns the canceled version partners receive, or None if nothing had been visible yet.
+    """
+    now = now or utcnow()
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("Say why the story is withdrawn.", code="reason_required")
+    edition = _edition(session, edition_id)
+    scheduled = session.scalars(select(Publication).where(
+        Publication.edition_id == edition.id, Publication.status == "scheduled")).all()
+    visible = _visible(session, edition.id)
+    if visible is None and not scheduled:
+        raise Conflict("This edition is not published or scheduled.", code="not_published")
+    for row in scheduled:
+        row.status = "canceled"
+        row.kill_reason = reason
+    killed = None
+    if visible is not None:
+        latest = _latest(session, edition.id)
+        visible.status = "superseded"
+        killed = Publication(
+            edition_id=edition.id, article_id=edition.article_id, language=edition.language,
+            version=latest.version + 1, status="canceled", headline=visible.headline,
+            body_html=visible.body_html, byline=visible.byline, route_label=visible.route_label,
+            disclosure=visible.disclosure, correction_note=visible.correction_note,
+            kill_reason=reason, embargo_until=visible.embargo_until,
+            first_published_at=visible.first_published_at, published_at=now,
+            published_by_id=user_id, created_at=now, payload=dict(visible.payload or {}),
+        )
+        session.add(killed)
+        session.flush()
+        append_event(session, killed, "kill")
+    if edition.state in (EditionState.PUBLISHED, EditionState.SCHEDULED):
+        transition(edition, EditionState.WITHDRAWN)
+    _audit(session, user_id, "kill", edition, reason=reason)
+    return killed
+
+
+def kill_article(session: Session, article_id: int, user_id: int | None, reason: str,
+                 now: datetime | None = None) -> list[Publication]:
+    """Withdraw every published or scheduled edition of an article with one reason."""
+    article = session.get(Article, article_id)
+    if article is None:
+        raise NotFound(f"No article {article_id}.")
+    live = session.scalars(select(Publication.edition_id).where(
+        Publication.article_id == article_id,
+        Publication.status.in_(("usable", "scheduled"))).distinct()).all()
+    if not live:
+        raise Conflict("No edition of this article is published or scheduled.",
+                       code="not_published")
+    killed = [kill_edition(session, edition_id, user_id, reason, now)
+              for edition_id in sorted(live)]
+    return [row for row in killed if row is not None]
+
+
+def reopen_for_correction(session: Session, edition_id: int, user_id: int | None) -> Edition:
+    """Send a published edition back to editing; the published version stays live meanwhile."""
+    edition = _edition(session, edition_id)
+    if edition.state != EditionState.PUBLISHED:
+        raise Conflict("Only a published edition can be corrected.", code="not_published")
+    transition(edition, EditionState.EDITING)
+    _audit(session, user_id, "reopen_for_correction", edition)
+    return edition
+
+
+@dataclass(frozen=True)
+class PublishingRow:
+    """One edition on the publishing desk with its latest version."""
+
+    edition: Edition
+    latest: Publication | None
+
+
+def desk(session: Session, limit: int = 100) -> list[PublishingRow]:
+    """Editions an editor can publish, schedule, correct or kill, most recently changed first."""
+    states = [s.value for s in (EditionState.APPROVED, EditionState.SCHEDULED,
+                                EditionState.PUBLISHED, EditionState.WITHDRAWN)]
+    editions = session.scalars(select(Edition).where(Edition.state.in_(states))
+                               .order_by(Edition.updated_at.desc()).limit(limit)).all()
+    return [PublishingRow(e, _latest(session, e.id)) for e in editions]

@@ -1,0 +1,177 @@
+"""Webhook deliveries: one row per (partner, feed event), signed POSTs, exponential backoff.
+
+The WebhookDelivery row is the job; a Celery message only wakes a worker. A worker claims a row
+with a state-guarded UPDATE (pending and due → leased), posts outside any transaction, then records
+the outcome in a second short transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+import urllib3
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from workflow.db import Database, utcnow
+from workflow.errors import InvalidInput
+from workflow.models import Article, FeedEvent, Partner, Publication, WebhookDelivery
+from workflow.ninjs import build_item, encode_cursor, siblings
+
+SIGNATURE_HEADER = "X-Audarma-Signature"
+TIMESTAMP_HEADER = "X-Audarma-Timestamp"
+LEASE_SECONDS = 120
+MAX_BACKOFF_SECONDS = 6 * 3600
+
+
+def check_url(url: str) -> str:
+    """Accept only absolute http(s) URLs for webhooks."""
+    url = (url or "").strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > 2000:
+        raise InvalidInput("A webhook URL must be an absolute http:// or https:// URL.",
+                           code="bad_webhook_url")
+    return url
+
+
+def sign(secret: str, timestamp: int, body: bytes) -> str:
+    """``sha256=<hex>`` of HMAC-SHA256(secret, "<timestamp>." + body)."""
+    message = str(timestamp).encode() + b"." + body
+    return "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def verify(secret: str, timestamp: str, body: bytes, signature: str, now: float,
+           tolerance: int = 300) -> bool:
+    """What a receiver does: recompute the signature and refuse stale timestamps (replays)."""
+    if not timestamp.isdigit() or abs(now - int(timestamp)) > tolerance:
+        return False
+    return hmac.compare_digest(sign(secret, int(timestamp), body), signature)
+
+
+def backoff_seconds(attempt: int, base: float) -> float:
+    """Delay after failed attempt number ``attempt`` (1-based): base, 2·base, 4·base, …"""
+    return min(base * 2 ** (attempt - 1), MAX_BACKOFF_SECONDS)
+
+
+def queue_deliveries(session: Session, event: FeedEvent) -> list[WebhookDelivery]:
+    """One pending delivery per active partner with a webhook who may read this event."""
+    article_category = session.scalar(
+        select(Article.category).join(Publication, Publication.article_id == Article.id)
+        .where(Publication.id == event.publication_id))
+    rows = []
+    for partner in session.scalars(select(Partner).where(Partner.active.is_(True),
+                                                         Partner.webhook_url.is_not(None))):
+        if event.language not in (partner.languages or []):
+            continue
+        if partner.categories and article_category not in partner.categories:
+            continue
+        row = WebhookDelivery(partner_id=partner.id, event_seq=event.seq, state="pending",
+                              next_attempt_at=event.at)
+        session.add(row)
+        rows.append(row)
+    session.flush()
+    return rows
+
+
+def due_deliveries(session: Session, now: datetime | None = None, limit: int = 500) -> list[int]:
+    """Pending deliveries whose next attempt is due (what the beat re-wakes)."""
+    now = now or utcnow()
+    return list(session.scalars(select(WebhookDelivery.id).where(
+        WebhookDelivery.state == "pending",
+        or_(WebhookDelivery.next_attempt_at.is_(None), WebhookDelivery.next_attempt_at <= now))
+        .order_by(WebhookDelivery.id).limit(limit)))
+
+
+def payload_for(session: Session, event: FeedEvent) -> dict:
+    """The JSON body posted for one event: kind, seq, cursor and the ninjs item it created."""
+    publication = session.get(Publication, event.publication_id)
+    article = session.get(Article, publication.article_id)
+    others = siblings(session, {article.id}).get(article.id)
+    return {"event": event.kind, "seq": event.seq, "cursor": encode_cursor(event.seq),
+            "at": event.at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "item": build_item(publication, article, others)}
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What one wake-up did with one delivery; ``retry_in`` is set when another try is due."""
+
+    outcome: str  # delivered | retry | failed | skipped
+    status: int | None = None
+    retry_in: float | None = None
+
+
+def _claim(session: Session, delivery_id: int, now: datetime) -> bool:
+    return bool(session.execute(
+        update(WebhookDelivery).where(
+            WebhookDelivery.id == delivery_id, WebhookDelivery.state == "pending",
+            or_(WebhookDelivery.next_attempt_at.is_(None),
+                WebhookDelivery.next_attempt_at <= now))
+        .values(attempts=WebhookDelivery.attempts + 1,
+                next_attempt_at=now + timedelta(seconds=LEASE_SECONDS))
+    ).rowcount)
+
+
+def _post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> tuple[int | None, str]:
+    http = urllib3.PoolManager(timeout=urllib3.Timeout(connect=timeout, read=timeout))
+    try:
+        response = http.request("POST", url, body=body, headers=headers, redirect=False,
+                                retries=False, preload_content=True)
+    except urllib3.exceptions.HTTPError as exc:
+        return None, f"{type(exc).__name__}: {exc}"[:500]
+    finally:
+        http.clear()
+    return response.status, "" if 200 <= response.status < 300 else f"HTTP {response.status}"
+
+
+def attempt_delivery(database: Database, delivery_id: int, *, max_attempts: int = 8,
+                     backoff_base: float = 30.0, timeout: float = 10.0) -> Attempt:
+    """Claim one due delivery, POST it signed, record delivered / retry-later / failed."""
+    with database.transaction() as session:
+        now = utcnow()
+        if not _claim(session, delivery_id, now):
+            return Attempt("skipped")
+        delivery = session.get(WebhookDelivery, delivery_id)
+        partner = session.get(Partner, delivery.partner_id)
+        event = session.get(FeedEvent, delivery.event_seq)
+        url, secret = partner.webhook_url, partner.webhook_secret or ""
+        body = json.dumps(payload_for(session, event), ensure_ascii=False,
+                          separators=(",", ":")).encode()
+        attempt_number, kind = delivery.attempts, event.kind
+    if not url:
+        status, error = None, "partner has no webhook URL any more"
+    else:
+        timestamp = int(utcnow().timestamp())
+        headers = {"Content-Type": "application/json", "User-Agent": "Audarma-Webhooks/1",
+                   TIMESTAMP_HEADER: str(timestamp),
+                   SIGNATURE_HEADER: sign(secret, timestamp, body),
+                   "X-Audarma-Event": kind, "X-Audarma-Delivery": str(delivery_id)}
+        status, error = _post(url, body, headers, timeout)
+    with database.transaction() as session:
+        delivery = session.get(WebhookDelivery, delivery_id)
+        delivery.last_status = status
+        if not error:
+            delivery.state, delivery.delivered_at, delivery.last_error = "delivered", utcnow(), None
+            delivery.next_attempt_at = None
+            return Attempt("delivered", status)
+        delivery.last_error = error
+        if attempt_number >= max_attempts:
+            delivery.state, delivery.next_attempt_at = "failed", None
+            return Attempt("failed", status)
+        delay = backoff_seconds(attempt_number, backoff_base)
+        delivery.next_attempt_at = utcnow() + timedelta(seconds=delay)
+        return Attempt("retry", status, retry_in=delay)
+
+
+def retry_failed(session: Session, delivery_id: int) -> WebhookDelivery:
+    """Put a failed delivery back in the queue (admin button)."""
+    delivery = session.get(WebhookDelivery, delivery_id)
+    if delivery is None:
+        raise InvalidInput(f"No delivery {delivery_id}.", code="not_found")
+    delivery.state, delivery.attempts, delivery.next_attempt_at = "pending", 0, utcnow()
+    return delivery
