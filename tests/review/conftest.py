@@ -1,4 +1,4 @@
-"""Review fixtures: an article translated by a random-weight Argos package, and signed-in clients."""
+"""Review fixtures: an article translated by a random-weight package, and signed-in clients."""
 
 from __future__ import annotations
 

@@ -1,0 +1,97 @@
+"""Who may call what: every route × anonymous, translator, editor, admin, one line per route.
+
+A new route without a line here fails ``test_every_route_has_an_entry``. Ids in URLs point at
+rows that do not exist, so a role that passes the gate gets 404 and a role that does not gets
+302 (to sign-in), 401 (API without key) or 403 — the gate itself is what is tested.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+ROLES = ("anonymous", "translator", "editor", "admin")
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+MISSING_ID = 987654
+NO_KEY = (401, 401, 401, 401)  # API and feeds: cookies are never enough, a key is required
+
+# "METHOD rule": (anonymous, translator, editor, admin)
+EXPECTED: dict[str, tuple[int, int, int, int]] = {
+    "GET /static/<path:filename>": (404, 404, 404, 404),
+    "GET /healthz": (200, 200, 200, 200),
+    "GET /login": (200, 200, 200, 200),
+    "POST /login": (401, 401, 401, 401),  # empty form: refused, never a 500
+    "POST /logout": (302, 302, 302, 302),
+    "GET /": (302, 200, 200, 200),
+    "GET /desk/matrix": (302, 200, 200, 200),
+    "GET /my-work": (302, 200, 403, 200),
+    "POST /editions/<int:edition_id>/take": (302, 404, 403, 404),
+    "POST /editions/<int:edition_id>/assign": (302, 403, 404, 404),
+    "GET /editions/<int:edition_id>": (302, 404, 404, 404),
+    "POST /segments/<int:translation_id>/save": (302, 422, 403, 422),  # no JSON body: 422
+    "POST /segments/<int:translation_id>/confirm": (302, 422, 403, 422),
+    "POST /editions/<int:edition_id>/comments": (302, 404, 404, 404),
+    "POST /editions/<int:edition_id>/submit": (302, 404, 403, 404),
+    "POST /editions/<int:edition_id>/approve": (302, 403, 404, 404),
+    "POST /editions/<int:edition_id>/send-back": (302, 403, 404, 404),
+    "GET /editions/<int:edition_id>/preview": (302, 404, 404, 404),
+    "GET /editions/<int:edition_id>/history": (302, 404, 404, 404),
+    "GET /metrics": (302, 403, 200, 200),
+    "POST /account/locale": (302, 302, 302, 302),
+    # publishing: partner API and feeds
+    "GET /api/v1/items": NO_KEY,
+    "GET /api/v1/items/<path:uri>": NO_KEY,
+    "GET /feeds/<language>.<fmt>": NO_KEY,
+}
+
+
+def route_keys(app) -> set[str]:
+    """Every "METHOD rule" pair the app serves (HEAD and OPTIONS are Flask's own)."""
+    return {f"{method} {rule.rule}" for rule in app.url_map.iter_rules()
+            for method in METHODS if method in rule.methods}
+
+
+def concrete_url(app, key: str) -> str:
+    """The rule with every variable filled: ids that do not exist, names that match nothing."""
+    method, rule_text = key.split(" ", 1)
+    rule = next(r for r in app.url_map.iter_rules() if r.rule == rule_text)
+    values = {}
+    for name in rule.arguments:
+        converter = type(rule._converters[name]).__name__
+        values[name] = MISSING_ID if converter in ("IntegerConverter", "FloatConverter") \
+            else "nonexistent"
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(rule.endpoint, **values)
+
+
+def test_every_route_has_an_entry(app):
+    served = route_keys(app)
+    missing = sorted(served - EXPECTED.keys())
+    stale = sorted(EXPECTED.keys() - served)
+    assert not missing, "add a line to EXPECTED for: " + ", ".join(missing)
+    assert not stale, "remove the lines for routes that no longer exist: " + ", ".join(stale)
+
+
+@pytest.fixture
+def clients(app, make_user, sign_in):
+    clients = {"anonymous": app.test_client()}
+    for role, languages in (("translator", "kk"), ("editor", None), ("admin", None)):
+        user = make_user(role, languages=languages, email=f"{role}@matrix.test")
+        clients[role] = sign_in(f"{role}@matrix.test")
+        assert user
+    return clients
+
+
+def test_authorisation_matrix(app, clients):
+    wrong = []
+    keys = sorted(route_keys(app) & EXPECTED.keys(), key=lambda k: (k == "POST /logout", k))
+    for key in keys:  # signing out last keeps every client signed in for the other routes
+        method, _rule = key.split(" ", 1)
+        url = concrete_url(app, key)
+        for role, expected in zip(ROLES, EXPECTED[key], strict=True):
+            response = clients[role].open(url, method=method)
+            if response.status_code != expected:
+                wrong.append(f"{key} as {role}: {response.status_code} (expected {expected})")
+            assert response.status_code != 500, f"{key} as {role} crashed"
+    assert not wrong, "\n".join(wrong)
