@@ -8,6 +8,8 @@ from celery import shared_task
 from flask import current_app
 from sqlalchemy import select
 
+import tasks.publishing  # noqa: F401  (registers audarma.publishing.release_due)
+import tasks.webhooks  # noqa: F401  (registers audarma.webhooks.*)
 from tasks.context import database, setting
 from workflow import jobs
 from workflow.db import utcnow
@@ -19,7 +21,10 @@ TICK_TASK = "audarma.jobs.tick"
 def schedule(seconds: float = 10.0) -> dict:
     """The beat schedule: one tick every ``seconds``."""
     return {"jobs-tick": {"task": TICK_TASK, "schedule": float(seconds)},
-            "feeds-poll": {"task": "audarma.feeds.poll", "schedule": 60.0}}
+            "feeds-poll": {"task": "audarma.feeds.poll", "schedule": 60.0},
+            "publishing-release-due": {"task": "audarma.publishing.release_due",
+                                       "schedule": 15.0},
+            "webhooks-tick": {"task": "audarma.webhooks.tick", "schedule": 30.0}}
 
 
 SCHEDULE = schedule()

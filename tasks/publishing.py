@@ -1,0 +1,20 @@
+"""Embargo release: the beat publishes scheduled versions whose time has come."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from tasks.context import database
+from workflow import publishing
+
+
+@shared_task(name="audarma.publishing.release_due", ignore_result=True)
+def release_due() -> list[int]:
+    """Publish every scheduled version whose embargo has passed, then send their webhooks."""
+    from tasks.webhooks import send_due
+
+    with database().transaction() as session:
+        released = publishing.release_due(session)
+    if released:
+        send_due()
+    return released
