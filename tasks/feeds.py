@@ -1,0 +1,29 @@
+"""Feed polling task: beat wakes it; it polls every due feed and sends the new jobs' messages."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from flask import current_app
+
+from tasks.context import database
+from workflow.ingest.polling import due_feeds, poll_feed
+
+
+def poll_feeds(feed_ids: list[int] | None = None) -> list[dict]:
+    """Poll the given feeds (default: every due one), then dispatch the jobs they created."""
+    from tasks.dispatch import dispatch_pending
+
+    db = database()
+    if feed_ids is None:
+        with db.transaction() as session:
+            feed_ids = due_feeds(session)
+    reports = [poll_feed(db, feed_id).to_json() for feed_id in feed_ids]
+    if any(r["created"] for r in reports):
+        dispatch_pending(db, current_app.extensions["celery"])
+    return reports
+
+
+@shared_task(name="audarma.feeds.poll", ignore_result=True)
+def poll(*, feed_id: int | None = None) -> list[dict]:
+    """Poll one feed, or every active feed whose interval has passed."""
+    return poll_feeds([feed_id] if feed_id is not None else None)

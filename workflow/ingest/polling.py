@@ -1,0 +1,186 @@
+"""Feed polling: fetch a configured RSS/Atom source politely and ingest its new entries."""
+
+from __future__ import annotations
+
+import logging
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from workflow.db import Database, utcnow
+from workflow.errors import Conflict, DomainError, InvalidInput
+from workflow.ingest.article import IngestError
+from workflow.ingest.feeds import FeedEntry, entry_to_article, parse_feed
+from workflow.ingest.language import normalise_language
+from workflow.ingest.limits import FEED_MAX_BYTES
+from workflow.jobs import parse_targets
+from workflow.models import FeedSource
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = "Audarma feed poller (+https://github.com/)"
+FETCH_TIMEOUT = 20
+
+
+class FetchError(Exception):
+    """The feed could not be downloaded (network, HTTP status, size)."""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One HTTP answer: ``data`` is None when the server said 304 Not Modified."""
+
+    data: bytes | None
+    etag: str | None
+    last_modified: str | None
+
+
+@dataclass
+class PollReport:
+    """What one poll of one feed did."""
+
+    feed_id: int
+    status: str = "fetched"  # fetched | not_modified | error
+    created: list[int] = field(default_factory=list)
+    duplicates: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (guid, reason)
+    failed: list[tuple[str, str, str]] = field(default_factory=list)  # (guid, code, message)
+    error: str | None = None
+
+    def to_json(self) -> dict:
+        """A JSON-serialisable summary for task results and the CLI."""
+        return {"feed_id": self.feed_id, "status": self.status, "created": self.created,
+                "duplicates": self.duplicates, "skipped": [list(s) for s in self.skipped],
+                "failed": [list(f) for f in self.failed], "error": self.error}
+
+
+def fetch_feed(url: str, etag: str | None = None, last_modified: str | None = None,
+               timeout: float = FETCH_TIMEOUT) -> Fetched:
+    """GET a feed with conditional headers, refusing anything larger than the feed limit."""
+    if not url.lower().startswith(("http://", "https://")):
+        raise FetchError("Only http(s) feeds can be polled.")
+    headers = {"User-Agent": USER_AGENT, "Accept": "application/rss+xml, application/atom+xml, "
+               "application/xml;q=0.9, */*;q=0.5"}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (http(s) only)
+            data = response.read(FEED_MAX_BYTES + 1)
+            if len(data) > FEED_MAX_BYTES:
+                raise FetchError("The feed is larger than the feed size limit.")
+            headers = response.headers
+            return Fetched(data, headers.get("ETag"), headers.get("Last-Modified"))
+    except urllib.error.HTTPError as exc:
+        if exc.code == 304:
+            return Fetched(None, etag, last_modified)
+        raise FetchError(f"HTTP {exc.code} from the feed server.") from None
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise FetchError(f"The feed could not be fetched: {reason}.") from None
+
+
+def add_feed(session: Session, url: str, *, name: str | None = None, language: str | None = None,
+             targets: Iterable[str] | str | None = None, interval_seconds: int = 300) -> FeedSource:
+    """Register a feed to poll; language and targets are validated now, not at poll time."""
+    url = (url or "").strip()
+    if not url.lower().startswith(("http://", "https://")):
+        raise InvalidInput("A feed URL must start with http:// or https://.", code="invalid_url")
+    if session.scalar(select(FeedSource).where(FeedSource.url == url)) is not None:
+        raise Conflict("This feed is already configured.", code="duplicate_feed")
+    language = normalise_language(language)
+    wanted = parse_targets(language or "", targets) if targets else []
+    feed = FeedSource(name=name or url, url=url, language=language, targets=wanted,
+                      interval_seconds=max(60, int(interval_seconds)), active=True)
+    session.add(feed)
+    session.flush()
+    return feed
+
+
+def due_feeds(session: Session) -> list[int]:
+    """Active feeds whose interval has passed since their last poll."""
+    now = utcnow()
+    feeds = session.scalars(select(FeedSource).where(FeedSource.active.is_(True)).where(
+        or_(FeedSource.last_polled_at.is_(None), FeedSource.last_polled_at < now))).all()
+    return [f.id for f in feeds if f.last_polled_at is None
+            or f.last_polled_at + timedelta(seconds=f.interval_seconds) <= now]
+
+
+def _entry_language(feed_language: str | None, entry: FeedEntry) -> str | None:
+    if feed_language:
+        return feed_language
+    try:
+        return normalise_language(entry.language)
+    except InvalidInput:
+        return None  # the feed says "de-DE" or similar: let detection decide and explain
+
+
+def _ingest_entry(session: Session, feed: FeedSource, entry: FeedEntry, report: PollReport) -> None:
+    from workflow.ingest.service import find_duplicate, ingest, rejected
+
+    source = f"feed:{feed.id}"
+    if find_duplicate(session, source=source, external_id=entry.guid) is not None:
+        report.duplicates += 1
+        return
+    try:
+        parsed = entry_to_article(entry)
+    except IngestError as exc:
+        if exc.code == "no_text":
+            report.skipped.append((entry.guid, "headline only, no text"))
+            log.info("feed %s: entry %s skipped: headline only", feed.id, entry.guid)
+            return
+        raise rejected(exc) from None
+    result = ingest(session, parsed, source=source, source_url=entry.link,
+                    external_id=entry.guid, language=_entry_language(feed.language, entry),
+                    targets=feed.targets or None, feed_source_id=feed.id)
+    if result.is_duplicate:
+        report.duplicates += 1
+    else:
+        report.created.append(result.article.id)
+
+
+def poll_feed(database: Database, feed_id: int,
+              fetch: Callable[..., Fetched] = fetch_feed) -> PollReport:
+    """Fetch one feed (outside any transaction) and ingest each new entry in its own transaction."""
+    report = PollReport(feed_id)
+    with database.transaction() as session:
+        feed = session.get(FeedSource, feed_id)
+        if feed is None:
+            raise InvalidInput(f"No feed {feed_id}.", code="not_found")
+        url, etag, last_modified = feed.url, feed.etag, feed.last_modified
+    entries: list[FeedEntry] = []
+    try:
+        fetched = fetch(url, etag, last_modified)
+        if fetched.data is None:
+            report.status = "not_modified"
+        else:
+            entries = parse_feed(fetched.data, url=url)
+    except (FetchError, IngestError) as exc:
+        report.status = "error"
+        report.error = exc.message if isinstance(exc, IngestError) else str(exc)
+        log.warning("feed %s (%s): %s", feed_id, url, report.error)
+        fetched = None
+    for entry in reversed(entries):  # oldest first, so article ids follow publication order
+        try:
+            with database.transaction() as session:
+                feed = session.get(FeedSource, feed_id)
+                _ingest_entry(session, feed, entry, report)
+        except DomainError as exc:
+            report.failed.append((entry.guid, exc.code, exc.message))
+            log.warning("feed %s: entry %s not ingested: %s", feed_id, entry.guid, exc.message)
+    with database.transaction() as session:
+        feed = session.get(FeedSource, feed_id)
+        feed.last_polled_at = utcnow()
+        if fetched is not None and report.status == "fetched":
+            feed.etag, feed.last_modified = fetched.etag, fetched.last_modified
+        problems = [report.error] if report.error else []
+        problems += [f"{guid}: {message}" for guid, _code, message in report.failed[:5]]
+        feed.last_error = "\n".join(problems) or None
+    return report
