@@ -20,6 +20,9 @@ BLUEPRINTS = (
     "web.people",
     "web.feeds",
     "web.api_items",
+    "web.openapi",
+    "web.partners_admin",
+    "web.publishing_desk",
 )
 
 

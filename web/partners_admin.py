@@ -1,0 +1,110 @@
+"""Admin pages for partners: keys (prefix only), revoke, webhook URL, deliveries, access log."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from web.auth import db_session, role_required
+from workflow import partners, webhooks
+from workflow.errors import DomainError
+
+bp = Blueprint("partners_admin", __name__, url_prefix="/admin/partners")
+
+
+def _act(partner_id: int, action, done: str, show_secret: bool = False):
+    session = db_session()
+    try:
+        result = action(session)
+        session.commit()
+    except DomainError as exc:
+        session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("partners_admin.show", partner_id=partner_id))
+    if show_secret:  # a new key: shown on this one page, never stored in clear
+        page = partners.partner_page(session, partner_id)
+        return render_template("partners/show.html", page=page, new_secret=result)
+    flash(done, "success")
+    return redirect(url_for("partners_admin.show", partner_id=partner_id))
+
+
+@bp.get("/")
+@role_required("admin")
+def index():
+    """All partners."""
+    return render_template("partners/index.html", partners=partners.list_partners(db_session()))
+
+
+@bp.post("/")
+@role_required("admin")
+def create():
+    """Create a partner; its first key is shown once."""
+    session = db_session()
+    try:
+        partner, _key, secret = partners.create_partner(
+            session, request.form.get("name", ""), request.form.get("languages", ""),
+            request.form.get("categories", ""), request.form.get("rate_limit") or None)
+        session.commit()
+    except DomainError as exc:
+        session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("partners_admin.index"))
+    page = partners.partner_page(session, partner.id)
+    return render_template("partners/show.html", page=page, new_secret=secret)
+
+
+@bp.get("/<int:partner_id>")
+@role_required("admin")
+def show(partner_id: int):
+    """One partner: keys, webhook, deliveries, access log."""
+    try:
+        page = partners.partner_page(db_session(), partner_id)
+    except DomainError as exc:
+        return render_template("partners/index.html", partners=[], error=exc.message), 404
+    return render_template("partners/show.html", page=page, new_secret=None)
+
+
+@bp.post("/<int:partner_id>/keys")
+@role_required("admin")
+def new_key(partner_id: int):
+    """Issue another key (rotation)."""
+    label = request.form.get("label", "")
+    return _act(partner_id, lambda s: partners.new_partner_key(s, partner_id, label)[1],
+                "", show_secret=True)
+
+
+@bp.post("/<int:partner_id>/keys/<int:key_id>/revoke")
+@role_required("admin")
+def revoke(partner_id: int, key_id: int):
+    """Revoke one key."""
+    return _act(partner_id, lambda s: partners.revoke_partner_key(s, key_id, partner_id),
+                _("Key revoked."))
+
+
+@bp.post("/<int:partner_id>/webhook")
+@role_required("admin")
+def webhook(partner_id: int):
+    """Set or clear the webhook URL."""
+    url = request.form.get("webhook_url", "")
+    return _act(partner_id, lambda s: partners.set_webhook(s, partner_id, url),
+                _("Webhook saved."))
+
+
+@bp.post("/<int:partner_id>/webhook/secret")
+@role_required("admin")
+def rotate_secret(partner_id: int):
+    """Replace the webhook signing secret."""
+    return _act(partner_id, lambda s: partners.rotate_webhook_secret(s, partner_id),
+                _("New signing secret made; give it to the partner."))
+
+
+@bp.post("/<int:partner_id>/deliveries/<int:delivery_id>/retry")
+@role_required("admin")
+def retry(partner_id: int, delivery_id: int):
+    """Queue a failed delivery again."""
+    response = _act(partner_id, lambda s: webhooks.retry_failed(s, delivery_id),
+                    _("Delivery queued again."))
+    from tasks.webhooks import send_due
+
+    send_due()
+    return response

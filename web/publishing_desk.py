@@ -1,0 +1,87 @@
+"""The editor's publishing desk: publish now or at an embargo time, correct, kill."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from web.auth import db_session, role_required
+from workflow import publishing
+from workflow.errors import DomainError, InvalidInput
+from workflow.states import IllegalTransition
+
+bp = Blueprint("publishing", __name__, url_prefix="/publishing")
+
+
+def _embargo(raw: str | None) -> datetime | None:
+    """A ``datetime-local`` value, read as UTC."""
+    if not raw:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise InvalidInput("The embargo time is not a date and time.", code="bad_embargo") from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _act(action, done: str):
+    """Run one service call, commit, wake webhook deliveries, flash and go back to the desk."""
+    session = db_session()
+    try:
+        action(session)
+        session.commit()
+    except (DomainError, IllegalTransition) as exc:
+        session.rollback()
+        flash(getattr(exc, "message", str(exc)), "error")
+        return redirect(url_for("publishing.index"))
+    from tasks.webhooks import send_due
+
+    send_due()
+    flash(done, "success")
+    return redirect(url_for("publishing.index"))
+
+
+@bp.get("/")
+@role_required("editor")
+def index():
+    """Approved, scheduled, published and withdrawn editions with their actions."""
+    return render_template("publishing/index.html", rows=publishing.desk(db_session()))
+
+
+@bp.post("/editions/<int:edition_id>/publish")
+@role_required("editor")
+def publish(edition_id: int):
+    """Publish now, or schedule when an embargo time is given."""
+    note = request.form.get("correction_note")
+    return _act(lambda s: publishing.publish_edition(
+        s, edition_id, current_user.id, _embargo(request.form.get("embargo_until")),
+        correction_note=note), _("Published (or scheduled)."))
+
+
+@bp.post("/editions/<int:edition_id>/correct")
+@role_required("editor")
+def correct(edition_id: int):
+    """Reopen a published edition for correction; the live version stays until republished."""
+    return _act(lambda s: publishing.reopen_for_correction(s, edition_id, current_user.id),
+                _("Reopened for correction. Approve it again, then publish."))
+
+
+@bp.post("/editions/<int:edition_id>/kill")
+@role_required("editor")
+def kill(edition_id: int):
+    """Withdraw one edition with a reason."""
+    reason = request.form.get("reason", "")
+    return _act(lambda s: publishing.kill_edition(s, edition_id, current_user.id, reason),
+                _("Withdrawn."))
+
+
+@bp.post("/articles/<int:article_id>/kill")
+@role_required("editor")
+def kill_article(article_id: int):
+    """Withdraw every edition of an article with one reason."""
+    reason = request.form.get("reason", "")
+    return _act(lambda s: publishing.kill_article(s, article_id, current_user.id, reason),
+                _("All editions withdrawn."))
