@@ -82,10 +82,11 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "PUBLIC_FEEDS": env.get("AUDARMA_PUBLIC_FEEDS", "0") == "1",
         "BASE_URL": env.get("AUDARMA_BASE_URL", "http://127.0.0.1:5000"),
         "JOB_LEASE_SECONDS": int(env.get("AUDARMA_JOB_LEASE_SECONDS", "600")),
-        "MT_BEAM_SIZE": int(env.get("AUDARMA_BEAM_SIZE", "2")),
-        "MT_INTER_THREADS": int(env.get("AUDARMA_INTER_THREADS", "1")),
-        "MT_INTRA_THREADS": int(env.get("AUDARMA_INTRA_THREADS", "2")),
-        "MT_COMPUTE_TYPE": env.get("AUDARMA_COMPUTE_TYPE", "default"),
+        # measured defaults for a 2-core machine (docs/benchmarks.md): 2 replicas x 1 thread, int8
+        "MT_BEAM_SIZE": int(env.get("AUDARMA_BEAM_SIZE", "4")),
+        "MT_INTER_THREADS": int(env.get("AUDARMA_INTER_THREADS", "2")),
+        "MT_INTRA_THREADS": int(env.get("AUDARMA_INTRA_THREADS", "1")),
+        "MT_COMPUTE_TYPE": env.get("AUDARMA_COMPUTE_TYPE", "auto"),
         "CELERY": {
             "broker_url": broker_url,
             "task_ignore_result": True,

@@ -11,7 +11,7 @@ from translations.glossary import Glossary, GlossaryEntry
 from translations.memory import normalise_for_memory
 from workflow.models import GlossaryTerm, MemoryEntry
 
-FUZZY_THRESHOLD = 75.0
+FUZZY_THRESHOLD = 75.0  # rapidfuzz ratio, 0..100
 FUZZY_CANDIDATES = 2000
 
 
@@ -51,7 +51,7 @@ class DatabaseMemory:
         return self._exact.get(source_hash(source_text))
 
     def fuzzy(self, source_text: str, limit: int = 3) -> list[tuple[str, str, float]]:
-        """Approved pairs whose source is at least 75 % similar, best first."""
+        """Approved pairs whose source is at least 75 % similar (similarity 0..1), best first."""
         from rapidfuzz import fuzz, process
 
         if not self._pool:
@@ -60,7 +60,7 @@ class DatabaseMemory:
         hits = process.extract(normalise_for_memory(source_text), sources, scorer=fuzz.ratio,
                                processor=normalise_for_memory, limit=limit,
                                score_cutoff=FUZZY_THRESHOLD)
-        return [(self._pool[i][0], self._pool[i][1], round(score, 1)) for _s, score, i in hits]
+        return [(self._pool[i][0], self._pool[i][1], round(score / 100, 3)) for _s, score, i in hits]
 
 
 def glossary_for(session: Session, source_language: str, target_language: str) -> Glossary:
@@ -70,8 +70,8 @@ def glossary_for(session: Session, source_language: str, target_language: str) -
                                    GlossaryTerm.target_language == target_language)
     ).all()
     return Glossary([
-        GlossaryEntry(term=t.term, translation=t.translation, source=source_language,
-                      target=target_language, case_sensitive=t.case_sensitive)
+        GlossaryEntry(source_term=t.term, target_term=t.translation,
+                      source_language=source_language, target_language=target_language)
         for t in terms
     ])
 
