@@ -122,3 +122,12 @@ def test_console_script_is_installed():
     result = CliRunner().invoke(__import__("web.cli", fromlist=["main"]).main, ["--help"])
     assert result.exit_code == 0
     assert "Audarma" in result.output
+
+
+def test_cli_on_an_unmigrated_database_says_what_to_do(make_app):
+    app = make_app(SCHEMA="none")
+    result = app.test_cli_runner().invoke(args=["users", "create", "x@example.test", "--role",
+                                                "editor"], input="long enough password\n")
+    assert result.exit_code != 0
+    assert "audarma db upgrade" in result.output
+    assert "Traceback" not in result.output

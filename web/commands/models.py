@@ -19,8 +19,11 @@ def _resume_jobs() -> int:
     """Re-queue jobs waiting for a model that an installed package now serves."""
     from tasks.dispatch import dispatch_pending
     from tasks.engine import has_route
+    from web.commands import schema_ready
     from workflow import jobs
 
+    if not schema_ready():
+        return 0
     database = current_app.extensions["audarma.db"]
     with database.transaction() as session:
         resumed = jobs.resume_waiting(session, has_route)

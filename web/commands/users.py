@@ -28,6 +28,9 @@ def register(app: Flask) -> None:
     @click.option("--locale", default="en", type=click.Choice(["kk", "ru", "en"]))
     def create(email: str, roles: tuple[str, ...], languages: str, name: str, locale: str) -> None:
         """Create a user; the password is asked for, or read from standard input."""
+        from web.commands import require_schema
+
+        require_schema()
         if sys.stdin.isatty():
             password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
         else:

@@ -1,0 +1,211 @@
+"""``audarma articles`` (import, show), ``audarma feeds`` (add, list, poll), ``users token``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+from workflow.errors import DomainError
+
+
+def _db():
+    return current_app.extensions["audarma.db"]
+
+
+def _dispatch() -> None:
+    from tasks.dispatch import dispatch_pending
+
+    dispatch_pending(_db(), current_app.extensions["celery"])
+
+
+def _echo_json(data: dict) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False))
+
+
+def _import_one(path: Path, language: str | None, targets: str | None, priority: str) -> dict:
+    """Ingest one file in its own transaction; returns the summary or ``{"file", "error"}``."""
+    from workflow.ingest.service import ingest_upload
+    from workflow.ingest.summary import article_summary
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        message = exc.strerror or str(exc)
+        return {"file": str(path), "error": {"code": "unreadable", "message": message}}
+    try:
+        with _db().transaction() as session:
+            result = ingest_upload(session, path.name, data, source="cli", language=language,
+                                   targets=targets, priority=priority,
+                                   max_bytes=current_app.config["MAX_ARTICLE_BYTES"])
+            summary = article_summary(session, result.article, duplicate_of=result.duplicate_of,
+                                      editions=False)
+    except DomainError as exc:
+        return {"file": str(path), "error": {"code": exc.code, "message": exc.message}}
+    return summary
+
+
+def _print_article(data: dict) -> None:
+    click.echo(f"#{data['id']} [{data['language']} {data['language_confidence']:.2f}] "
+               f"{data['title']}")
+    if data.get("byline"):
+        click.echo(f"  by {data['byline']}")
+    click.echo(f"  {len(data['blocks'])} blocks, {data['segments']} segments")
+    for block in data["blocks"]:
+        text = block["text"] if len(block["text"]) <= 90 else block["text"][:89] + "…"
+        click.echo(f"  {block['kind']:<9} {text}")
+    for edition in data.get("editions", []):
+        progress = edition["progress"]
+        click.echo(f"  edition {edition['language']}: {edition['state']}"
+                   f"{' / job ' + edition['job_state'] if edition.get('job_state') else ''}"
+                   f" ({progress['done']}/{progress['total']})")
+
+
+def register(app: Flask) -> None:
+    """Add the ``articles`` and ``feeds`` groups and ``users token``."""
+
+    @app.cli.group("articles")
+    def articles_group() -> None:
+        """Articles: import files, show one."""
+
+    @articles_group.command("import")
+    @click.argument("files", nargs=-1, required=True,
+                    type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--language", default=None, help="Source language (kk, ru, en); default: detect.")
+    @click.option("--targets", default=None, help="Targets, e.g. kk,ru (default: the others).")
+    @click.option("--priority", default="normal", type=click.Choice(["normal", "breaking"]))
+    @click.option("--json", "as_json", is_flag=True, help="One JSON object per line per file.")
+    def import_files(files: tuple[Path, ...], language: str | None, targets: str | None,
+                     priority: str, as_json: bool) -> None:
+        """Import .txt, .md, .html or .docx FILES as articles and queue their translations."""
+        failed = 0
+        for path in files:
+            data = _import_one(path, language, targets, priority)
+            failed += "error" in data
+            if as_json:
+                _echo_json(data)
+            elif "error" in data:
+                click.secho(f"{path}: {data['error']['message']} ({data['error']['code']})",
+                            fg="red", err=True)
+            elif data["duplicate_of"]:
+                click.echo(f"{path}: already imported as #{data['duplicate_of']}")
+            else:
+                click.echo(f"{path}: imported as #{data['id']} ({data['language']}, "
+                           f"{data['segments']} segments)")
+        _dispatch()
+        if failed:
+            sys.exit(1)
+
+    @articles_group.command("show")
+    @click.argument("article_id", type=int)
+    @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+    def show(article_id: int, as_json: bool) -> None:
+        """Show an article: blocks, segments and each edition's state and progress."""
+        from workflow.ingest.summary import article_summary
+        from workflow.models import Article
+
+        with _db().transaction() as session:
+            article = session.get(Article, article_id)
+            if article is None:
+                raise click.ClickException(f"No article {article_id}.")
+            data = article_summary(session, article)
+        if as_json:
+            _echo_json(data)
+        else:
+            _print_article(data)
+
+    @app.cli.group("feeds")
+    def feeds_group() -> None:
+        """RSS/Atom sources polled for new articles."""
+
+    @feeds_group.command("add")
+    @click.argument("url")
+    @click.option("--name", default=None)
+    @click.option("--language", default=None, help="Language of every entry (default: detect).")
+    @click.option("--targets", default=None, help="Target languages, e.g. kk,ru.")
+    @click.option("--interval", default=300, show_default=True, type=int, help="Seconds.")
+    def add(url: str, name: str | None, language: str | None, targets: str | None,
+            interval: int) -> None:
+        """Add a feed to poll."""
+        from workflow.ingest.polling import add_feed
+
+        try:
+            with _db().transaction() as session:
+                feed = add_feed(session, url, name=name, language=language, targets=targets,
+                                interval_seconds=interval)
+                feed_id = feed.id
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from None
+        click.echo(f"feed #{feed_id} added: {url}")
+
+    @feeds_group.command("list")
+    def list_feeds() -> None:
+        """List configured feeds with their last poll and error."""
+        from sqlalchemy import select
+
+        from workflow.models import FeedSource
+
+        with _db().transaction() as session:
+            for feed in session.scalars(select(FeedSource).order_by(FeedSource.id)):
+                state = "active" if feed.active else "paused"
+                click.echo(f"#{feed.id}\t{state}\t{feed.url}\tlast polled "
+                           f"{feed.last_polled_at or 'never'}"
+                           f"{chr(9) + 'error: ' + feed.last_error if feed.last_error else ''}")
+
+    @feeds_group.command("poll")
+    @click.option("--id", "feed_id", type=int, default=None, help="Only this feed.")
+    @click.option("--json", "as_json", is_flag=True)
+    def poll(feed_id: int | None, as_json: bool) -> None:
+        """Poll feeds now (every active feed, or one), synchronously."""
+        from sqlalchemy import select
+
+        from tasks.feeds import poll_feeds
+        from workflow.models import FeedSource
+
+        if feed_id is None:
+            with _db().transaction() as session:
+                ids = list(session.scalars(select(FeedSource.id).where(
+                    FeedSource.active.is_(True)).order_by(FeedSource.id)))
+        else:
+            ids = [feed_id]
+        try:
+            reports = poll_feeds(ids)
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from None
+        for report in reports:
+            if as_json:
+                _echo_json(report)
+                continue
+            click.echo(f"feed #{report['feed_id']}: {report['status']}, "
+                       f"{len(report['created'])} new article(s) {report['created']}, "
+                       f"{report['duplicates']} already known, {len(report['skipped'])} skipped, "
+                       f"{len(report['failed'])} failed")
+            for guid, reason in report["skipped"]:
+                click.echo(f"  skipped {guid}: {reason}")
+            for guid, code, message in report["failed"]:
+                click.echo(f"  failed {guid}: {message} ({code})")
+            if report["error"]:
+                click.echo(f"  error: {report['error']}")
+
+    users_group = app.cli.commands.get("users")
+    if users_group is not None:
+
+        @users_group.command("token")
+        @click.argument("email")
+        @click.option("--label", default="api", show_default=True)
+        def token(email: str, label: str) -> None:
+            """Issue an API key for the user EMAIL (printed once; keep it secret)."""
+            from sqlalchemy import select
+
+            from workflow.keys import issue_key
+            from workflow.models import User
+
+            with _db().transaction() as session:
+                user = session.scalar(select(User).where(User.email == email.strip().lower()))
+                if user is None:
+                    raise click.ClickException(f"No user {email}.")
+                _key, secret = issue_key(session, user_id=user.id, label=label)
+            click.echo(secret)
