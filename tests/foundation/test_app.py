@@ -87,9 +87,11 @@ def test_cli_lists_commands_and_models_json(app, tmp_path):
     assert json.loads(result.output) == []
 
 
-def test_cli_creates_users_with_password_from_stdin(app, db):
+def test_cli_creates_users_with_password_from_stdin(make_app):
     from workflow.models import User
 
+    app = make_app(SCHEMA="migrate")
+    db = app.extensions["audarma.db"]
     runner = app.test_cli_runner()
     result = runner.invoke(args=["users", "create", "Tr@Example.test", "--role", "translator",
                                  "--languages", "kk,ru"], input="correct horse battery\n")
