@@ -18,18 +18,22 @@ from workflow.partners import Reader, reader_for_key, record_access
 
 
 def _rate_limit_value() -> str:
-    partner = db_session().get(Partner, g.api_key.partner_id)
+    key = getattr(g, "api_key", None)
+    partner = db_session().get(Partner, key.partner_id) if key is not None else None
     return partner.rate_limit if partner is not None else "60/minute"
 
 
 def _rate_limit_key() -> str:
-    key = g.api_key
-    return f"partner-key:{key.id}:{key.prefix}"
+    key = getattr(g, "api_key", None)
+    return f"partner-key:{key.id}:{key.prefix}" if key is not None else "partner-key:none"
 
 
 # One bucket per API key, shared by every feed and API endpoint, sized by the partner's limit.
+# Flask-Limiter may also evaluate it in its before-request hook, before the key is known:
+# exempt there, counted once inside the view wrapper where ``g.api_key`` is set.
 per_key_limit = limiter.shared_limit(_rate_limit_value, scope="partner-pulls",
-                                     key_func=_rate_limit_key)
+                                     key_func=_rate_limit_key,
+                                     exempt_when=lambda: getattr(g, "api_key", None) is None)
 
 
 def has_credentials() -> bool:
