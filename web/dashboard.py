@@ -99,17 +99,24 @@ def _labels() -> dict[str, str]:
     }
 
 
+CHECK_CODES = ("numbers", "untranslated", "glossary", "repetition", "length_ratio",
+               "script_mixing", "kazakh_letters", "russian_letters", "markup", "placeholders",
+               "warning", "blocking")
+
+
+def label_for(code: str | None) -> str:
+    """The interface-language name of a state, block kind, check code or language."""
+    return _labels().get(code or "", code or "")
+
+
 @bp.app_context_processor
 def _desk_helpers() -> dict:
     """``label(code)`` for states, kinds and checks; localised dates and numbers."""
     from flask_babel import format_datetime, format_decimal, format_percent
 
-    def label(code: str | None) -> str:
-        return _labels().get(code or "", code or "")
-
     def when(value) -> str:
         return format_datetime(value, "short") if value else ""
 
-    return {"label": label, "when": when, "number": format_decimal, "percent": format_percent,
+    return {"label": label_for, "when": when, "number": format_decimal, "percent": format_percent,
             "edition_states": ("translating", "editing", "submitted", "approved", "scheduled",
                                "published", "withdrawn", "cancelled")}

@@ -21,7 +21,13 @@ handle_domain_errors(bp)
 def edition(edition_id: int):
     """Source | machine output | editable target, block by block, with per-segment help."""
     view = desk.edition_view(db_session(), edition_id, current_user.id)
-    return render_template("editor/edition.html", view=view)
+    return render_template("editor/edition.html", view=view, check_labels=_check_labels())
+
+
+def _check_labels() -> dict[str, str]:
+    from web.dashboard import CHECK_CODES, label_for
+
+    return {code: label_for(code) for code in CHECK_CODES}
 
 
 def _segment_input() -> tuple[str, int, int]:

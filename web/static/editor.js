@@ -50,6 +50,27 @@
     setStatus(seg, msg("conflict"), "conflict");
   }
 
+  const labels = JSON.parse(root.dataset.labels || "{}");
+
+  // Post-checks are re-run on every save: redraw them from the server's answer.
+  function showChecks(seg, checks) {
+    const list = seg.querySelector("ul.checks");
+    if (!list) return;
+    list.replaceChildren(...checks.map((check) => {
+      const item = document.createElement("li");
+      item.className = "check check-" + check.severity;
+      const head = document.createElement("strong");
+      head.textContent = (labels[check.severity] || check.severity) + " · " +
+        (labels[check.code] || check.code);
+      const detail = document.createElement("span");
+      detail.className = "small";
+      detail.lang = "en";
+      detail.textContent = " " + (check.message || "");
+      item.append(head, detail);
+      return item;
+    }));
+  }
+
   function applyReply(seg, reply, confirmed) {
     const s = state.get(seg);
     seg.dataset.version = String(reply.version);
@@ -58,6 +79,7 @@
       "seg-confirmed", "seg-source_changed");
     seg.classList.add("seg-" + reply.state);
     setStatus(seg, confirmed ? msg("confirmed") : msg("saved"), "ok");
+    showChecks(seg, reply.checks || []);
     const distance = seg.querySelector(".distance");
     if (distance && reply.distance !== null && reply.distance !== undefined) {
       distance.textContent = Math.round(reply.distance * 100) + "%";
