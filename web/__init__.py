@@ -23,6 +23,8 @@ BLUEPRINTS = (
     "web.openapi",
     "web.partners_admin",
     "web.publishing_desk",
+    "web.ingest_views",
+    "web.api_articles",
 )
 
 

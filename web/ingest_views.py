@@ -1,0 +1,226 @@
+"""Dashboard ways in: the "New article" form with a structure preview, file upload, the article
+page with live job progress, and source edits."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from sqlalchemy import select
+from werkzeug.exceptions import RequestEntityTooLarge
+from wtforms import StringField, TextAreaField
+from wtforms.validators import Length, Optional
+
+from web.auth import db_session, role_required
+from workflow.errors import DomainError
+from workflow.ingest.service import ingest_body, ingest_upload, parse_body, preview, update_source
+from workflow.ingest.source_text import article_markdown
+from workflow.models import Article, TranslationJob
+
+bp = Blueprint("ingest", __name__)
+
+OPEN_JOB_STATES = ("queued", "translating", "waiting_for_model")
+ALL_TARGETS = ["kk", "ru", "en"]
+
+
+class ArticleOptions(FlaskForm):
+    """Language and priority (validated by the ingest service, which explains its refusals)."""
+
+    language = StringField("Language", default="auto", validators=[Length(max=16)])
+    priority = StringField("Priority", default="normal", validators=[Length(max=16)])
+
+
+def _targets() -> list[str]:
+    """Ticked target languages; none ticked means the default (every other language)."""
+    if request.method != "POST":
+        return ALL_TARGETS
+    try:
+        return request.form.getlist("targets")
+    except RequestEntityTooLarge:
+        return ALL_TARGETS
+
+
+class NewArticleForm(ArticleOptions):
+    """Headline and body, pasted as plain text or Markdown."""
+
+    title = StringField("Headline", validators=[Optional(), Length(max=300)])
+    format = StringField("Format", default="text", validators=[Length(max=16)])
+    body = TextAreaField("Article text")
+
+
+class UploadForm(ArticleOptions):
+    """One file: .txt, .md, .html or .docx."""
+
+    file = FileField("File")
+
+
+class SourceForm(FlaskForm):
+    """The source text as Markdown."""
+
+    body = TextAreaField("Source (Markdown)")
+
+
+def _options(form: ArticleOptions) -> dict:
+    return {"language": form.language.data, "targets": _targets(),
+            "priority": form.priority.data or "normal", "user_id": current_user.id}
+
+
+def _dispatch() -> None:
+    from tasks.dispatch import dispatch_pending
+
+    dispatch_pending(current_app.extensions["audarma.db"], current_app.extensions["celery"])
+
+
+def _page(form: NewArticleForm, upload: UploadForm, *, error: DomainError | None = None,
+          duplicate: Article | None = None, status: int = 200):
+    return render_template("ingest/new.html", form=form, upload=upload, error=error,
+                           duplicate=duplicate, targets=_targets()), status
+
+
+def _finish(result):
+    """Commit, send the jobs' wake-ups, and go to the article (or say it is a duplicate)."""
+    db_session().commit()
+    if result.is_duplicate:
+        return None
+    _dispatch()
+    flash(_("Article saved; translation into %(n)d language(s) queued.", n=len(result.jobs)),
+          "success")
+    return redirect(url_for("ingest.article", article_id=result.article.id))
+
+
+@bp.route("/articles/new", methods=["GET", "POST"])
+@role_required("editor")
+def new_article():
+    """Paste an article (plain text or Markdown); see its structure; save it."""
+    form, upload = NewArticleForm(), UploadForm(formdata=None)
+    if request.method == "GET" or not form.validate_on_submit():
+        if request.method == "POST":
+            return _page(form, upload, error=DomainError(_("Please check the form.")), status=422)
+        return _page(form, upload)
+    session = db_session()
+    try:
+        result = ingest_body(session, form.body.data or "", form.format.data or "text",
+                             title=form.title.data or None, source="desk", **_options(form))
+    except DomainError as exc:
+        session.rollback()
+        return _page(form, upload, error=exc, status=exc.status)
+    return _finish(result) or _page(form, upload, duplicate=result.article)
+
+
+@bp.post("/articles/preview")
+@role_required("editor")
+def preview_article():
+    """The structure the pasted text would get (htmx fragment); nothing is stored."""
+    form = NewArticleForm()
+    try:
+        parsed = parse_body(form.body.data or "", form.format.data or "text",
+                            title=form.title.data or None)
+        shown = preview(parsed, form.language.data)
+    except DomainError as exc:
+        return render_template("ingest/_preview.html", error=exc, shown=None)
+    return render_template("ingest/_preview.html", error=None, shown=shown)
+
+
+@bp.post("/articles/upload")
+@role_required("editor")
+def upload_article():
+    """Import one uploaded file."""
+    form = NewArticleForm(formdata=None)
+    try:
+        upload = UploadForm()
+        valid = upload.validate_on_submit()
+    except RequestEntityTooLarge:
+        limit = current_app.config["MAX_ARTICLE_BYTES"] / (1024 * 1024)
+        error = DomainError(_("The file is larger than the %(mb).0f MB limit.", mb=limit),
+                            code="too_large")
+        return _page(form, UploadForm(formdata=None), error=error, status=413)
+    file = upload.file.data
+    if not valid or file is None or not getattr(file, "filename", ""):
+        error = DomainError(_("Choose a .txt, .md, .html or .docx file."), code="no_file")
+        return _page(form, upload, error=error, status=422)
+    data = file.read(current_app.config["MAX_ARTICLE_BYTES"] + 1)
+    session = db_session()
+    try:
+        result = ingest_upload(session, file.filename, data, source="upload",
+                               max_bytes=current_app.config["MAX_ARTICLE_BYTES"],
+                               **_options(upload))
+    except DomainError as exc:
+        session.rollback()
+        return _page(form, upload, error=exc, status=exc.status)
+    return _finish(result) or _page(form, upload, duplicate=result.article)
+
+
+def _article_or_404(article_id: int) -> Article:
+    article = db_session().get(Article, article_id)
+    if article is None:
+        abort(404, description=_("No such article."))
+    return article
+
+
+def _jobs(article: Article) -> dict[str, TranslationJob]:
+    rows = db_session().scalars(select(TranslationJob).where(
+        TranslationJob.article_id == article.id))
+    return {job.target_language: job for job in rows}
+
+
+@bp.get("/articles/<int:article_id>")
+@role_required()
+def article(article_id: int):
+    """Blocks, segments and every edition with its job's state and progress."""
+    item = _article_or_404(article_id)
+    jobs = _jobs(item)
+    return render_template("ingest/article.html", article=item, jobs=jobs,
+                           endpoints=current_app.view_functions,
+                           live=any(j.state in OPEN_JOB_STATES for j in jobs.values()))
+
+
+@bp.get("/articles/<int:article_id>/progress")
+@role_required()
+def progress(article_id: int):
+    """The editions table alone, polled by htmx while jobs are open."""
+    item = _article_or_404(article_id)
+    jobs = _jobs(item)
+    return render_template("ingest/_progress.html", article=item, jobs=jobs,
+                           endpoints=current_app.view_functions,
+                           live=any(j.state in OPEN_JOB_STATES for j in jobs.values()))
+
+
+@bp.route("/articles/<int:article_id>/source", methods=["GET", "POST"])
+@role_required("editor")
+def edit_source(article_id: int):
+    """Change the source text; only changed sentences are translated again."""
+    item = _article_or_404(article_id)
+    form = SourceForm()
+    if request.method == "GET":
+        form.body.data = article_markdown(item)
+        return render_template("ingest/source.html", article=item, form=form, error=None)
+    session = db_session()
+    if not form.validate_on_submit():
+        error = DomainError(_("Please check the form."))
+        return render_template("ingest/source.html", article=item, form=form, error=error), 422
+    try:
+        result = update_source(session, item.id, form.body.data or "", current_user.id,
+                               fmt="markdown")
+    except DomainError as exc:
+        session.rollback()
+        return render_template("ingest/source.html", article=item, form=form,
+                               error=exc), exc.status
+    session.commit()
+    if result.jobs:
+        _dispatch()
+    flash(_("Source saved: %(kept)d sentence(s) unchanged, %(added)d new or changed, "
+            "%(retired)d removed; %(flagged)d edited translation(s) marked for review.",
+            kept=result.kept, added=result.added, retired=result.retired,
+            flagged=result.source_changed), "success")
+    return redirect(url_for("ingest.article", article_id=item.id))
