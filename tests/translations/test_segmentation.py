@@ -152,3 +152,169 @@ def test_offsets_are_exact_ordered_and_deterministic(text: str, language: str) -
         assert s.start >= previous_end and s.text
         previous_end = s.end
     assert "".join(s.text for s in sentences).replace(" ", "") == "".join(text.split())
+
+
+# Newsroom rules added after the hand-adjudicated evaluation (bench/segmentation_gold); one case
+# per rule, with sentences written for the test.
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        # Kazakh
+        ("kk", "Ол келді. 2016 жылы бәрі өзгерді.", ["Ол келді.", "2016 жылы бәрі өзгерді."]),
+        (
+            "kk",
+            "Бұл маңызды. ”Біз келісеміз”, – деді ол.",
+            ["Бұл маңызды.", "”Біз келісеміз”, – деді ол."],
+        ),
+        (
+            "kk",
+            "Ол сұрады: “Сіз келесіз бе?“ Мен жауап бердім.",
+            ["Ол сұрады: “Сіз келесіз бе?“", "Мен жауап бердім."],
+        ),
+        ("kk", "«Мен шаршадым. » Содан соң кетті.", ["«Мен шаршадым. »", "Содан соң кетті."]),
+        (
+            "kk",
+            "Бюджет 60 млрд. АҚШ долларын құрайды. Бұл көп.",
+            ["Бюджет 60 млрд. АҚШ долларын құрайды.", "Бұл көп."],
+        ),
+        (
+            "kk",
+            "Храм б.д.д. 356 жылы салынды. Ол әйгілі.",
+            ["Храм б.д.д. 356 жылы салынды.", "Ол әйгілі."],
+        ),
+        (
+            "kk",
+            "Республика (испан. República) үлкен. Ол аралда.",
+            ["Республика (испан. República) үлкен.", "Ол аралда."],
+        ),
+        (
+            "kk",
+            "Мерфи Дж. Поул хабарлады. Бәрі тыныш.",
+            ["Мерфи Дж. Поул хабарлады.", "Бәрі тыныш."],
+        ),
+        # Russian
+        (
+            "ru",
+            "Он выступил 29 сентября 2018 г. В другом интервью он молчал.",
+            ["Он выступил 29 сентября 2018 г.", "В другом интервью он молчал."],
+        ),
+        (
+            "ru",
+            "Встреча прошла в г. Остин, штат Техас. Все пришли.",
+            ["Встреча прошла в г. Остин, штат Техас.", "Все пришли."],
+        ),
+        (
+            "ru",
+            "В 1960-х гг. Бжезинский работал советником. Потом ушёл.",
+            ["В 1960-х гг. Бжезинский работал советником.", "Потом ушёл."],
+        ),
+        (
+            "ru",
+            "Толщина льда до 3 км. Вглубь материка летают самолёты.",
+            ["Толщина льда до 3 км.", "Вглубь материка летают самолёты."],
+        ),
+        (
+            "ru",
+            "Город основан в X веке до н. э. Он процветал.",
+            ["Город основан в X веке до н. э.", "Он процветал."],
+        ),
+        (
+            "ru",
+            "Рисункам 5000 лет до н. э.! Это много.",
+            ["Рисункам 5000 лет до н. э.!", "Это много."],
+        ),
+        (
+            "ru",
+            "По картам U.S. Drought Monitor засуха растёт.",
+            ["По картам U.S. Drought Monitor засуха растёт."],
+        ),
+        (
+            "ru",
+            "Он судья апелляционного суда D.C. Пелоси добавила, что это важно.",
+            ["Он судья апелляционного суда D.C.", "Пелоси добавила, что это важно."],
+        ),
+        (
+            "ru",
+            "Мы, что ли, слили?...Нет, мы не сливали.",
+            ["Мы, что ли, слили?", "...Нет, мы не сливали."],
+        ),
+        # English
+        (
+            "en",
+            "No, no, no. What they said was false.",
+            ["No, no, no.", "What they said was false."],
+        ),
+        (
+            "en",
+            "He was cosmonaut No. 11 in the program.",
+            ["He was cosmonaut No. 11 in the program."],
+        ),
+        (
+            "en",
+            "The border stays closed until Oct. President Joko will visit.",
+            ["The border stays closed until Oct.", "President Joko will visit."],
+        ),
+        ("en", "It opens on Oct. 2 this year.", ["It opens on Oct. 2 this year."]),
+        (
+            "en",
+            "Bring food, water, etc. Try to travel light.",
+            ["Bring food, water, etc.", "Try to travel light."],
+        ),
+        (
+            "en",
+            "He called Sens. Lindsey Graham and John Kennedy.",
+            ["He called Sens. Lindsey Graham and John Kennedy."],
+        ),
+        ("en", "The ruling in Roe v. Wade stands.", ["The ruling in Roe v. Wade stands."]),
+        ("en", "Many non-U.S. Arctic peoples object.", ["Many non-U.S. Arctic peoples object."]),
+        (
+            "en",
+            "He is a judge on the D.C. Circuit Court.",
+            ["He is a judge on the D.C. Circuit Court."],
+        ),
+        (
+            "en",
+            "She got a grade A. The data showed more.",
+            ["She got a grade A.", "The data showed more."],
+        ),
+        (
+            "en",
+            'It was the crew of Apollo X. "It will fly over," he said.',
+            ["It was the crew of Apollo X.", '"It will fly over," he said.'],
+        ),
+        (
+            "en",
+            "It sounds like the letter u. The commission agreed.",
+            ["It sounds like the letter u.", "The commission agreed."],
+        ),
+        (
+            "en",
+            '"Today, there is neither." He said the bars closed.',
+            ['"Today, there is neither."', "He said the bars closed."],
+        ),
+        ("en", '"Why now?" She said nobody told her.', ['"Why now?"', "She said nobody told her."]),
+        (
+            "en",
+            '"Are you ready?" CNN reported. It landed.',
+            ['"Are you ready?" CNN reported.', "It landed."],
+        ),
+        (
+            "en",
+            "It was read aloud on July 8. A copy reached London on August 10.",
+            ["It was read aloud on July 8.", "A copy reached London on August 10."],
+        ),
+        (
+            "en",
+            "Listen to the people. 'We are mobilising,' he said.",
+            ["Listen to the people.", "'We are mobilising,' he said."],
+        ),
+        (
+            "en",
+            "His comments come as US. Secretary Pompeo travels.",
+            ["His comments come as US. Secretary Pompeo travels."],
+        ),
+        ("en", "He told us. Then he left.", ["He told us.", "Then he left."]),
+    ],
+)
+def test_newsroom_rules(language: str, text: str, expected: list[str]) -> None:
+    assert texts(text, language) == expected
