@@ -163,6 +163,7 @@ def ingest(session: Session, parsed: ParsedArticle, *, source: str, source_url: 
         raise InvalidInput(f"Priority must be one of {', '.join(PRIORITIES)}.", code="bad_priority")
     source_url = _clean_url(source_url)
     external_id = _clean_external_id(external_id)
+    parse_targets("", targets)  # unknown codes are refused even for a re-submission
     drafts, hygiene = clean_blocks(parsed)
     _require_text(drafts)
     digest = content_hash(parsed.title, drafts)
