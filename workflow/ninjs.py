@@ -32,6 +32,13 @@ def parse_item_uri(uri: str) -> tuple[int, str] | None:
     return int(parts[3]), parts[4]
 
 
+class BadCursor(InvalidInput):
+    """A ``since`` value this API never handed out (400: the request itself is malformed)."""
+
+    code = "bad_cursor"
+    status = 400
+
+
 def encode_cursor(seq: int) -> str:
     """An opaque cursor for "everything after event ``seq``"."""
     raw = f"seq:{seq}".encode()
@@ -52,8 +59,7 @@ def decode_cursor(token: str | None) -> int:
             raise ValueError(token)
         return int(number)
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise InvalidInput("The cursor is not one this API handed out.",
-                           code="bad_cursor") from None
+        raise BadCursor("The cursor is not one this API handed out.") from None
 
 
 def iso(moment: datetime | None) -> str | None:
