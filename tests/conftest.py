@@ -269,7 +269,7 @@ class WorkerProcess:
         if self.proc.poll() is None:
             try:
                 os.killpg(self.proc.pid, signal.SIGTERM)
-                self.proc.wait(timeout=20)
+                self.proc.wait(timeout=5)
             except (ProcessLookupError, subprocess.TimeoutExpired):
                 self.kill()
         self.log.close()
