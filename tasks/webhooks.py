@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 
 from celery import shared_task
 
@@ -12,15 +13,23 @@ from workflow import webhooks
 log = logging.getLogger(__name__)
 
 
+def _setting(name: str, default: float) -> float:
+    """App config ``WEBHOOK_*``, else environment ``AUDARMA_WEBHOOK_*``, else the default."""
+    value = setting(name)
+    if value is None:
+        value = os.environ.get(f"AUDARMA_{name}", default)
+    return float(value)
+
+
 @shared_task(bind=True, name="audarma.webhooks.deliver", ignore_result=True, max_retries=None,
              acks_late=True)
 def deliver(self, *, delivery_id: int) -> str:
     """POST one delivery; on failure ask Celery to run again after the row's backoff delay."""
     attempt = webhooks.attempt_delivery(
         database(), delivery_id,
-        max_attempts=int(setting("WEBHOOK_MAX_ATTEMPTS", 8)),
-        backoff_base=float(setting("WEBHOOK_BACKOFF_SECONDS", 30.0)),
-        timeout=float(setting("WEBHOOK_TIMEOUT_SECONDS", 10.0)),
+        max_attempts=int(_setting("WEBHOOK_MAX_ATTEMPTS", 8)),
+        backoff_base=_setting("WEBHOOK_BACKOFF_SECONDS", 30.0),
+        timeout=_setting("WEBHOOK_TIMEOUT_SECONDS", 10.0),
     )
     if attempt.outcome == "retry":
         raise self.retry(countdown=attempt.retry_in)

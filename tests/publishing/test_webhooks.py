@@ -1,0 +1,148 @@
+"""Webhooks against a real local HTTP receiver: signed, retried with backoff, then failed."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from tests.conftest import wait_for
+
+
+class Receiver:
+    """An HTTP server on 127.0.0.1 that records each POST and answers with ``status``."""
+
+    def __init__(self, status: int = 200) -> None:
+        self.status = status
+        self.requests: list[tuple[float, dict[str, str], bytes]] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                receiver.requests.append((time.monotonic(), dict(self.headers), body))
+                self.send_response(receiver.status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver():
+    made: list[Receiver] = []
+
+    def _make(status: int = 200) -> Receiver:
+        made.append(Receiver(status))
+        return made[-1]
+
+    yield _make
+    for r in made:
+        r.close()
+
+
+def _secret(app, partner_id: int) -> str:
+    from workflow.models import Partner
+
+    with app.app_context():
+        return app.extensions["audarma.db"].session.get(Partner, partner_id).webhook_secret
+
+
+def _deliveries(app):
+    from workflow.models import WebhookDelivery
+
+    with app.app_context():
+        session = app.extensions["audarma.db"].session
+        rows = session.query(WebhookDelivery).order_by(WebhookDelivery.id).all()
+        session.expunge_all()
+        return rows
+
+
+def test_delivery_is_signed_and_the_signature_verifies(app, make_story, publish, make_partner,
+                                                       receiver):
+    from workflow.webhooks import attempt_delivery, verify
+
+    hook = receiver(200)
+    partner_id, _kid, _secret_key = make_partner(languages="kk", webhook_url=hook.url)
+    make_partner(name="No hook", languages="kk")
+    make_partner(name="Russian only", languages="ru", webhook_url=hook.url)
+    story = make_story()
+    publish("publish_edition", story["kk"], None)
+    (delivery,) = _deliveries(app)  # only the kk partner with a webhook
+    outcome = attempt_delivery(app.extensions["audarma.db"], delivery.id)
+    assert outcome.outcome == "delivered"
+    (_at, headers, body), = hook.requests
+    secret = _secret(app, partner_id)
+    assert headers["X-Audarma-Signature"].startswith("sha256=")
+    assert verify(secret, headers["X-Audarma-Timestamp"], body, headers["X-Audarma-Signature"],
+                  now=time.time())
+    assert not verify(secret, headers["X-Audarma-Timestamp"], body + b" ",
+                      headers["X-Audarma-Signature"], now=time.time())  # tampered body
+    assert not verify(secret, headers["X-Audarma-Timestamp"], body,
+                      headers["X-Audarma-Signature"], now=time.time() + 3600)  # replayed later
+    payload = json.loads(body)
+    assert payload["event"] == "publish" and payload["item"]["uri"] == "urn:audarma:item:1:kk"
+    (row,) = _deliveries(app)
+    assert (row.state, row.attempts, row.last_status) == ("delivered", 1, 200)
+    # a duplicate wake-up does nothing: the row is no longer pending
+    assert attempt_delivery(app.extensions["audarma.db"], delivery.id).outcome == "skipped"
+    assert len(hook.requests) == 1
+
+
+def test_webhook_urls_must_be_http(app, make_partner):
+    from workflow.errors import InvalidInput
+
+    for bad in ("ftp://example.org/x", "file:///etc/passwd", "javascript:alert(1)", "/relative"):
+        with pytest.raises(InvalidInput):
+            make_partner(name=f"p{hash(bad)}", webhook_url=bad)
+
+
+def test_backoff_doubles():
+    from workflow.webhooks import backoff_seconds
+
+    assert [backoff_seconds(n, 30) for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
+
+
+@pytest.mark.slow
+def test_failing_receiver_is_retried_by_celery_with_backoff_then_marked_failed(
+        app, make_story, publish, make_partner, receiver, start_worker):
+    from tasks.webhooks import send_due
+
+    hook = receiver(503)
+    good = receiver(200)
+    make_partner(name="Down", languages="kk", webhook_url=hook.url)
+    make_partner(name="Up", languages="kk", webhook_url=good.url)
+    start_worker(app, env_extra={"AUDARMA_WEBHOOK_BACKOFF_SECONDS": "0.5",
+                                 "AUDARMA_WEBHOOK_MAX_ATTEMPTS": "4"})
+    story = make_story()
+    publish("publish_edition", story["kk"], None)
+    with app.app_context():
+        assert send_due() == 2
+
+    def settled():
+        rows = _deliveries(app)
+        return rows if all(r.state != "pending" for r in rows) else None
+
+    delivered, failed = sorted(wait_for(settled, timeout=60), key=lambda r: r.state)
+    assert (failed.state, failed.attempts, failed.last_status) == ("failed", 4, 503)
+    assert failed.last_error == "HTTP 503"
+    assert (delivered.state, delivered.attempts) == ("delivered", 1)
+    times = [at for at, _h, _b in hook.requests]
+    assert len(times) == 4
+    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    # each retry waits at least its backoff (0.5 s, 1 s, 2 s); the broker's polling adds slack
+    for gap, expected in zip(gaps, (0.5, 1.0, 2.0), strict=True):
+        assert expected * 0.9 <= gap <= expected + 4, gaps
