@@ -38,7 +38,7 @@ def _import_demo(app: Flask, session) -> None:
     except ImportError:  # pragma: no cover - during early development
         return
     result = ingest_text(session, DEMO_ARTICLE.read_text(encoding="utf-8"), source="demo",
-                         targets=None, user=None)
+                         targets=None, user_id=None)
     click.echo(f"Imported the demo article #{result.article.id}: {result.article.title}")
 
 
