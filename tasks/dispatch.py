@@ -43,14 +43,22 @@ def dispatch_pending(database: Database, celery_app=None, limit: int = 500) -> i
 
 def waiting_messages(celery_app) -> int | None:
     """Wake-up messages waiting in the broker's translate queues, or None if it cannot tell."""
+    from kombu.exceptions import ChannelError
+
+    total = 0
     try:
         with celery_app.connection_for_read() as conn:
-            channel = conn.default_channel
-            return sum(channel.queue_declare(queue=name, passive=True).message_count
-                       for name in QUEUES.values())
-    except Exception as exc:  # a missing queue or a broker that is down: unknown
+            conn.ensure_connection(max_retries=1)
+            for name in QUEUES.values():
+                try:
+                    total += conn.default_channel.queue_declare(
+                        queue=name, passive=True).message_count
+                except ChannelError:  # Redis drops an empty list's key: nothing waits there
+                    pass
+    except Exception as exc:  # the broker is down: unknown
         log.info("cannot read the broker queue depth: %s", exc)
         return None
+    return total
 
 
 def redispatch_lost(database: Database, celery_app, older_than: float = 120.0) -> int:
