@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, g, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from web.auth import api_key_required, db_session
 from web.errors import error_response
@@ -15,6 +16,12 @@ bp = Blueprint("api_articles", __name__, url_prefix="/api/v1")
 csrf_exempt = True
 
 _TEXT_FIELDS = ("title", "language", "source_url", "priority")
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(_exc: RequestEntityTooLarge):
+    limit = current_app.config["MAX_ARTICLE_BYTES"] / (1024 * 1024)
+    return error_response(413, "too_large", f"The request is larger than the {limit:.0f} MB limit.")
 
 
 def _bad(field: str, message: str):

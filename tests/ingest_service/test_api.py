@@ -85,7 +85,7 @@ def test_too_large_body_is_413_json(make_app, make_user):
     with app.app_context(), app.extensions["audarma.db"].transaction() as session:
         _key, secret = issue_key(session, user_id=user_id)
     response = _post(app.test_client(), secret, {"body": EN_TEXT * 50})
-    assert response.status_code == 413 and "error" in response.json
+    assert response.status_code == 413 and response.json["error"]["code"] == "too_large"
 
 
 def test_text_over_the_character_limit_is_413(client, api_key, monkeypatch):
