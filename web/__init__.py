@@ -25,6 +25,8 @@ BLUEPRINTS = (
     "web.publishing_desk",
     "web.ingest_views",
     "web.api_articles",
+    "web.api_jobs",
+    "web.jobs_views",
 )
 
 

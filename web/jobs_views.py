@@ -1,0 +1,73 @@
+"""Dashboard actions on translation jobs: small POST forms that cancel or retry, then go back."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
+
+from web.auth import db_session, role_required
+from workflow import jobs
+from workflow.errors import DomainError
+from workflow.models import LANGUAGES, Article, TranslationJob
+
+bp = Blueprint("jobs", __name__, url_prefix="/jobs")
+
+
+def _back():
+    """Redirect to the page the form was on (same site only), else the desk."""
+    target = request.form.get("next") or request.referrer or ""
+    parts = urlsplit(target)
+    if parts.netloc and parts.netloc != request.host:
+        target = ""
+    path = parts.path if target else ""
+    if not path.startswith("/") or path.startswith("//"):
+        return redirect(url_for("dashboard.index"))
+    return redirect(path + (f"?{parts.query}" if parts.query else ""))
+
+
+@bp.post("/articles/<int:article_id>/cancel")
+@role_required("editor")
+def cancel(article_id: int):
+    """Cancel an article's open jobs, or one language's (form field ``language``)."""
+    language = (request.form.get("language") or "").lower() or None
+    if language and language not in LANGUAGES:
+        flash(_("Unknown language."), "error")
+        return _back()
+    session = db_session()
+    if session.get(Article, article_id) is None:
+        abort(404)
+    try:
+        cancelled = jobs.cancel_jobs(session, article_id, language)
+    except DomainError:
+        session.rollback()
+        flash(_("There is no translation job to cancel."), "error")
+        return _back()
+    session.commit()
+    if cancelled:
+        flash(_("%(count)s translation job(s) cancelled.", count=len(cancelled)), "info")
+    else:
+        flash(_("Nothing to cancel: the translation is already done or cancelled."), "info")
+    return _back()
+
+
+@bp.post("/<int:job_id>/retry")
+@role_required("editor")
+def retry(job_id: int):
+    """Queue a failed or cancelled job again."""
+    session = db_session()
+    if session.get(TranslationJob, job_id) is None:
+        abort(404)
+    try:
+        jobs.retry_job(session, job_id)
+    except DomainError:
+        session.rollback()
+        flash(_("Only a failed or cancelled translation job can be retried."), "error")
+        return _back()
+    session.commit()
+    from tasks.dispatch import dispatch_pending
+
+    dispatch_pending(current_app.extensions["audarma.db"], current_app.extensions["celery"])
+    flash(_("The translation job is queued again."), "info")
+    return _back()
