@@ -37,6 +37,37 @@ EXPECTED: dict[str, tuple[int, int, int, int]] = {
     "GET /editions/<int:edition_id>/history": (302, 404, 404, 404),
     "GET /metrics": (302, 403, 200, 200),
     "POST /account/locale": (302, 302, 302, 302),
+    # ingest: pages for editors, API for user keys (the OpenAPI description is public)
+    "GET /articles/new": (302, 403, 200, 200),
+    "POST /articles/new": (302, 403, 422, 422),  # empty form
+    "POST /articles/preview": (302, 403, 200, 200),  # empty form: errors shown on the page
+    "POST /articles/upload": (302, 403, 422, 422),
+    "GET /articles/<int:article_id>": (302, 404, 404, 404),
+    "GET /articles/<int:article_id>/progress": (302, 404, 404, 404),
+    "GET /articles/<int:article_id>/source": (302, 403, 404, 404),
+    "POST /articles/<int:article_id>/source": (302, 403, 404, 404),
+    "POST /api/v1/articles": NO_KEY,
+    "GET /api/v1/articles/<int:article_id>": NO_KEY,
+    "GET /api/v1/openapi.json": (200, 200, 200, 200),
+    # publishing: editor pages (a missing edition redirects with a message), admin partners
+    "GET /publishing/": (302, 403, 200, 200),
+    "POST /publishing/articles/<int:article_id>/kill": (302, 403, 302, 302),
+    "POST /publishing/editions/<int:edition_id>/correct": (302, 403, 302, 302),
+    "POST /publishing/editions/<int:edition_id>/kill": (302, 403, 302, 302),
+    "POST /publishing/editions/<int:edition_id>/publish": (302, 403, 302, 302),
+    "GET /admin/partners/": (302, 403, 403, 200),
+    "POST /admin/partners/": (302, 403, 403, 302),
+    "GET /admin/partners/<int:partner_id>": (302, 403, 403, 404),
+    "POST /admin/partners/<int:partner_id>/deliveries/<int:delivery_id>/retry": (302, 403, 403, 302),  # noqa: E501
+    "POST /admin/partners/<int:partner_id>/keys": (302, 403, 403, 302),
+    "POST /admin/partners/<int:partner_id>/keys/<int:key_id>/revoke": (302, 403, 403, 302),
+    "POST /admin/partners/<int:partner_id>/webhook": (302, 403, 403, 302),
+    "POST /admin/partners/<int:partner_id>/webhook/secret": (302, 403, 403, 302),
+    # jobs: editors retry and cancel; the same through the API with a user key
+    "POST /jobs/<int:job_id>/retry": (302, 403, 404, 404),
+    "POST /jobs/articles/<int:article_id>/cancel": (302, 403, 404, 404),
+    "POST /api/v1/jobs/<int:job_id>/retry": NO_KEY,
+    "POST /api/v1/articles/<int:article_id>/cancel": NO_KEY,
     # publishing: partner API and feeds
     "GET /api/v1/items": NO_KEY,
     "GET /api/v1/items/<path:uri>": NO_KEY,
