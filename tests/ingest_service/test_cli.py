@@ -63,3 +63,16 @@ def test_users_token_prints_a_working_key_once(app, make_user):
                                       headers={"Authorization": f"Bearer {secret}"})
     assert response.status_code == 201
     assert app.test_cli_runner().invoke(args=["users", "token", "nobody@x.test"]).exit_code != 0
+
+
+def test_first_start_imports_the_demo_article_through_the_service(make_app):
+    from web.commands.bootstrap import bootstrap
+    from workflow.models import Article
+
+    app = make_app(SCHEMA="none")
+    bootstrap(app, demo=True)
+    bootstrap(app, demo=True)  # a second start imports nothing more
+    with app.app_context(), app.extensions["audarma.db"].transaction() as session:
+        articles = session.query(Article).all()
+        assert len(articles) == 1 and articles[0].source_language == "en"
+        assert articles[0].byline and len(articles[0].editions) == 3
