@@ -35,6 +35,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=False)
     app.config.update(load_config(config))
     app.instance_path = app.config["INSTANCE_DIR"]
+    app.json.ensure_ascii = False  # Kazakh and Russian stay readable in API responses
 
     database = Database(app.config["DATABASE_URL"])
     app.extensions["audarma.db"] = database
