@@ -261,6 +261,7 @@ def requeue_expired(session: Session, now: datetime | None = None,
         select(TranslationJob.id, TranslationJob.attempts, TranslationJob.claim_token)
         .where(TranslationJob.state == JobState.TRANSLATING.value,
                TranslationJob.lease_expires_at < now)
+        .order_by(TranslationJob.id)  # the lock order workers use too
     ).all()
     requeued = []
     for row in rows:

@@ -137,7 +137,7 @@ def _translate(database: Database, engine, claim: jobs.Claim, keeper: LeaseKeepe
         for (job_id, translation_id, _text), translation in zip(batch, translations, strict=True):
             by_job.setdefault(job_id, []).append(_result_for(translation_id, translation))
         with database.transaction() as session:
-            for job_id, results in by_job.items():
+            for job_id, results in sorted(by_job.items()):  # one lock order: no deadlocks
                 if not jobs.renew_lease(session, claim, job_id, lease_seconds):
                     keeper.lost.add(job_id)
                     continue
@@ -146,7 +146,7 @@ def _translate(database: Database, engine, claim: jobs.Claim, keeper: LeaseKeepe
         if on_batch:
             on_batch(report.translated)
     with database.transaction() as session:
-        for job_id in claim.job_ids:
+        for job_id in sorted(claim.job_ids):
             if job_id in keeper.lost:
                 report.lost.append(job_id)
             elif not yielded and jobs.finish(session, claim, job_id, lease_seconds):
@@ -163,6 +163,8 @@ def _translate(database: Database, engine, claim: jobs.Claim, keeper: LeaseKeepe
 def _handle_error(database: Database, claim: jobs.Claim, report: RunReport,
                   exc: Exception) -> None:
     """Typed engine errors decide the job's fate: wait for a model, retry later, or fail."""
+    from sqlalchemy.exc import OperationalError
+
     from translations.errors import EngineUnavailable, NoRoute, TranslationError
 
     if isinstance(exc, NoRoute):
@@ -171,9 +173,10 @@ def _handle_error(database: Database, claim: jobs.Claim, report: RunReport,
             for job_id in claim.job_ids:
                 jobs.release(session, claim, job_id, JobState.WAITING_FOR_MODEL, str(exc))
         return
-    if isinstance(exc, EngineUnavailable):
+    if isinstance(exc, EngineUnavailable | OperationalError):  # busy engine or database
         report.outcome = "retry"
-        _release_for_retry(database, claim, str(exc))
+        log.warning("jobs %s will retry: %s", claim.job_ids, exc)
+        _release_for_retry(database, claim, str(exc).splitlines()[0][:500])
         return
     report.outcome = "failed"
     error = str(exc) if isinstance(exc, TranslationError) else f"{type(exc).__name__}: {exc}"

@@ -201,3 +201,18 @@ def test_retry_only_failed_or_cancelled_jobs(app, database, make_article):
     with database.transaction() as session:
         job = jobs.retry_job(session, job_id)
         assert (job.state, job.needs_dispatch, job.attempts) == ("queued", True, 0)
+
+
+def test_a_locked_database_mid_batch_means_retry_not_failure(app, database, make_article):
+    from sqlalchemy.exc import OperationalError
+
+    queue(app, make_article, targets=("kk",), dispatch=False)
+
+    class Locked(FakeEngine):
+        def translate(self, *args, **kwargs):
+            raise OperationalError("INSERT ...", {}, Exception("database is locked"))
+
+    assert work_once(database, Locked(), "w1").outcome == "retry"
+    job = job_rows(app)[0]
+    assert (job.state, job.needs_dispatch) == ("queued", True)
+    assert "database is locked" in job.error and job.not_before > utcnow()
