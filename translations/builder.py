@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from translations.errors import TranslationError
 from translations.packages import write_package
@@ -37,11 +38,13 @@ class ModelSize:
     heads: int
     ffn: int
     vocab: int
+    stops: bool  # wire the length circuit (EOS after about the source's length)
 
 
 SIZES = {
-    "tiny": ModelSize(layers=1, d_model=32, heads=2, ffn=64, vocab=400),
-    "base": ModelSize(layers=6, d_model=512, heads=8, ffn=2048, vocab=8000),
+    # tiny decodes to max_decoding_length, as plain random weights do: tests keep their outputs.
+    "tiny": ModelSize(layers=1, d_model=32, heads=2, ffn=64, vocab=400, stops=False),
+    "base": ModelSize(layers=6, d_model=512, heads=8, ffn=2048, vocab=8000, stops=True),
 }
 
 
@@ -170,7 +173,8 @@ def _pieces(sp_bytes: bytes) -> list[str]:
 
 
 def _write_model(model_dir: Path, vocabulary: list[str], dims: ModelSize, seed: int) -> None:
-    """Fill a CTranslate2 TransformerSpec with seeded normal weights and save it."""
+    """Fill a CTranslate2 TransformerSpec with seeded normal weights and save it; base-size
+    models also stop after about the source's length (_wire_length)."""
     import numpy as np
     from ctranslate2.specs import model_spec, transformer_spec
 
@@ -195,11 +199,83 @@ def _write_model(model_dir: Path, vocabulary: list[str], dims: ModelSize, seed: 
         setattr(layer, attr, array.astype(np.float32))
 
     model_spec.visit_spec(spec, fill)
+    if dims.stops:
+        _wire_length(spec, vocabulary.index("</s>"), dims)
     spec.register_source_vocabulary(vocabulary)
     spec.register_target_vocabulary(vocabulary)
     spec.validate()
     model_dir.mkdir(parents=True)
     spec.save(str(model_dir))
+
+
+# Residual-stream dimensions reserved for the length circuit, and its gains (tuned by measuring
+# output lengths of the base package on NTREX sentences: EOS wins near the source's length).
+CLOCK, SPAN = 0, 1
+MAX_POSITIONS = 1024
+CLOCK_STEP = 0.02
+EOS_GAIN = 25.0
+ENCODER_GAIN = 1.2
+EOS_BIAS = -2.4
+
+
+def _wire_length(spec: Any, eos: int, dims: ModelSize) -> None:
+    """Give random weights a realistic output length: the EOS logit grows with the target position
+    and shrinks with the source length, so beam search stops after roughly as many tokens as the
+    source has, as a trained model does. Every other weight stays random.
+
+    Encoder and decoder get learned position encodings whose CLOCK dimension is the position; no
+    layer writes into CLOCK or SPAN. In the last decoder layer one cross-attention head attends
+    uniformly (zero query) and copies the mean encoder CLOCK (∝ source length) into SPAN. The EOS
+    row of the output projection reads CLOCK − SPAN; no other row reads either dimension."""
+    import numpy as np
+
+    d, dh = dims.d_model, dims.d_model // dims.heads
+    reserved = [CLOCK, SPAN]
+    for stack in (spec.encoder, spec.decoder):
+        stack.position_encodings.encodings = _positions(d, CLOCK_STEP)
+    spec.encoder.layer_norm.gamma[CLOCK] = ENCODER_GAIN
+    writers = [spec.encoder.embeddings[0], spec.decoder.embeddings]
+    for layer in spec.encoder.layer:
+        writers += [layer.self_attention.linear[1], layer.ffn.linear_1]
+    for layer in spec.decoder.layer:
+        writers += [layer.self_attention.linear[1], layer.attention.linear[2], layer.ffn.linear_1]
+    for writer in writers:
+        # Zero-mean across the model dimension, so layer norm's mean subtraction adds no offset.
+        axis = 1 if writer in writers[:2] else 0
+        writer.weight -= writer.weight.mean(axis=axis, keepdims=True)
+        if axis == 1:
+            writer.weight[:, reserved] = 0.0
+        else:
+            writer.weight[reserved, :] = 0.0
+    span = spec.decoder.layer[-1].attention
+    span.linear[0].weight[:dh, :] = 0.0  # head 0: zero query → uniform over the source
+    span.linear[1].weight[d : d + dh, :] = 0.0
+    span.linear[1].weight[d, CLOCK] = 1.0  # head 0 value 0 = encoder CLOCK
+    span.linear[2].weight[:, 0] = 0.0
+    span.linear[2].weight[SPAN, 0] = 1.0  # → SPAN = mean encoder CLOCK
+    projection = spec.decoder.projection
+    projection.weight[:, reserved] = 0.0
+    projection.weight[eos, :] = 0.0
+    projection.weight[eos, CLOCK] = EOS_GAIN
+    projection.weight[eos, SPAN] = -2.0 * EOS_GAIN
+    projection.bias = np.zeros(projection.weight.shape[0], dtype=np.float32)
+    projection.bias[eos] = EOS_BIAS
+
+
+def _positions(d: int, step: float) -> Any:
+    """Sinusoidal position encodings with the CLOCK dimension replaced by step × position."""
+    import numpy as np
+
+    positions = np.arange(MAX_POSITIONS, dtype=np.float32)[:, None]
+    rates = np.exp(-np.log(10000.0) * np.arange(0, d, 2, dtype=np.float32) / d)
+    table = np.zeros((MAX_POSITIONS, d), dtype=np.float32)
+    table[:, 0::2] = np.sin(positions * rates)
+    table[:, 1::2] = np.cos(positions * rates)
+    table[:, SPAN] = 0.0
+    table[:, CLOCK] = 0.0
+    table -= table.mean(axis=1, keepdims=True)  # else layer norm turns the mean into an offset
+    table[:, CLOCK] = step * positions[:, 0]
+    return table
 
 
 def _shape(name: str, parent: str, d: int, ffn: int, vocab: int) -> tuple[int, int]:
