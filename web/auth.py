@@ -17,6 +17,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -79,7 +81,7 @@ def _unauthorized():
 
     if wants_json():
         return error_response(401, "unauthorized", "Sign in or send an API key.")
-    flash("Please sign in to continue.", "info")
+    flash(_("Please sign in to continue."), "info")
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
@@ -92,7 +94,7 @@ def role_required(*roles: str) -> Callable:
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
             if roles and not any(current_user.has_role(role) for role in roles):
-                abort(403, description="Your role does not allow this.")
+                abort(403, description=_("Your role does not allow this."))
             return view(*args, **kwargs)
 
         wrapper.required_roles = roles  # read by the authorisation test matrix
@@ -134,8 +136,8 @@ def api_key_required(kind: str = "user") -> Callable:
 class LoginForm(FlaskForm):
     """E-mail and password."""
 
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=500)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=500)])
 
 
 def _safe_next(target: str | None) -> str:
@@ -157,7 +159,7 @@ def login():
             session.commit()
             login_user(SignedInUser(user))
             return redirect(_safe_next(request.args.get("next")))
-        flash("Wrong e-mail or password.", "error")
+        flash(_("Wrong e-mail or password."), "error")
     return render_template("auth/login.html", form=form), 200 if request.method == "GET" else 401
 
 
@@ -165,5 +167,5 @@ def login():
 def logout():
     """Sign out."""
     logout_user()
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template_string, request
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
-PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ code }} — Audarma</title>
-<link rel="stylesheet" href="/static/app.css"></head><body><main class="error">
-<h1>{{ code }} {{ name }}</h1><p>{{ message }}</p><p><a href="/">Back to the desk</a></p>
-</main></body></html>"""
+PAGE = """<!doctype html><html lang="{{ current_locale() }}"><head><meta charset="utf-8">
+<title>{{ code }} — Audarma</title><link rel="stylesheet" href="/static/app.css"></head>
+<body><main class="error"><h1>{{ code }} {{ name }}</h1><p>{{ message }}</p>
+<p><a href="/">{{ _("Back to the desk") }}</a></p></main></body></html>"""
 
 
 def wants_json() -> bool:
@@ -43,7 +44,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
-        message = "Something went wrong on our side. The error was logged; please try again."
+        message = _("Something went wrong on our side. The error was logged; please try again.")
         if wants_json():
             return error_response(500, "internal_error", message)
-        return render_template_string(PAGE, code=500, name="Server error", message=message), 500
+        return render_template_string(PAGE, code=500, name=_("Server error"), message=message), 500
