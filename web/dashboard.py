@@ -9,6 +9,7 @@ from flask_login import current_user
 from web.auth import db_session, role_required
 from web.review_errors import handle_domain_errors
 from workflow import desk, review
+from workflow.db import as_id
 
 bp = Blueprint("dashboard", __name__)
 handle_domain_errors(bp)
@@ -67,8 +68,7 @@ def assign(edition_id: int):
     """Assign an edition to a translator, or free it."""
     raw = request.form.get("assignee_id", "")
     session = db_session()
-    review.assign_edition(session, edition_id, int(raw) if raw.isdigit() else None,
-                          current_user.id)
+    review.assign_edition(session, edition_id, as_id(raw), current_user.id)
     session.commit()
     flash(_("Assignment saved."), "success")
     return redirect(url_for("editor.edition", edition_id=edition_id))

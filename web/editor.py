@@ -9,6 +9,7 @@ from flask_login import current_user
 from web.auth import db_session, role_required
 from web.review_errors import handle_domain_errors
 from workflow import desk, review
+from workflow.db import as_id
 from workflow.errors import InvalidInput
 from workflow.metrics import edit_distance
 
@@ -75,13 +76,12 @@ def confirm(translation_id: int):
 @role_required()
 def comment(edition_id: int):
     """Comment on the edition or on one of its segments."""
-    raw = request.form.get("translation_id", "")
+    raw = as_id(request.form.get("translation_id", ""))
     session = db_session()
-    review.add_comment(session, edition_id, current_user.id, request.form.get("body", ""),
-                       int(raw) if raw.isdigit() else None)
+    review.add_comment(session, edition_id, current_user.id, request.form.get("body", ""), raw)
     session.commit()
     flash(_("Comment added."), "success")
-    anchor = f"seg-{raw}" if raw.isdigit() else "comments"
+    anchor = f"seg-{raw}" if raw is not None else "comments"
     return redirect(url_for("editor.edition", edition_id=edition_id, _anchor=anchor))
 
 

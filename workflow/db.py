@@ -25,6 +25,18 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+MAX_ID = 2**31 - 1  # the largest PostgreSQL integer: no id or seq can be larger
+
+
+def as_id(raw: object) -> int | None:
+    """``raw`` (an int or ASCII digits) as a possible row id from 0 to MAX_ID, else None."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) <= 10:
+        raw = int(raw)
+    return raw if isinstance(raw, int) and 0 <= raw <= MAX_ID else None
+
+
 def utcnow() -> datetime:
     """Return the current time as an aware UTC datetime."""
     return datetime.now(UTC)

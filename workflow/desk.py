@@ -8,6 +8,7 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from translations.glossary import Glossary, GlossaryEntry
+from workflow.db import as_id
 from workflow.errors import InvalidInput, NotFound
 from workflow.models import (
     LANGUAGES,
@@ -63,7 +64,7 @@ def _edition_filter(filters: DeskFilters, user_id: int | None):
         conditions.append(Edition.assignee_id == user_id)
     elif filters.assignee == "none":
         conditions.append(Edition.assignee_id.is_(None))
-    elif filters.assignee.isdigit():
+    elif as_id(filters.assignee) is not None:
         conditions.append(Edition.assignee_id == int(filters.assignee))
     return conditions
 

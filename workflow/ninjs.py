@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from workflow.db import as_id
 from workflow.errors import Forbidden, InvalidInput, NotFound
 from workflow.models import Article, FeedEvent, Publication
 
@@ -27,7 +28,7 @@ def item_uri(article_id: int, language: str) -> str:
 def parse_item_uri(uri: str) -> tuple[int, str] | None:
     """(article id, language) from an item uri, or None if it is not one of ours."""
     parts = uri.split(":")
-    if len(parts) != 5 or parts[:3] != ["urn", "audarma", "item"] or not parts[3].isdigit():
+    if len(parts) != 5 or parts[:3] != ["urn", "audarma", "item"] or as_id(parts[3]) is None:
         return None
     return int(parts[3]), parts[4]
 
@@ -55,7 +56,7 @@ def decode_cursor(token: str | None) -> int:
         body = token[len(CURSOR_PREFIX):]
         raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)).decode()
         kind, _, number = raw.partition(":")
-        if kind != "seq" or not number.isdigit():
+        if kind != "seq" or as_id(number) is None:
             raise ValueError(token)
         return int(number)
     except (ValueError, binascii.Error, UnicodeDecodeError):

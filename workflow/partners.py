@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from workflow.db import as_id
 from workflow.errors import Conflict, Forbidden, InvalidInput, NotFound
 from workflow.keys import issue_key, revoke_key
 from workflow.models import LANGUAGES, AccessLog, ApiKey, Partner, WebhookDelivery
@@ -37,7 +38,7 @@ def _languages(raw: str | list[str] | None) -> list[str]:
 
 
 def _partner(session: Session, ref: int | str) -> Partner:
-    if isinstance(ref, int) or str(ref).isdigit():
+    if as_id(ref if isinstance(ref, int) else str(ref)) is not None:
         partner = session.get(Partner, int(ref))
         if partner is not None:
             return partner

@@ -69,8 +69,8 @@ def test_deeply_nested_html_does_not_crash():
     html = "<html><body>" + "<div><span>" * 50_000 + "deep" + "</span></div>" * 50_000
     try:
         parse_html(html + "<p>Shallow paragraph after the deep part.</p></body></html>")
-    except IngestError as err:  # the parser may cut the depth and find nothing: that is fine
-        assert err.code == "no_text"
+    except IngestError as err:  # libxml2 stops at 256 levels: refused as too deep, with a reason
+        assert err.code in ("no_text", "too_deep")
 
 
 def test_script_only_page_has_no_text():

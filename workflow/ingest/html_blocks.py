@@ -65,13 +65,18 @@ def load_html(html: str, *, fragment: bool = False) -> lxml.html.HtmlElement:
     html = _XML_ILLEGAL.sub("", _XML_DECL.sub("", html, count=1))
     if not html.strip():
         raise IngestError("empty", "The HTML is empty.")
+    parser = lxml.html.HTMLParser()
     try:
         if fragment:
-            root = lxml.html.fragment_fromstring(html, create_parent="div")
+            root = lxml.html.fragment_fromstring(html, create_parent="div", parser=parser)
         else:
-            root = lxml.html.document_fromstring(html)
+            root = lxml.html.document_fromstring(html, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise IngestError("malformed", "This HTML could not be read.") from exc
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+        # libxml2 stops at 256 nested elements and silently drops the rest of the page
+        raise IngestError("too_deep", "This HTML is nested too deeply (over 256 levels) to "
+                          "import safely; nothing was stored.")
     strip_active(root)
     return root
 
