@@ -176,6 +176,45 @@ def document(server_url: str = "/") -> dict:
                     **USER_ERRORS,
                 },
             }},
+            "/api/v1/articles/{article_id}/cancel": {"post": {
+                "operationId": "cancelArticleJobs",
+                "summary": "Cancel an article's open translation jobs (user key).",
+                "description": "Optional `language` (JSON body, form field or query) limits it "
+                               "to one target language.",
+                "security": [{"bearer": []}],
+                "parameters": [{"name": "article_id", "in": "path", "required": True,
+                                "schema": {"type": "integer", "minimum": 1}},
+                               {"name": "language", "in": "query", "required": False,
+                                "schema": {"type": "string", "enum": LANGS}}],
+                "responses": {
+                    "200": {"description": "What was cancelled, and every job of the article.",
+                            "content": {"application/json": {"schema": {
+                                "type": "object", "required": ["article_id", "cancelled", "jobs"],
+                                "properties": {
+                                    "article_id": {"type": "integer"},
+                                    "cancelled": {},
+                                    "jobs": {"type": "array", "items": {
+                                        "$ref": "#/components/schemas/Job"}}}}}}},
+                    "404": _error("No such article."),
+                    "409": _error("Nothing to cancel in this state."),
+                    "422": _error("language is not kk, ru or en."),
+                    **USER_ERRORS,
+                },
+            }},
+            "/api/v1/jobs/{job_id}/retry": {"post": {
+                "operationId": "retryJob",
+                "summary": "Send a failed or cancelled translation job back to the queue.",
+                "security": [{"bearer": []}],
+                "parameters": [{"name": "job_id", "in": "path", "required": True,
+                                "schema": {"type": "integer", "minimum": 1}}],
+                "responses": {
+                    "200": {"description": "The job.", "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/Job"}}}},
+                    "404": _error("No such job."),
+                    "409": _error("The job is neither failed nor cancelled."),
+                    **USER_ERRORS,
+                },
+            }},
             "/api/v1/openapi.json": {"get": {
                 "operationId": "openapi", "summary": "This document.", "security": [],
                 "responses": {"200": {"description": "OpenAPI 3.1 document.",
@@ -202,6 +241,11 @@ def document(server_url: str = "/") -> dict:
                                             "items": {"$ref": "#/components/schemas/NinjsItem"}},
                                   "next": {"type": "string"},
                                   "has_more": {"type": "boolean"}}},
+                "Job": {"type": "object", "properties": {
+                    "id": {"type": "integer"}, "language": {"type": "string"},
+                    "state": {"type": "string"}, "priority": {"type": "string"},
+                    "segments_done": {"type": "integer"}, "segments_total": {"type": "integer"},
+                    "attempts": {"type": "integer"}, "error": {"type": ["string", "null"]}}},
                 "ArticleIn": ARTICLE_IN,
                 "Article": ARTICLE_OUT,
             },
