@@ -1,0 +1,30 @@
+"""While the database is away, requests get a clean 503 with Retry-After, never a 500."""
+
+from __future__ import annotations
+
+from sqlalchemy import create_engine
+
+DOWN = "postgresql+psycopg://postgres@127.0.0.1:1/audarma_down"  # nothing listens on port 1
+
+
+def test_api_answers_503_json_while_the_database_is_down(make_app):
+    client = make_app(DATABASE_URL=DOWN, SCHEMA="none").test_client()
+    response = client.post("/api/v1/articles", json={"body": "Hello there."},
+                           headers={"Authorization": "Bearer ak_some-key"})
+    assert response.status_code == 503
+    assert response.get_json()["error"]["code"] == "service_unavailable"
+    assert response.headers["Retry-After"].isdigit()
+
+
+def test_signed_in_page_answers_503_page_while_the_database_is_down(app, client, make_user):
+    make_user("translator", email="t@example.test")
+    assert client.post("/login", data={"email": "t@example.test",
+                                       "password": "password123"}).status_code == 302
+    assert client.get("/my-work").status_code == 200
+    db = app.extensions["audarma.db"]
+    db.session.remove()
+    db.session_factory.configure(bind=create_engine(DOWN))  # the server goes away
+    response = client.get("/my-work")
+    assert response.status_code == 503
+    assert b"briefly unavailable" in response.data and b"Traceback" not in response.data
+    assert response.headers["Retry-After"].isdigit()
