@@ -31,8 +31,10 @@ def _import_one(path: Path, language: str | None, targets: str | None, priority:
     from workflow.ingest.service import ingest_upload
     from workflow.ingest.summary import article_summary
 
+    limit = current_app.config["MAX_ARTICLE_BYTES"]
     try:
-        data = path.read_bytes()
+        with path.open("rb") as fh:  # never more than the limit (+1 to tell it was over)
+            data = fh.read(limit + 1)
     except OSError as exc:
         message = exc.strerror or str(exc)
         return {"file": str(path), "error": {"code": "unreadable", "message": message}}
@@ -40,7 +42,7 @@ def _import_one(path: Path, language: str | None, targets: str | None, priority:
         with _db().transaction() as session:
             result = ingest_upload(session, path.name, data, source="cli", language=language,
                                    targets=targets, priority=priority,
-                                   max_bytes=current_app.config["MAX_ARTICLE_BYTES"])
+                                   max_bytes=limit)
             summary = article_summary(session, result.article, duplicate_of=result.duplicate_of,
                                       editions=False)
     except DomainError as exc:

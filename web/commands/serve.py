@@ -46,6 +46,7 @@ def register(app: Flask) -> None:
             subprocess.Popen(worker_argv(concurrency, beat=True), env=env),
             subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}",
                               "--workers", str(web_workers), "--access-logfile", "-",
+                              "--logger-class", "web.access_log.RedactingLogger",
                               "--timeout", "60", "--no-control-socket", "web.wsgi:app"], env=env),
         ]
         click.echo(f"Audarma is serving http://{host}:{port}  (Ctrl+C stops it)")
