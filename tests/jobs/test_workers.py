@@ -35,22 +35,23 @@ def test_sigkill_mid_job_then_a_new_worker_translates_each_segment_once(
     app = make_app(CELERY_BROKER_URL=redis_url, DATABASE_URL=pg(postgres_url),
                    JOB_LEASE_SECONDS=5)
     PackageStore(app.config["PACKAGES_DIR"]).install(base_package)
-    env = {"AUDARMA_JOB_BATCH_SIZE": "3", "AUDARMA_JOB_TICK_SECONDS": "1"}
+    env = {"AUDARMA_JOB_BATCH_SIZE": "4", "AUDARMA_JOB_TICK_SECONDS": "1",
+           "AUDARMA_INTER_THREADS": "1", "AUDARMA_INTRA_THREADS": "1"}
     doomed = start_worker(app, env_extra=env)
-    queue(app, make_article, sentences=11, targets=("kk",))  # 12 segments with the title
-    wait_for(lambda: job_rows(app)[0].segments_done >= 3, timeout=60)
+    queue(app, make_article, sentences=119, targets=("kk",))  # 120 segments with the title
+    wait_for(lambda: job_rows(app)[0].segments_done >= 4, timeout=60, interval=0.05)
     doomed.kill()  # SIGKILL the whole process group in the middle of the job
     killed_at = job_rows(app)[0]
-    assert killed_at.state == "translating" and 3 <= killed_at.segments_done < 12
+    assert killed_at.state == "translating" and 4 <= killed_at.segments_done < 120
 
     start_worker(app, env_extra=env, beat=True)  # its beat re-queues the job once the lease ends
     wait_for(lambda: states(app) == {"in_review": 1}, timeout=60)
     job = job_rows(app)[0]
-    assert job.segments_done == job.segments_total == 12
+    assert job.segments_done == job.segments_total == 120
     evidence = exactly_once_report(app)
-    assert evidence["rows"] == evidence["machine"] == 12
+    assert evidence["rows"] == evidence["machine"] == 120
     assert evidence["revisions_per_row"] == [1]  # machine text written once per segment
-    assert evidence["run_total"] == 12  # no segment translated by both workers
+    assert evidence["run_total"] == 120  # no segment translated by both workers
     outcomes = [outcome for _job, outcome, _n in evidence["runs"]]
     assert outcomes == ["lost", "done"], evidence["runs"]
     assert evidence["runs"][0][2] == killed_at.segments_done
@@ -89,11 +90,15 @@ def test_articles_accepted_while_redis_is_down_are_translated_when_it_returns(
 
 
 def _two_workers_run_each_job_once(app, make_article, install_models, start_worker, articles):
+    from tasks.dispatch import dispatch_pending
+
     install_models("multi", app=app)
-    for _ in range(articles):
-        queue(app, make_article, sentences=3, targets=("kk", "ru"))
     one = start_worker(app, concurrency=1, env_extra={"AUDARMA_JOB_MAX_SEGMENTS": "8"})
     two = start_worker(app, concurrency=1, env_extra={"AUDARMA_JOB_MAX_SEGMENTS": "8"})
+    for _ in range(articles):
+        queue(app, make_article, sentences=3, targets=("kk", "ru"), dispatch=False)
+    with app.app_context():  # every wake-up at once, both workers idle and listening
+        assert dispatch_pending(app.extensions["audarma.db"]) == articles * 2
     wait_for(lambda: states(app) == {"in_review": articles * 2}, timeout=90)
     runs = [(run.job_id, run.worker, run.outcome) for j in job_rows(app) for run in j.runs]
     assert sorted(job_id for job_id, _w, _o in runs) == [j.id for j in job_rows(app)]
@@ -127,13 +132,15 @@ def test_breaking_news_finishes_before_the_normal_backlog(
     store = PackageStore(app.config["PACKAGES_DIR"])
     store.install(base_package)  # normal en→kk jobs: about a second per sentence
     store.install(argos_files["en_ru"])  # the breaking en→ru job: tiny and quick
-    worker = start_worker(app, env_extra={"AUDARMA_JOB_BATCH_SIZE": "2"})
-    for _ in range(6):
-        queue(app, make_article, sentences=2, targets=("kk",))
-    wait_for(lambda: any(j.segments_done for j in job_rows(app)), timeout=60)
+    worker = start_worker(app, env_extra={"AUDARMA_JOB_BATCH_SIZE": "2",
+                                          "AUDARMA_INTER_THREADS": "1",
+                                          "AUDARMA_INTRA_THREADS": "1"})
+    for _ in range(10):
+        queue(app, make_article, sentences=8, targets=("kk",))
+    wait_for(lambda: any(j.segments_done for j in job_rows(app)), timeout=60, interval=0.05)
     queue(app, make_article, sentences=2, targets=("ru",), priority="breaking")
     wait_for(lambda: job_rows(app)[-1].state == "in_review", timeout=30)
     normal = job_rows(app)[:-1]
     waiting = [j for j in normal if j.state != "in_review"]
-    assert len(waiting) >= 4, [(j.id, j.state, j.segments_done) for j in normal]
+    assert len(waiting) >= 7, [(j.id, j.state, j.segments_done) for j in normal]
     worker.kill()  # the backlog is not this test's business
