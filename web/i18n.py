@@ -53,7 +53,8 @@ def main_nav() -> list[tuple[str, str]]:
         ("dashboard.my_work", _("My work"), "translator"),
         ("ingest.new_article", _("New article"), None),
         ("metrics.index", _("Metrics"), "editor"),
-        ("admin.index", _("Admin"), "admin"),
+        ("publishing.index", _("Publishing"), "editor"),
+        ("partners_admin.index", _("Partners"), "admin"),
     ]
     views = current_app.view_functions
     return [(endpoint, label) for endpoint, label, role in entries
