@@ -6,7 +6,7 @@ key, ingest, job creation, commit, wake-up messages), without a network hop. Wor
 overhead plus a small model, not real MT speed (see bench/mt_throughput.py for that).
 
     .venv/bin/python bench/queue_throughput.py                       # SQLite + filesystem broker
-    .venv/bin/python bench/queue_throughput.py --redis redis://127.0.0.1:6379/13 \
+    .venv/bin/python bench/queue_throughput.py --redis redis://127.0.0.1:6379/12 \
         --postgres postgresql://postgres@127.0.0.1:5432/postgres        # Redis + PostgreSQL
 """
 

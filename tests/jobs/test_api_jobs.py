@@ -103,3 +103,27 @@ def test_dashboard_forms_need_a_csrf_token(make_app, make_user, make_article):
     assert client.get("/").status_code == 200  # signed in: only the token is missing
     assert client.post(f"/jobs/articles/{article_id}/cancel").status_code == 400
     assert job_rows(app)[0].state == "queued"
+
+
+def test_the_article_api_shows_progress_batch_by_batch(app, make_user, make_article):
+    from tests.jobs.conftest import FakeEngine
+    from workflow.keys import issue_key
+    from workflow.machine import work_once
+
+    article_id = queue(app, make_article, sentences=5, targets=("kk",), dispatch=False)
+    db = app.extensions["audarma.db"]
+    with app.app_context(), db.transaction() as session:
+        secret = issue_key(session, user_id=make_user("editor"))[1]
+    client = app.test_client()
+
+    def progress(_n=None):
+        body = client.get(f"/api/v1/articles/{article_id}",
+                          headers={"Authorization": f"Bearer {secret}"}).get_json()
+        kk = next(e for e in body["editions"] if e["language"] == "kk")
+        return kk["job_state"], kk["progress"]["done"], kk["progress"]["total"]
+
+    seen = [progress()]
+    work_once(db, FakeEngine(lambda n: seen.append(progress())), "w1", batch_size=2)
+    seen.append(progress())
+    assert seen == [("queued", 0, 6), ("translating", 0, 6), ("translating", 2, 6),
+                    ("translating", 4, 6), ("in_review", 6, 6)]
