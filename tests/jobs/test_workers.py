@@ -9,8 +9,6 @@ import pytest
 from tests.conftest import wait_for
 from tests.jobs.conftest import exactly_once_report, job_rows, pg, queue, states
 
-pytestmark = pytest.mark.services
-
 
 def _api_key(app, make_user) -> str:
     from workflow.keys import issue_key
@@ -28,6 +26,7 @@ def _post_article(client, key: str, n: int, **extra):
                        headers={"Authorization": f"Bearer {key}"})
 
 
+@pytest.mark.services
 def test_sigkill_mid_job_then_a_new_worker_translates_each_segment_once(
         make_app, redis_url, postgres_url, make_article, base_package, start_worker):
     from translations.packages import PackageStore
@@ -57,6 +56,7 @@ def test_sigkill_mid_job_then_a_new_worker_translates_each_segment_once(
     assert evidence["runs"][0][2] == killed_at.segments_done
 
 
+@pytest.mark.services
 def test_articles_accepted_while_redis_is_down_are_translated_when_it_returns(
         make_app, private_redis, postgres_url, make_user, make_article, install_models,
         start_worker):
@@ -112,6 +112,7 @@ def _two_workers_run_each_job_once(app, make_article, install_models, start_work
         worker.kill()  # all done; skip the slow warm shutdown
 
 
+@pytest.mark.services
 def test_two_workers_on_redis_and_postgresql_run_each_job_once(
         make_app, redis_url, postgres_url, make_article, install_models, start_worker):
     app = make_app(CELERY_BROKER_URL=redis_url, DATABASE_URL=pg(postgres_url))
@@ -123,6 +124,7 @@ def test_two_workers_on_the_embedded_sqlite_default_run_each_job_once(
     _two_workers_run_each_job_once(app, make_article, install_models, start_worker, 10)
 
 
+@pytest.mark.services
 def test_breaking_news_finishes_before_the_normal_backlog(
         make_app, redis_url, postgres_url, make_article, base_package, argos_files,
         start_worker):
