@@ -42,7 +42,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     @app.teardown_appcontext
     def _remove_session(_exc: BaseException | None) -> None:
-        database.session.remove()
+        from sqlalchemy.exc import DBAPIError
+
+        try:
+            database.session.remove()
+        except DBAPIError:  # the server dropped the connection: the answer stands, not a 500
+            database.session.registry.clear()
 
     from tasks.celery_app import celery_init_app
 

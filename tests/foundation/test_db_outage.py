@@ -28,3 +28,17 @@ def test_signed_in_page_answers_503_page_while_the_database_is_down(app, client,
     assert response.status_code == 503
     assert b"briefly unavailable" in response.data and b"Traceback" not in response.data
     assert response.headers["Retry-After"].isdigit()
+
+
+def test_connection_dropped_at_teardown_keeps_the_answer(app, client, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.orm import Session
+
+    def dropped(_self):
+        raise OperationalError("ROLLBACK", {}, Exception("terminating connection"))
+
+    monkeypatch.setattr(Session, "close", dropped)  # the server shuts down as the request ends
+    response = client.get("/healthz")  # reads the database, so its session is closed afterwards
+    monkeypatch.undo()
+    assert response.status_code in (200, 503)
+    assert "database" in response.get_json()
