@@ -193,6 +193,7 @@ def loader(base: str, key: str, run: int, count: int, duration: float, stop: thr
     http = requests.Session()
     http.headers["Authorization"] = f"Bearer {key}"
     interval = duration / count
+    began = time.time()
     for n in range(count):
         if stop.is_set():
             break
@@ -219,7 +220,7 @@ def loader(base: str, key: str, run: int, count: int, duration: float, stop: thr
                 break
             rec.unsure_articles.add(ext)
             time.sleep(min(float(reply.headers.get("Retry-After", 1 + attempt)), 5))
-        stop.wait(interval)
+        stop.wait(max(0.0, began + (n + 1) * interval - time.time()))
 
 
 def _csrf(html: str) -> str:
