@@ -15,6 +15,7 @@ BLUEPRINTS = (
     "web.health",
     "web.auth",
     "web.dashboard",
+    "web.admin",
     "web.editor",
     "web.metrics",
     "web.people",

@@ -55,6 +55,7 @@ def main_nav() -> list[tuple[str, str]]:
         ("metrics.index", _("Metrics"), "editor"),
         ("publishing.index", _("Publishing"), "editor"),
         ("partners_admin.index", _("Partners"), "admin"),
+        ("admin.index", _("Admin"), "admin"),
     ]
     views = current_app.view_functions
     return [(endpoint, label) for endpoint, label, role in entries

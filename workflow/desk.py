@@ -10,13 +10,13 @@ from sqlalchemy.orm import Session, selectinload
 from translations.glossary import Glossary, GlossaryEntry
 from workflow.db import as_id
 from workflow.errors import InvalidInput, NotFound
+from workflow.memory import glossary_for
 from workflow.models import (
     LANGUAGES,
     Article,
     Block,
     Comment,
     Edition,
-    GlossaryTerm,
     Segment,
     SegmentTranslation,
     TranslationJob,
@@ -131,12 +131,7 @@ def my_work(session: Session, user_id: int) -> list[Edition]:
 
 def pair_glossary(session: Session, source_language: str, target_language: str) -> Glossary:
     """The glossary entries of one language pair, for checks and the editor's term list."""
-    terms = session.scalars(select(GlossaryTerm).where(
-        GlossaryTerm.source_language == source_language,
-        GlossaryTerm.target_language == target_language))
-    return Glossary([GlossaryEntry(source_term=t.term, target_term=t.translation,
-                                   source_language=source_language,
-                                   target_language=target_language) for t in terms])
+    return glossary_for(session, source_language, target_language)
 
 
 @dataclass

@@ -63,6 +63,13 @@ EXPECTED: dict[str, tuple[int, int, int, int]] = {
     "POST /admin/partners/<int:partner_id>/keys/<int:key_id>/revoke": (302, 403, 403, 302),
     "POST /admin/partners/<int:partner_id>/webhook": (302, 403, 403, 302),
     "POST /admin/partners/<int:partner_id>/webhook/secret": (302, 403, 403, 302),
+    # admin: models, glossary, people
+    "GET /admin/": (302, 403, 403, 200),
+    "POST /admin/models": (302, 403, 403, 422),  # no file
+    "POST /admin/models/<code>/remove": (302, 403, 403, 404),
+    "POST /admin/glossary": (302, 403, 403, 422),  # empty form
+    "POST /admin/glossary/<int:term_id>/delete": (302, 403, 403, 404),
+    "POST /admin/users": (302, 403, 403, 422),
     # jobs: editors retry and cancel; the same through the API with a user key
     "POST /jobs/<int:job_id>/retry": (302, 403, 404, 404),
     "POST /jobs/articles/<int:article_id>/cancel": (302, 403, 404, 404),
@@ -87,9 +94,10 @@ def concrete_url(app, key: str) -> str:
     rule = next(r for r in app.url_map.iter_rules() if r.rule == rule_text)
     values = {}
     for name in rule.arguments:
-        converter = type(rule._converters[name]).__name__
-        values[name] = MISSING_ID if converter in ("IntegerConverter", "FloatConverter") \
-            else "nonexistent"
+        from werkzeug.routing.converters import NumberConverter
+
+        numeric = isinstance(rule._converters[name], NumberConverter)
+        values[name] = MISSING_ID if numeric else "nonexistent"
     with app.test_request_context():
         from flask import url_for
 

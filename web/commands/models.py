@@ -6,30 +6,21 @@ import json
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 
 
 def _store():
-    from translations.packages import PackageStore
+    from tasks.packages import package_store
 
-    return PackageStore(Path(current_app.config["PACKAGES_DIR"]))
+    return package_store()
 
 
 def _resume_jobs() -> int:
     """Re-queue jobs waiting for a model that an installed package now serves."""
-    from tasks.dispatch import dispatch_pending
-    from tasks.engine import has_route
+    from tasks.packages import resume_waiting_jobs
     from web.commands import schema_ready
-    from workflow import jobs
 
-    if not schema_ready():
-        return 0
-    database = current_app.extensions["audarma.db"]
-    with database.transaction() as session:
-        resumed = jobs.resume_waiting(session, has_route)
-    if resumed:
-        dispatch_pending(database, current_app.extensions["celery"])
-    return len(resumed)
+    return resume_waiting_jobs() if schema_ready() else 0
 
 
 def register(app: Flask) -> None:
@@ -94,7 +85,7 @@ def register(app: Flask) -> None:
     @click.option("--seed", default=0, show_default=True, type=int)
     def build_random(out: Path, source: str | None, target: str | None, languages: str | None,
                      size: str, seed: int) -> None:
-        """Build a package with random weights: the real pipeline, gibberish output (demos, tests)."""
+        """Build a random-weight package: the real pipeline, gibberish output (demos, tests)."""
         from translations.builder import build_random_multilingual_package, build_random_package
 
         if languages:

@@ -1,0 +1,72 @@
+"""Admin page: install and remove models, keep the glossary, create accounts."""
+
+from __future__ import annotations
+
+import io
+
+from sqlalchemy import func, select
+
+from workflow.models import GlossaryTerm, User
+
+
+def _sign_in(client, email):
+    return client.post("/login", data={"email": email, "password": "password123"})
+
+
+def test_admin_installs_an_uploaded_package_and_removes_it(app, client, make_user, argos_files):
+    make_user("admin", email="boss@example.test")
+    _sign_in(client, "boss@example.test")
+    data = {"package": (io.BytesIO(argos_files["en_kk"].read_bytes()), "en_kk.argosmodel")}
+    response = client.post("/admin/models", data=data, content_type="multipart/form-data")
+    assert response.status_code == 302
+    page = client.get("/admin/").get_data(as_text=True)
+    assert "translate-en_kk" in page and "en → kk" in page
+    bad = client.post("/admin/models", content_type="multipart/form-data",
+                      data={"package": (io.BytesIO(b"not a zip"), "x.argosmodel")})
+    assert bad.status_code == 422 and "not a zip" in bad.get_data(as_text=True)
+    from translations.packages import PackageStore
+
+    store = PackageStore(app.config["PACKAGES_DIR"])
+    (code,) = [p.code for p in store.installed()]
+    assert client.post(f"/admin/models/{code}/remove").status_code == 302
+    assert store.installed() == []
+    assert client.post(f"/admin/models/{code}/remove").status_code == 404
+
+
+def test_glossary_terms_are_added_once_shown_escaped_and_removed(app, db, client, make_user):
+    make_user("admin", email="boss@example.test")
+    _sign_in(client, "boss@example.test")
+    form = {"source_language": "en", "target_language": "kk",
+            "term": "<img src=x onerror=alert(1)>", "translation": "Тоқаев"}
+    assert client.post("/admin/glossary", data=form).status_code == 302
+    again = client.post("/admin/glossary", data=form)
+    assert again.status_code == 409 and "already" in again.get_data(as_text=True)
+    same = client.post("/admin/glossary", data={**form, "target_language": "en"})
+    assert same.status_code == 422
+    page = client.get("/admin/").get_data(as_text=True)
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    with app.app_context():
+        term_id = db.session.scalar(select(GlossaryTerm.id))
+    assert client.post(f"/admin/glossary/{term_id}/delete").status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(GlossaryTerm)) == 0
+
+
+def test_admin_creates_accounts_with_clear_errors(app, db, client, make_user):
+    make_user("admin", email="boss@example.test")
+    _sign_in(client, "boss@example.test")
+    ok = client.post("/admin/users", data={"email": "new@example.test", "password": "long enough!",
+                                           "roles": ["translator"], "languages": ["kk"]})
+    assert ok.status_code == 302
+    weak = client.post("/admin/users", data={"email": "x@example.test", "password": "short",
+                                             "roles": ["editor"]})
+    assert weak.status_code == 422 and "at least" in weak.get_data(as_text=True)
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "new@example.test"))
+        assert user.roles == ["translator"] and user.languages == ["kk"]
+
+
+def test_only_admins_reach_the_admin_page(client, make_user):
+    make_user("editor", email="ed@example.test")
+    _sign_in(client, "ed@example.test")
+    assert client.get("/admin/").status_code == 403

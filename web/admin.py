@@ -1,0 +1,119 @@
+"""Admin pages: translation models, the glossary and user accounts."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from tasks.packages import install_package, package_store
+from web.auth import db_session, role_required
+from workflow import glossary
+from workflow.errors import DomainError
+from workflow.models import LANGUAGES, ROLES, User
+from workflow.users import create_user
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _page(status: int = 200, **extra):
+    session = db_session()
+    return render_template(
+        "admin/index.html", packages=package_store().installed(),
+        terms=glossary.list_terms(session), languages=LANGUAGES, roles=ROLES,
+        users=session.scalars(select(User).order_by(User.email)).all(), **extra), status
+
+
+@bp.get("/")
+@role_required("admin")
+def index():
+    """Models, glossary and people on one page."""
+    return _page()
+
+
+@bp.post("/models")
+@role_required("admin")
+def install_model():
+    """Install an uploaded .argosmodel file (validated before anything is kept)."""
+    from translations.errors import TranslationError
+
+    upload = request.files.get("package")
+    if upload is None or not upload.filename:
+        return _page(422, model_error=_("Choose an .argosmodel file to upload."))
+    with tempfile.TemporaryDirectory(dir=current_app.config["INSTANCE_DIR"]) as tmp:
+        path = Path(tmp) / "upload.argosmodel"
+        upload.save(path)
+        try:
+            info = install_package(path)
+        except TranslationError as exc:
+            return _page(422, model_error=str(exc))
+    flash(_("Installed %(code)s %(version)s.", code=info.code, version=info.version), "success")
+    return redirect(url_for("admin.index"))
+
+
+@bp.post("/models/<code>/remove")
+@role_required("admin")
+def remove_model(code: str):
+    """Remove an installed package."""
+    from translations.errors import TranslationError
+
+    try:
+        package_store().remove(code)
+    except TranslationError as exc:
+        return _page(404, model_error=str(exc))
+    flash(_("Removed %(code)s.", code=code), "success")
+    return redirect(url_for("admin.index"))
+
+
+@bp.post("/glossary")
+@role_required("admin")
+def add_term():
+    """Add a glossary term for one language pair."""
+    session = db_session()
+    try:
+        glossary.add_term(session, request.form.get("source_language", ""),
+                          request.form.get("target_language", ""), request.form.get("term", ""),
+                          request.form.get("translation"), current_user.id,
+                          request.form.get("note"))
+        session.commit()
+    except DomainError as exc:
+        session.rollback()
+        return _page(exc.status, glossary_error=exc.message)
+    flash(_("Glossary term added."), "success")
+    return redirect(url_for("admin.index") + "#glossary")
+
+
+@bp.post("/glossary/<int:term_id>/delete")
+@role_required("admin")
+def delete_term(term_id: int):
+    """Remove a glossary term."""
+    session = db_session()
+    try:
+        glossary.delete_term(session, term_id)
+        session.commit()
+    except DomainError as exc:
+        session.rollback()
+        return _page(exc.status, glossary_error=exc.message)
+    flash(_("Glossary term removed."), "success")
+    return redirect(url_for("admin.index") + "#glossary")
+
+
+@bp.post("/users")
+@role_required("admin")
+def add_user():
+    """Create an account with roles and working languages."""
+    session = db_session()
+    try:
+        create_user(session, request.form.get("email", ""), request.form.get("password", ""),
+                    request.form.getlist("roles"), request.form.getlist("languages"),
+                    name=request.form.get("name", ""), locale=request.form.get("locale", "en"))
+        session.commit()
+    except DomainError as exc:
+        session.rollback()
+        return _page(exc.status, user_error=exc.message)
+    flash(_("Account created."), "success")
+    return redirect(url_for("admin.index") + "#people")
