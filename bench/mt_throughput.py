@@ -1,85 +1,98 @@
 """Segments/s of Audarma's engine vs argostranslate.translate vs a bare CTranslate2 call.
 
-Usage: .venv/bin/python bench/mt_throughput.py DATA_DIR [--articles 2] [--size base]
+Usage: .venv/bin/python bench/mt_throughput.py DATA_DIR [--articles 4] [--rounds 5]
 
 All systems translate the same English NTREX-128 articles (read from DATA_DIR at run time) with
-the same random-weight transformer-base en→kk package built here. argostranslate runs in child
-processes (its settings are read at import) with HOME/XDG pointed into the temp directory and its
-sentence splitter swapped for one that returns the article's own segments (MiniSBD/stanza would
-download models); stanza/minisbd are stubbed because only that splitter uses them.
+the same random-weight transformer-base en→kk package built here; base packages stop after about
+the source's length (translations/builder.py), so output lengths are realistic. Each system runs
+in its own long-lived child process, and the rounds interleave: argos defaults, argos best
+threads, Audarma, bare, argos defaults, ... Medians and spread over the rounds are reported.
+
+argostranslate runs as shipped (one translate() per article; it batches 32 tokens at a time)
+with HOME/XDG pointed into the temp directory and its sentence splitter swapped for one that
+returns the article's own segments (MiniSBD/stanza would download models); stanza/minisbd are
+stubbed because only that splitter uses them.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import types
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from translations.builder import build_random_package  # noqa: E402
-from translations.engine import ArgosEngine  # noqa: E402
 from translations.packages import PackageStore  # noqa: E402
 
+SYSTEMS = ("argos_defaults", "argos_best", "audarma", "bare")
 
-def load_articles(data_dir: Path, count: int) -> list[list[str]]:
-    """The first `count` English NTREX-128 articles, one list of sentence segments each."""
+
+def load_articles(data_dir: Path, count: int, skip: int = 0) -> list[list[str]]:
+    """`count` English NTREX-128 articles after the first `skip`, as sentence segments each."""
     path = data_dir / "ntrex128-kk-ru-en" / "articles_kk_ru_en.jsonl"
-    articles = []
     with path.open(encoding="utf-8") as lines:
-        for line in lines:
-            articles.append(json.loads(line)["en"])
-            if len(articles) == count:
-                break
-    return articles
+        articles = [json.loads(line)["en"] for line in lines]
+    return articles[skip : skip + count]
 
 
-def time_audarma(store: PackageStore, articles: list[list[str]]) -> float:
-    """Seconds for Audarma's engine (defaults) to translate each article in one call."""
-    engine = ArgosEngine(store)
+def audarma_runner(package_dir: Path, articles: list[list[str]]) -> Callable[[], dict]:
+    """Audarma's engine with its defaults, one translate() per article (the worker's path)."""
+    from translations.engine import ArgosEngine
+
+    engine = ArgosEngine(PackageStore(package_dir.parent))
     engine.translate(["Warm-up sentence."], "en", "kk")
-    start = time.perf_counter()
-    for article in articles:
-        engine.translate(article, "en", "kk")
-    return time.perf_counter() - start
+
+    def run() -> dict:
+        for article in articles:
+            engine.translate(article, "en", "kk")
+        return {}
+
+    return run
 
 
-def time_bare(store: PackageStore, articles: list[list[str]]) -> float:
-    """Seconds for one translate_batch per article with the engine's options, pre-tokenised."""
+def bare_runner(package_dir: Path, articles: list[list[str]]) -> Callable[[], dict]:
+    """One translate_batch per article, pre-tokenised, with exactly the engine's options."""
     import ctranslate2
     import sentencepiece
 
-    info = store.installed()[0]
+    from translations import engine as defaults
+
     processor = sentencepiece.SentencePieceProcessor(
-        model_file=str(info.path / "sentencepiece.model")
+        model_file=str(package_dir / "sentencepiece.model")
     )
     translator = ctranslate2.Translator(
-        str(info.path / "model"), compute_type="auto", inter_threads=2, intra_threads=1
+        str(package_dir / "model"),
+        compute_type=defaults.DEFAULT_COMPUTE_TYPE,
+        inter_threads=defaults.DEFAULT_INTER_THREADS,
+        intra_threads=defaults.DEFAULT_INTRA_THREADS,
     )
     batches = [[processor.encode(s, out_type=str) for s in article] for article in articles]
-    translator.translate_batch([processor.encode("Warm-up sentence.", out_type=str)], beam_size=4)
-    start = time.perf_counter()
-    for batch in batches:
-        translator.translate_batch(
-            batch,
-            beam_size=4,
-            max_batch_size=min(64, math.ceil(len(batch) / 2)),
-            length_penalty=0.2,
-            replace_unknowns=True,
-        )
-    return time.perf_counter() - start
+    translator.translate_batch([processor.encode("Warm-up sentence.", out_type=str)])
+
+    def run() -> dict:
+        lengths = []
+        for batch in batches:
+            results = translator.translate_batch(
+                batch, **defaults.batch_options(batch, defaults.DEFAULT_INTER_THREADS)
+            )
+            lengths += [len(r.hypotheses[0]) for r in results]
+        return {"output_tokens": lengths, "source_tokens": [len(s) for b in batches for s in b]}
+
+    return run
 
 
-def argos_worker(package_dir: Path, articles: list[list[str]]) -> float:
-    """Run inside a child process: seconds for argostranslate.translate over the articles."""
+def argos_runner(package_dir: Path, articles: list[list[str]]) -> Callable[[], dict]:
+    """argostranslate.translate as shipped, one call per article, offline sentence splitter."""
     for name in ("stanza", "minisbd"):
         stub = types.ModuleType(name)
         stub.SBDetect = object
@@ -102,76 +115,151 @@ def argos_worker(package_dir: Path, articles: list[list[str]]) -> float:
     translate.StanzaSentencizer = KnownSegments
     assert [p.package_path for p in package.get_installed_packages()] == [package_dir]
     translate.translate("Warm-up sentence.", "en", "kk")
-    start = time.perf_counter()
-    for article in articles:
-        translate.translate(" ".join(article), "en", "kk")
-    return time.perf_counter() - start
+
+    def run() -> dict:
+        for article in articles:
+            translate.translate(" ".join(article), "en", "kk")
+        return {}
+
+    return run
 
 
-def time_argos(root: Path, store: PackageStore, articles_file: Path, threads: dict) -> float:
-    """Seconds for argostranslate in a child process with the given ARGOS_* settings."""
+RUNNERS = {"argos": argos_runner, "audarma": audarma_runner, "bare": bare_runner}
+
+
+def serve(kind: str, package_dir: Path, articles_json: Path) -> None:
+    """Child process: load once, then time one pass over the articles per line on stdin."""
+    articles = json.loads(articles_json.read_text(encoding="utf-8"))
+    run = RUNNERS[kind](package_dir, articles)
+    print(json.dumps({"ready": True}), flush=True)
+    for _line in sys.stdin:
+        start = time.perf_counter()
+        extra = run()
+        print(json.dumps({"seconds": time.perf_counter() - start, **extra}), flush=True)
+
+
+class Child:
+    """A long-lived benchmark child process speaking one JSON line per request."""
+
+    def __init__(self, kind: str, package_dir: Path, articles_json: Path, env: dict) -> None:
+        command = [sys.executable, __file__, "--serve", kind, str(package_dir), str(articles_json)]
+        self.process = subprocess.Popen(
+            command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        self.read()
+
+    def read(self) -> dict:
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"benchmark child exited with {self.process.wait()}")
+        return json.loads(line)
+
+    def time(self) -> dict:
+        self.process.stdin.write("go\n")
+        self.process.stdin.flush()
+        return self.read()
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
+
+
+def start_children(root: Path, package_dir: Path, articles_json: Path) -> dict[str, Child]:
+    """One child per system; argostranslate's settings are read at import, hence the env."""
     home = root / "argos-home"
-    env = {
+    argos_env = {
         **os.environ,
         "HOME": str(home),
         "XDG_DATA_HOME": str(home / "data"),
         "XDG_CONFIG_HOME": str(home / "config"),
         "XDG_CACHE_HOME": str(home / "cache"),
-        "ARGOS_PACKAGES_DIR": str(store.directory),
-        **{k: str(v) for k, v in threads.items()},
+        "ARGOS_PACKAGES_DIR": str(package_dir.parent),
     }
-    package_dir = store.installed()[0].path
-    done = subprocess.run(
-        [sys.executable, __file__, "--argos-worker", str(package_dir), str(articles_file)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
+    return {
+        "argos_defaults": Child("argos", package_dir, articles_json, argos_env),
+        "argos_best": Child(
+            "argos", package_dir, articles_json, {**argos_env, "ARGOS_INTRA_THREADS": "1"}
+        ),
+        "audarma": Child("audarma", package_dir, articles_json, dict(os.environ)),
+        "bare": Child("bare", package_dir, articles_json, dict(os.environ)),
+    }
+
+
+def spread(values: list[float]) -> str:
+    """min–max as a string."""
+    return f"{min(values):.2f}–{max(values):.2f}"
+
+
+def report(seconds: dict[str, list[float]], segments: int, lengths: dict) -> None:
+    """Per-system medians, per-round ratios, and the three headline lines."""
+    rate = {name: [segments / s for s in values] for name, values in seconds.items()}
+    for name in SYSTEMS:
+        print(
+            f"{name}: median {statistics.median(seconds[name]):.2f} s "
+            f"({statistics.median(rate[name]):.2f} segments/s), "
+            f"rounds {' '.join(f'{s:.2f}' for s in seconds[name])} s"
+        )
+    out, src = lengths["output_tokens"], lengths["source_tokens"]
+    print(
+        f"output tokens per segment: median {statistics.median(out)}, mean "
+        f"{statistics.mean(out):.1f}, min {min(out)}, max {max(out)} (source median "
+        f"{statistics.median(src)}); segments hitting max_decoding_length 256: "
+        f"{sum(n >= 256 for n in out)}"
     )
-    return float(done.stdout.strip().splitlines()[-1])
+    ratios = {
+        base: [a / b for a, b in zip(seconds[base], seconds["audarma"], strict=True)]
+        for base in ("argos_defaults", "argos_best", "bare")
+    }
+    for base, label in (("argos_defaults", "defaults"), ("argos_best", "best threads")):
+        print(f"per-round Audarma/argostranslate ({label}): {spread(ratios[base])}")
+    print(f"per-round Audarma/bare: {spread(ratios['bare'])}")
+    median = {name: statistics.median(values) for name, values in seconds.items()}
+    print(f"Audarma {median['argos_defaults'] / median['audarma']:.1f}x argostranslate (defaults)")
+    print(f"Audarma {median['argos_best'] / median['audarma']:.1f}x argostranslate (best threads)")
+    print(f"Audarma {median['bare'] / median['audarma']:.2f}x bare translate_batch")
 
 
 def main() -> None:
-    """Build the package, time each system on the same articles, print one line per figure."""
+    """Build the package, start one child per system, time interleaved rounds, report."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data_dir", type=Path, nargs="?")
-    parser.add_argument("--articles", type=int, default=2)
-    parser.add_argument("--size", default="base", choices=["tiny", "base"])
-    parser.add_argument("--argos-worker", nargs=2, metavar=("PACKAGE_DIR", "ARTICLES_JSON"))
+    parser.add_argument("--articles", type=int, default=4)
+    parser.add_argument("--skip", type=int, default=0, help="start after this many articles")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--serve", nargs=3, metavar=("KIND", "PACKAGE_DIR", "ARTICLES_JSON"))
     args = parser.parse_args()
-    if args.argos_worker:
-        package_dir, articles_json = args.argos_worker
-        articles = json.loads(Path(articles_json).read_text(encoding="utf-8"))
-        print(argos_worker(Path(package_dir), articles))
+    if args.serve:
+        kind, package_dir, articles_json = args.serve
+        serve(kind, Path(package_dir), Path(articles_json))
         return
     if args.data_dir is None:
         parser.error("DATA_DIR is required (e.g. /work/shared/data)")
-    articles = load_articles(args.data_dir, args.articles)
+    articles = load_articles(args.data_dir, args.articles, args.skip)
     segments = sum(len(a) for a in articles)
     with tempfile.TemporaryDirectory(prefix="audarma-bench-") as tmp:
         root = Path(tmp)
         started = time.perf_counter()
-        package = build_random_package(root / "en_kk.argosmodel", "en", "kk", size=args.size)
+        package = build_random_package(root / "en_kk.argosmodel", "en", "kk", size="base")
         store = PackageStore(root / "packages")
-        store.install(package)
-        print(f"package: {args.size} en→kk built in {time.perf_counter() - started:.1f} s")
-        articles_file = root / "articles.json"
-        articles_file.write_text(json.dumps(articles), encoding="utf-8")
+        package_dir = store.install(package).path
+        print(f"package: base en→kk built in {time.perf_counter() - started:.1f} s")
+        articles_json = root / "articles.json"
+        articles_json.write_text(json.dumps(articles), encoding="utf-8")
         print(
-            f"articles: {len(articles)} NTREX-128 en, {segments} segments; cpus: {os.cpu_count()}"
+            f"articles: {len(articles)} NTREX-128 en, {segments} segments; cpus: "
+            f"{os.cpu_count()}; rounds: {args.rounds}, order {' '.join(SYSTEMS)}"
         )
-        seconds = {
-            "audarma": time_audarma(store, articles),
-            "bare": time_bare(store, articles),
-            "argos_defaults": time_argos(root, store, articles_file, {}),
-            "argos_best": time_argos(root, store, articles_file, {"ARGOS_INTRA_THREADS": 1}),
-        }
-    rate = {name: segments / value for name, value in seconds.items()}
-    for name, value in seconds.items():
-        print(f"{name}: {value:.1f} s, {rate[name]:.2f} segments/s")
-    print(f"Audarma {rate['audarma'] / rate['argos_defaults']:.1f}x argostranslate (defaults)")
-    print(f"Audarma {rate['audarma'] / rate['argos_best']:.1f}x argostranslate (best threads)")
-    print(f"Audarma {rate['audarma'] / rate['bare']:.2f}x bare CTranslate2 translate_batch")
+        children = start_children(root, package_dir, articles_json)
+        seconds: dict[str, list[float]] = {name: [] for name in SYSTEMS}
+        lengths: dict = {}
+        for _round in range(args.rounds):
+            for name in SYSTEMS:
+                result = children[name].time()
+                seconds[name].append(result["seconds"])
+                lengths = lengths or {k: v for k, v in result.items() if k != "seconds"}
+        for child in children.values():
+            child.close()
+    report(seconds, segments, lengths)
 
 
 if __name__ == "__main__":

@@ -196,18 +196,19 @@ class ArgosEngine:
             for i in work
         ]
         target_token = info.target_tokens.get(step.target)
-        max_batch = self.max_batch_size or min(
-            MAX_BATCH_SIZE, math.ceil(len(batch) / self.inter_threads)
+        options = batch_options(
+            batch,
+            self.inter_threads,
+            beam_size=self.beam_size,
+            max_batch_size=self.max_batch_size,
+            max_decoding_length=self.max_decoding_length,
+            length_penalty=self.length_penalty,
         )
         try:
             results = model.translator.translate_batch(
                 batch,
                 target_prefix=[[target_token]] * len(batch) if target_token else None,
-                beam_size=self.beam_size,
-                max_batch_size=max_batch,
-                max_decoding_length=self.max_decoding_length,
-                length_penalty=self.length_penalty,
-                replace_unknowns=True,
+                **options,
             )
         except (RuntimeError, MemoryError) as exc:
             raise EngineUnavailable(f"{info.code}: translation failed ({exc})") from exc
@@ -253,6 +254,26 @@ class ArgosEngine:
         except (RuntimeError, OSError, ValueError) as exc:
             raise InvalidPackage(f"{package.code}: the model does not load ({exc})") from exc
         return LoadedModel(package, translator, processor)
+
+
+def batch_options(
+    batch: Sequence[Sequence[str]],
+    inter_threads: int,
+    *,
+    beam_size: int = DEFAULT_BEAM_SIZE,
+    max_batch_size: int | None = None,
+    max_decoding_length: int = 256,
+    length_penalty: float = 0.2,
+) -> dict[str, Any]:
+    """translate_batch options for one call: the whole batch, split so every replica works."""
+    return {
+        "beam_size": beam_size,
+        "max_batch_size": max_batch_size
+        or min(MAX_BATCH_SIZE, math.ceil(len(batch) / inter_threads)),
+        "max_decoding_length": max_decoding_length,
+        "length_penalty": length_penalty,
+        "replace_unknowns": True,
+    }
 
 
 def decode_pieces(processor: Any, pieces: Sequence[str], strip: frozenset[str] | set[str]) -> str:
