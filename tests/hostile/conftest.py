@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.hostile.corpus import Hostile, build
+from tests.publishing.conftest import make_partner, make_story, publish  # noqa: F401
 
 
 @pytest.fixture(scope="session")
