@@ -1,0 +1,72 @@
+"""Cheap change markers for partner feeds, and a small cache of rendered feed bodies.
+
+Any feed event (publish, correct, kill, in any language) can change a language feed: the item
+itself, or the hreflang alternates that name other languages' versions. So the marker is the
+newest event of the whole log, read from the primary key index in one row; a feed's ETag and its
+cached body are keyed by it, and an unchanged feed is answered without being built.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workflow.models import FeedEvent
+
+
+@dataclass(frozen=True)
+class Marker:
+    """The newest feed event: its seq (0 for an empty log) and time."""
+
+    seq: int
+    at: datetime | None
+
+
+def latest_change(session: Session) -> Marker:
+    """The newest feed event of any language (one index lookup, whatever the log's size)."""
+    row = session.execute(select(FeedEvent.seq, FeedEvent.at)
+                          .order_by(FeedEvent.seq.desc()).limit(1)).first()
+    return Marker(row.seq, row.at) if row else Marker(0, None)
+
+
+@dataclass(frozen=True)
+class CachedFeed:
+    """A rendered feed body and how many items it holds."""
+
+    body: bytes
+    items: int
+
+
+class BodyCache:
+    """A bounded, thread-safe LRU of rendered feed bodies; keys must include the marker's seq."""
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self._items: OrderedDict[Hashable, CachedFeed] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_build(self, key: Hashable, build: Callable[[], CachedFeed]) -> CachedFeed:
+        """The cached body for ``key``, or build, remember and return it."""
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+                return found
+        built = build()
+        with self._lock:
+            self._items[key] = built
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return built
+
+    def clear(self) -> None:
+        """Forget every body."""
+        with self._lock:
+            self._items.clear()
