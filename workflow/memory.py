@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,6 +14,12 @@ from workflow.models import GlossaryTerm, MemoryEntry
 
 FUZZY_THRESHOLD = 75.0  # rapidfuzz ratio, 0..100
 FUZZY_CANDIDATES = 2000
+
+
+@lru_cache(maxsize=50_000)
+def _normalised(text: str) -> str:
+    """normalise_for_memory, remembered: the fuzzy pool is the same few thousand texts each time."""
+    return normalise_for_memory(text)
 
 
 def source_hash(text: str) -> str:
@@ -31,6 +38,7 @@ class DatabaseMemory:
         self.target_language = target_language
         self._exact: dict[str, str] = {}
         self._pool: list[tuple[str, str]] = []
+        self._keys: list[str] = []  # normalised sources of the pool, in the same order
 
     def preload(self, texts: Iterable[str]) -> None:
         """Load exact matches for ``texts`` and a bounded pool of recent pairs for fuzzy search."""
@@ -43,8 +51,13 @@ class DatabaseMemory:
             base.where(MemoryEntry.source_hash.in_(hashes)).order_by(MemoryEntry.id)
         ):
             self._exact[entry.source_hash] = entry.target_text
-        recent = self.session.scalars(base.order_by(MemoryEntry.id.desc()).limit(FUZZY_CANDIDATES))
-        self._pool = [(e.source_text, e.target_text) for e in recent]
+        recent = self.session.execute(
+            select(MemoryEntry.source_text, MemoryEntry.target_text).where(
+                MemoryEntry.source_language == self.source_language,
+                MemoryEntry.target_language == self.target_language,
+            ).order_by(MemoryEntry.id.desc()).limit(FUZZY_CANDIDATES))
+        self._pool = [(source, target) for source, target in recent]
+        self._keys = [_normalised(source) for source, _target in self._pool]
 
     def exact(self, source_text: str) -> str | None:
         """The approved translation of an identical (normalised) source, if any."""
@@ -56,11 +69,10 @@ class DatabaseMemory:
 
         if not self._pool:
             return []
-        sources = [s for s, _t in self._pool]
-        hits = process.extract(normalise_for_memory(source_text), sources, scorer=fuzz.ratio,
-                               processor=normalise_for_memory, limit=limit,
-                               score_cutoff=FUZZY_THRESHOLD)
-        return [(self._pool[i][0], self._pool[i][1], round(score / 100, 3)) for _s, score, i in hits]
+        hits = process.extract(_normalised(source_text), self._keys, scorer=fuzz.ratio,
+                               processor=None, limit=limit, score_cutoff=FUZZY_THRESHOLD)
+        return [(self._pool[i][0], self._pool[i][1], round(score / 100, 3))
+                for _s, score, i in hits]
 
 
 def glossary_for(session: Session, source_language: str, target_language: str) -> Glossary:

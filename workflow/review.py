@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from translations.checks import run_checks
 from workflow.db import utcnow
@@ -181,6 +181,7 @@ def active_translations(session: Session, edition_id: int) -> list[SegmentTransl
     """The edition's segment translations in reading order (active source segments only)."""
     return list(session.scalars(
         select(SegmentTranslation).join(Segment, Segment.id == SegmentTranslation.segment_id)
+        .options(contains_eager(SegmentTranslation.segment))  # one query, not one per segment
         .where(SegmentTranslation.edition_id == edition_id, Segment.active.is_(True))
         .order_by(Segment.position)
     ))
