@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    flash,
+    g,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -75,6 +84,16 @@ def assign(edition_id: int):
 
 
 def _labels() -> dict[str, str]:
+    """Every label in the request's interface language, built once per request (not per call)."""
+    if has_request_context():
+        cached = g.get("_audarma_labels")
+        if cached is None:
+            cached = g._audarma_labels = _build_labels()
+        return cached
+    return _build_labels()
+
+
+def _build_labels() -> dict[str, str]:
     return {
         # edition, job and segment states
         "translating": _("Translating"), "editing": _("Editing"), "submitted": _("Submitted"),

@@ -181,6 +181,8 @@ def edition_view(session: Session, edition_id: int, user_id: int) -> EditionView
     user = session.get(User, user_id)
     article = edition.article
     rows = review.active_translations(session, edition.id)
+    # The article's blocks in one query: segment.block below is then found in the identity map.
+    article_blocks = list(session.scalars(select(Block).where(Block.article_id == article.id)))
     memory = DatabaseMemory(session, article.source_language, edition.language)
     memory.preload([r.segment.source_text for r in rows])
     glossary = pair_glossary(session, article.source_language, edition.language)
@@ -198,6 +200,7 @@ def edition_view(session: Session, edition_id: int, user_id: int) -> EditionView
                            terms=list(dict.fromkeys(terms)), comments=by_row.get(row.id, []),
                            distance=edit_distance(row.machine_text, row.text))
         blocks.setdefault(segment.block_id, BlockView(segment.block, [])).segments.append(view)
+    del article_blocks
     ids = {c.user_id for c in comments} | {edition.assignee_id, edition.reviewer_id,
                                             edition.approved_by_id}
     ids.discard(None)
