@@ -1,0 +1,316 @@
+"""HTTP load test: gunicorn (2 workers) on 127.0.0.1 against a bench/load_data.py database, wrk.
+
+    .venv/bin/python bench/load_data.py postgresql://postgres@127.0.0.1:5432/audarma_load --reset
+    .venv/bin/python bench/load_test.py --db postgresql://postgres@127.0.0.1:5432/audarma_load \
+        --duration 15
+
+Prepares a partner key (``workflow.keys.issue_key``) on a partner whose rate limit is far above
+the load, starts gunicorn (``web.wsgi:app``, RATELIMIT_STORAGE_URI=memory://, its own temporary
+AUDARMA_INSTANCE), signs in once through the login form for a session cookie, then runs ``wrk``
+(``--latency``, a Lua ``done()`` printing p50/p95/p99 as JSON) per endpoint, the trivial static
+file first and last as the same-run baseline. Prints a Markdown table and the goal checks; stops
+the server it started. Needs the Debian package ``wrk``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+EMAIL, PASSWORD = "load-admin@audarma.test", "load-test-password"
+PARTNER = "load-partner"
+SECRET = "load-test-secret-key-not-for-production"
+# Flask-Login's "strong" session protection ties the session to the User-Agent: send one always.
+AGENT = "audarma-load-test"
+LUA = """
+local paths = {%(paths)s}
+local i = 0
+request = function()
+  i = i %% #paths + 1
+  return wrk.format(nil, paths[i])
+end
+done = function(summary, latency, requests)
+  local out = {requests = summary.requests, duration_us = summary.duration,
+    bytes = summary.bytes, status_errors = summary.errors.status,
+    socket_errors = summary.errors.connect + summary.errors.read + summary.errors.write
+      + summary.errors.timeout,
+    p50 = latency:percentile(50), p95 = latency:percentile(95),
+    p99 = latency:percentile(99), max = latency.max, mean = latency.mean}
+  io.write("JSON " .. string.format(
+    '{"requests":%%d,"duration_us":%%d,"bytes":%%d,"status_errors":%%d,"socket_errors":%%d,' ..
+    '"p50":%%d,"p95":%%d,"p99":%%d,"max":%%d,"mean":%%.1f}',
+    out.requests, out.duration_us, out.bytes, out.status_errors, out.socket_errors,
+    out.p50, out.p95, out.p99, out.max, out.mean) .. "\\n")
+end
+"""
+
+
+@dataclass
+class Target:
+    """One measured endpoint: the paths wrk cycles through and the headers it sends."""
+
+    name: str
+    paths: list[str]
+    headers: dict[str, str]
+
+
+def prepare(database_url: str) -> dict:
+    """A fresh partner key (high rate limit), the bench user's password, and an edition id."""
+    from sqlalchemy import func, select
+
+    from web import create_app
+    from workflow.keys import issue_key
+    from workflow.models import Edition, Partner, SegmentTranslation, User
+    from workflow.partners import create_partner
+    from workflow.users import create_user, hash_password
+
+    with tempfile.TemporaryDirectory() as instance:
+        app = create_app({"DATABASE_URL": database_url, "INSTANCE_DIR": instance,
+                          "SECRET_KEY": SECRET})
+        db = app.extensions["audarma.db"]
+        with app.app_context(), db.transaction() as session:
+            user = session.scalar(select(User).where(User.email == EMAIL))
+            if user is None:
+                create_user(session, EMAIL, PASSWORD, ["admin"], name="Load Admin")
+            else:
+                user.password_hash, user.is_active = hash_password(PASSWORD), True
+            partner = session.scalar(select(Partner).where(Partner.name == PARTNER))
+            if partner is None:
+                partner, _key, _secret = create_partner(session, PARTNER, "kk,ru,en",
+                                                        rate_limit="1000000/minute")
+            partner.rate_limit, partner.active = "1000000/minute", True
+            partner.languages, partner.categories = ["kk", "ru", "en"], []
+            _key, secret = issue_key(session, partner_id=partner.id, label="load test")
+            counts = (select(SegmentTranslation.edition_id, func.count().label("n"))
+                      .group_by(SegmentTranslation.edition_id).subquery())
+            edition_id = session.scalar(
+                select(Edition.id).join(counts, counts.c.edition_id == Edition.id)
+                .where(Edition.state == "editing", Edition.is_source.is_(False), counts.c.n >= 15)
+                .order_by(Edition.id.desc()).limit(1))
+        db.dispose()
+    if edition_id is None:
+        sys.exit("no editing edition with 15+ segments: generate data with bench/load_data.py")
+    return {"key": secret, "edition_id": edition_id}
+
+
+def start_server(database_url: str, port: int, workers: int, instance: str,
+                 threads: int = 1) -> subprocess.Popen:
+    """gunicorn like the Procfile (sync workers; gthread with ``threads`` > 1), no access log."""
+    env = dict(os.environ, DATABASE_URL=database_url, AUDARMA_INSTANCE=instance,
+               RATELIMIT_STORAGE_URI="memory://", SECRET_KEY=SECRET)
+    command = [str(ROOT / ".venv/bin/gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers",
+               str(workers), "--threads", str(threads), "--no-control-socket", "web.wsgi:app"]
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                              stderr=open(Path(instance) / "gunicorn.log", "w"))  # noqa: SIM115
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit("gunicorn exited: see " + str(Path(instance) / "gunicorn.log"))
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                time.sleep(2)  # let both workers finish importing
+                return server
+        except OSError:
+            time.sleep(0.3)
+    server.terminate()
+    sys.exit("gunicorn did not start within 60 s")
+
+
+def sign_in(base: str) -> str:
+    """Sign in through the login form once; return the Cookie header value."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = [("User-Agent", AGENT)]
+    page = opener.open(f"{base}/login").read().decode()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    form = {"email": EMAIL, "password": PASSWORD, "csrf_token": token.group(1) if token else ""}
+    opener.open(f"{base}/login", urllib.parse.urlencode(form).encode()).read()
+    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+    check = urllib.request.Request(f"{base}/", headers={"Cookie": cookie, "User-Agent": AGENT})
+    with urllib.request.urlopen(check) as response:
+        if response.url.rstrip("/") != base or "matrix" not in response.read().decode():
+            sys.exit("sign-in failed: the dashboard did not answer")
+    return cookie
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003, D102
+        return None
+
+
+NO_REDIRECT = urllib.request.build_opener(_NoRedirect)
+
+
+def fetch(url: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+    """One GET without following redirects; status, headers and body (3xx included)."""
+    try:
+        request = urllib.request.Request(url, headers={"User-Agent": AGENT, **headers})
+        with NO_REDIRECT.open(request) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read()
+
+
+def item_cursors(base: str, key: str, pages: int) -> list[str]:
+    """Query strings of the first ``pages`` pages of /api/v1/items (limit 50), walking ``next``."""
+    queries, since = [], ""
+    for _ in range(pages):
+        query = "limit=50" + (f"&since={since}" if since else "")
+        status, _h, body = fetch(f"{base}/api/v1/items?{query}", {"Authorization": f"Bearer {key}"})
+        if status != 200:
+            sys.exit(f"/api/v1/items answered {status}: {body[:200]!r}")
+        page = json.loads(body)
+        queries.append(query)
+        if not page["has_more"]:
+            break
+        since = page["next"]
+    return queries
+
+
+def targets(base: str, cookie: str, key: str, edition_id: int) -> list[Target]:
+    """The endpoints to measure, each checked once before the run."""
+    bearer = {"Authorization": f"Bearer {key}"}
+    status, headers, body = fetch(f"{base}/feeds/en.rss", bearer)
+    items = body.count(b"<item>")
+    if status != 200 or items < 50:
+        sys.exit(f"/feeds/en.rss: status {status} with {items} items (want 200 and >= 50)")
+    etag = headers.get("ETag", "")
+    status, _h, _b = fetch(f"{base}/feeds/en.rss", {**bearer, "If-None-Match": etag})
+    if status != 304:
+        sys.exit(f"/feeds/en.rss with If-None-Match answered {status}, not 304")
+    session = {"Cookie": cookie}
+    filters = ["/?state=editing", "/?language=kk&state=published", "/?assignee=none",
+               "/?priority=breaking", "/?page=40", "/?q=ba"]
+    found = [
+        Target("static file /static/app.css (baseline)", ["/static/app.css"], {}),
+        Target("dashboard list /", ["/"], session),
+        Target("dashboard filters and pages", filters, session),
+        Target(f"segment editor /editions/{edition_id}", [f"/editions/{edition_id}"], session),
+        Target(f"feed /feeds/en.rss ({items} items)", ["/feeds/en.rss"], bearer),
+        Target("feed 304 (If-None-Match)", ["/feeds/en.rss"], {**bearer, "If-None-Match": etag}),
+        Target("/api/v1/items pages (limit 50)",
+               [f"/api/v1/items?{q}" for q in item_cursors(base, key, 20)], bearer),
+        Target("static file /static/app.css (again)", ["/static/app.css"], {}),
+    ]
+    for target in found:  # every path answers what it should (a redirect to /login would not)
+        for path in target.paths:
+            status, _h, _b = fetch(base + path, target.headers)
+            if status != (304 if "304" in target.name else 200):
+                sys.exit(f"{target.name}: {path} answered {status}")
+    return found
+
+
+def run_wrk(base: str, target: Target, duration: int, threads: int, connections: int,
+            workdir: Path) -> dict:
+    """One bounded wrk run; its JSON summary line plus wrk's own latency distribution."""
+    script = workdir / "bench.lua"
+    script.write_text(LUA % {"paths": ", ".join(json.dumps(p) for p in target.paths)})
+    command = ["wrk", "--latency", f"-t{threads}", f"-c{connections}", f"-d{duration}s",
+               "--timeout", "10s", "-s", str(script)]
+    for name, value in {"User-Agent": AGENT, **target.headers}.items():
+        command += ["-H", f"{name}: {value}"]
+    done = subprocess.run([*command, base], capture_output=True, text=True,
+                          timeout=duration + 60)
+    if done.returncode != 0:
+        sys.exit(f"wrk failed on {target.name}: {done.stderr or done.stdout}")
+    output = done.stdout
+    line = next(x for x in output.splitlines() if x.startswith("JSON "))
+    result = json.loads(line[5:])
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    result["name"] = target.name
+    return result
+
+
+def table(results: list[dict]) -> str:
+    """Markdown table of the results (latencies in ms)."""
+    lines = ["| endpoint | req/s | p50 ms | p95 ms | p99 ms | max ms | bytes/resp | errors |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for r in results:
+        lines.append(
+            f"| {r['name']} | {r['rps']:,.0f} | {r['p50'] / 1000:.1f} | {r['p95'] / 1000:.1f} | "
+            f"{r['p99'] / 1000:.1f} | {r['max'] / 1000:.0f} | "
+            f"{r['bytes'] / max(r['requests'], 1):,.0f} | "
+            f"{r['status_errors'] + r['socket_errors']} |")
+    return "\n".join(lines)
+
+
+def goals(results: list[dict]) -> list[str]:
+    """The issue's goals, each checked against this run."""
+    by = {r["name"].split(" ")[0] + ("304" if "304" in r["name"] else ""): r for r in results}
+    dash, feed, hit = by["dashboard"], by["feed"], by["feed304"]
+    return [
+        f"dashboard p95 {dash['p95'] / 1000:.1f} ms (goal <= 100): "
+        f"{'met' if dash['p95'] <= 100_000 else 'MISSED'}",
+        f"feed {feed['rps']:,.0f} req/s (goal >= 300): {'met' if feed['rps'] >= 300 else 'MISSED'}",
+        f"304 {hit['rps']:,.0f} req/s (goal >= 1,000): "
+        f"{'met' if hit['rps'] >= 1000 else 'MISSED'}",
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Prepare, serve, measure every endpoint, print the table, stop the server."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", required=True, help="postgresql://…/audarma_load")
+    parser.add_argument("--duration", type=int, default=15, help="seconds per endpoint")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--gthreads", type=int, default=1,
+                        help="gunicorn --threads per worker (1 = sync workers as in the Procfile)")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is missing: apt-get install -y wrk")
+    url = args.db
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    prepared = prepare(url)
+    base = f"http://127.0.0.1:{args.port}"
+    load_before = os.getloadavg()
+    with tempfile.TemporaryDirectory(prefix="audarma-load-") as instance:
+        server = start_server(args.db, args.port, args.workers, instance, args.gthreads)
+        try:
+            cookie = sign_in(base)
+            results = []
+            for target in targets(base, cookie, prepared["key"], prepared["edition_id"]):
+                print(f"  {target.name} …", file=sys.stderr, flush=True)
+                results.append(run_wrk(base, target, args.duration, args.threads,
+                                       args.connections, Path(instance)))
+        finally:
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+    print(f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s, gunicorn "
+          f"{args.workers} workers × {args.gthreads} thread(s), {os.cpu_count()} CPUs; "
+          f"load average "
+          f"{load_before[0]:.1f} before, {os.getloadavg()[0]:.1f} after (1 min)\n")
+    print(table(results))
+    print()
+    print("\n".join(goals(results)))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
