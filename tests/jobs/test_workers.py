@@ -43,7 +43,9 @@ def test_sigkill_mid_job_then_a_new_worker_translates_each_segment_once(
     killed_at = job_rows(app)[0]
     assert killed_at.state == "translating" and 4 <= killed_at.segments_done < 120
 
-    start_worker(app, env_extra=env, beat=True)  # its beat re-queues the job once the lease ends
+    # its beat re-queues the job once the lease ends (and resends the wake-up should the shared
+    # Redis lose it: other test runs on this machine flush its test db)
+    start_worker(app, env_extra={**env, "AUDARMA_JOB_REDISPATCH_SECONDS": "3"}, beat=True)
     wait_for(lambda: states(app) == {"in_review": 1}, timeout=60)
     job = job_rows(app)[0]
     assert job.segments_done == job.segments_total == 120
