@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
 import tempfile
 import time
@@ -54,17 +55,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data_dir", type=Path)
     parser.add_argument("--articles", type=int, default=200)
+    parser.add_argument("--build", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.build:
+        for seed, target in enumerate(("kk", "ru")):
+            out = args.data_dir / f"en_{target}.argosmodel"
+            build_random_package(out, "en", target, size="base", seed=seed)
+        return
     path = args.data_dir / "ntrex128-kk-ru-en" / "articles_kk_ru_en.jsonl"
     with path.open(encoding="utf-8") as lines:
         corpus = [json.loads(line)["en"] for line in lines]
     with tempfile.TemporaryDirectory(prefix="audarma-memory-") as tmp:
         root = Path(tmp)
         store = PackageStore(root / "packages")
-        for seed, target in enumerate(("kk", "ru")):
-            built = build_random_package(root / f"en_{target}.argosmodel", "en", target,
-                                         size="base", seed=seed)
-            store.install(built)
+        # Built in a child process: the builder's numpy/SentencePiece memory is not a worker's.
+        subprocess.run([sys.executable, __file__, "--build", str(root)], check=True)
+        for target in ("kk", "ru"):
+            store.install(root / f"en_{target}.argosmodel")
         models_size = sum(disk_size(p.path) for p in store.installed())
         before_load = rss()
         engine = ArgosEngine(store, cache_size=2)
