@@ -555,6 +555,23 @@ def check(db_url: str, rec: Record) -> dict[str, str]:
     return results
 
 
+def tamper(db_url: str) -> None:
+    """Break what the checks guard (proves they can fail): one machine text twice, one save lost,
+    one article stored twice, one job left queued."""
+    import psycopg
+
+    with psycopg.connect(db_url) as conn:
+        conn.execute("INSERT INTO segment_revisions (translation_id, version, text, kind, "
+                     "created_at) SELECT translation_id, version, text, kind, created_at FROM "
+                     "segment_revisions WHERE kind = 'machine' ORDER BY id LIMIT 1")
+        conn.execute("DELETE FROM segment_revisions WHERE id = (SELECT max(id) FROM "
+                     "segment_revisions WHERE kind = 'save')")
+        conn.execute("UPDATE articles SET external_id = (SELECT min(external_id) FROM articles) "
+                     "WHERE id = (SELECT max(id) FROM articles)")
+        conn.execute("UPDATE translation_jobs SET state = 'queued' WHERE id = (SELECT min(id) "
+                     "FROM translation_jobs)")
+
+
 def run_once(n: int, args: argparse.Namespace, pg: PgCluster, package: Path, root: Path) -> dict:
     """One drill run on a fresh database, Redis and set of processes; its row of results."""
     rng = random.Random(args.seed * 1000 + n)
@@ -586,6 +603,8 @@ def run_once(n: int, args: argparse.Namespace, pg: PgCluster, package: Path, roo
         for thread in threads:
             thread.join(timeout=60)
         waited = settle(system, db_url, rec, args.settle)
+        if args.tamper:
+            tamper(db_url)
         checks = check(db_url, rec)
     finally:
         stop.set()
@@ -614,6 +633,8 @@ def main() -> int:
     parser.add_argument("--settle", type=float, default=150.0, help="max wait after chaos, s")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep temp dirs (logs) of passed runs")
+    parser.add_argument("--tamper", action="store_true",
+                        help="corrupt the database before checking: every run must then FAIL")
     args = parser.parse_args()
 
     root = Path(tempfile.mkdtemp(prefix="audarma-drill-"))
