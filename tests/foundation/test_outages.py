@@ -1,4 +1,5 @@
-"""While the database is away, requests get a clean 503 with Retry-After, never a 500."""
+"""While the database or Redis is away, requests get clean answers (503 with Retry-After, or
+rate limits counted in memory), never a 500."""
 
 from __future__ import annotations
 
@@ -42,3 +43,17 @@ def test_connection_dropped_at_teardown_keeps_the_answer(app, client, monkeypatc
     monkeypatch.undo()
     assert response.status_code in (200, 503)
     assert "database" in response.get_json()
+
+
+def test_sign_in_works_while_the_rate_limit_storage_is_down(make_app, make_user):
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0")
+    make_user("translator", email="t@example.test", app=app)
+    client = app.test_client()
+    wrong = [client.post("/login", data={"email": "t@example.test", "password": "nope"})
+             .status_code for _ in range(3)]
+    assert wrong == [401, 401, 401]
+    assert client.post("/login", data={"email": "t@example.test",
+                                       "password": "password123"}).status_code == 302
+    codes = {client.post("/login", data={"email": "t@example.test", "password": "nope"})
+             .status_code for _ in range(10)}
+    assert 429 in codes  # still limited, counted in memory meanwhile
