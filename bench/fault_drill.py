@@ -233,9 +233,11 @@ def translator(base: str, stop: threading.Event, rec: Record, rng: random.Random
     """Sign in, open editions from "my work", save segments; every attempt goes in the ledger."""
     http = requests.Session()
     counter = 0
-    signed_in = False
+    signed_in, session_began = False, time.time()
     while not stop.is_set():
         try:
+            if signed_in and time.time() - session_began > 10:  # a new tab: sign in again
+                http, signed_in, session_began = requests.Session(), False, time.time()
             if not signed_in:
                 page = http.get(f"{base}/login", timeout=30)
                 started = time.time()
