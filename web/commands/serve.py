@@ -45,7 +45,8 @@ def register(app: Flask) -> None:
         procs = [
             subprocess.Popen(worker_argv(concurrency, beat=True), env=env),
             subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}",
-                              "--workers", str(web_workers), "--access-logfile", "-",
+                              "--workers", str(web_workers), "--worker-class", "gthread",
+                              "--threads", "4", "--access-logfile", "-",
                               "--logger-class", "web.access_log.RedactingLogger",
                               "--timeout", "60", "--no-control-socket", "web.wsgi:app"], env=env),
         ]
