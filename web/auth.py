@@ -30,7 +30,7 @@ from web.extensions import limiter, login_manager
 from workflow.db import utcnow
 from workflow.keys import find_key
 from workflow.models import User
-from workflow.users import verify_password
+from workflow.users import check_sign_in
 
 bp = Blueprint("auth", __name__)
 KEY_USE_RESOLUTION = timedelta(minutes=1)  # how precisely ApiKey.last_used_at is kept
@@ -158,7 +158,7 @@ def login():
     if form.validate_on_submit():
         session = db_session()
         user = session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
-        if user is not None and user.is_active and verify_password(user, form.password.data):
+        if check_sign_in(user, form.password.data):
             user.last_login_at = utcnow()
             session.commit()
             login_user(SignedInUser(user))

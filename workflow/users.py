@@ -34,6 +34,20 @@ def verify_password(user: User, password: str) -> bool:
     return True
 
 
+_DUMMY_HASH = _hasher.hash("audarma-timing-equaliser")
+
+
+def check_sign_in(user: User | None, password: str) -> bool:
+    """Verify a sign-in; an unknown or inactive account costs the same hashing time as a real one."""
+    if user is None or not user.is_active:
+        try:
+            _hasher.verify(_DUMMY_HASH, password)
+        except (VerificationError, InvalidHashError):
+            pass
+        return False
+    return verify_password(user, password)
+
+
 def parse_languages(value: str | list[str] | None) -> list[str]:
     """Validate a comma list or list of language codes against kk, ru, en."""
     if value is None:

@@ -70,3 +70,25 @@ def test_only_admins_reach_the_admin_page(client, make_user):
     make_user("editor", email="ed@example.test")
     _sign_in(client, "ed@example.test")
     assert client.get("/admin/").status_code == 403
+
+
+def test_unknown_account_costs_as_much_as_a_wrong_password(app, db, make_user):
+    """Sign-in timing does not tell whether an e-mail has an account."""
+    import time
+
+    from workflow.users import check_sign_in
+
+    make_user("translator", email="known@example.test")
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "known@example.test"))
+
+        def cost(candidate) -> float:
+            start = time.perf_counter()
+            for _ in range(3):
+                assert check_sign_in(candidate, "wrong password") is False
+            return time.perf_counter() - start
+
+        known, unknown = cost(user), cost(None)
+        assert check_sign_in(user, "password123") is True
+    # both pay for an Argon2 verification; without the dummy hash, unknown would be ~1000x cheaper
+    assert unknown > known / 5
