@@ -92,3 +92,26 @@ def test_unknown_account_costs_as_much_as_a_wrong_password(app, db, make_user):
         assert check_sign_in(user, "password123") is True
     # both pay for an Argon2 verification; without the dummy hash, unknown would be ~1000x cheaper
     assert unknown > known / 5
+
+
+def test_article_page_offers_cancel_and_retry_to_editors(app, db, client, make_user, make_article):
+    from workflow import jobs
+    from workflow.models import Article, TranslationJob
+
+    article_id = make_article([["One sentence here."]])
+    with app.app_context(), db.transaction() as session:
+        jobs.create_jobs(session, session.get(Article, article_id), ["kk", "ru"])
+    make_user("editor", email="ed@example.test")
+    _sign_in(client, "ed@example.test")
+    page = client.get(f"/articles/{article_id}").get_data(as_text=True)
+    assert page.count(f"/jobs/articles/{article_id}/cancel") == 3  # kk, ru and "every"
+    response = client.post(f"/jobs/articles/{article_id}/cancel",
+                           data={"language": "kk", "next": f"/articles/{article_id}"})
+    assert response.status_code == 302
+    with app.app_context():
+        states = {j.target_language: j.state for j in db.session.scalars(select(TranslationJob))}
+        kk_job = db.session.scalar(select(TranslationJob.id).where(
+            TranslationJob.target_language == "kk"))
+    assert states == {"kk": "cancelled", "ru": "queued"}
+    page = client.get(f"/articles/{article_id}").get_data(as_text=True)
+    assert f"/jobs/{kk_job}/retry" in page
