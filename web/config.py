@@ -82,6 +82,10 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "PUBLIC_FEEDS": env.get("AUDARMA_PUBLIC_FEEDS", "0") == "1",
         "BASE_URL": env.get("AUDARMA_BASE_URL", "http://127.0.0.1:5000"),
         "JOB_LEASE_SECONDS": int(env.get("AUDARMA_JOB_LEASE_SECONDS", "600")),
+        "JOB_BATCH_SIZE": int(env.get("AUDARMA_JOB_BATCH_SIZE", "16")),
+        "JOB_MAX_SEGMENTS": int(env.get("AUDARMA_JOB_MAX_SEGMENTS", "200")),
+        "JOB_TICK_SECONDS": float(env.get("AUDARMA_JOB_TICK_SECONDS", "10")),
+        "JOB_REDISPATCH_SECONDS": float(env.get("AUDARMA_JOB_REDISPATCH_SECONDS", "120")),
         # measured defaults for a 2-core machine (docs/benchmarks.md): 2 replicas x 1 thread, int8
         "MT_BEAM_SIZE": int(env.get("AUDARMA_BEAM_SIZE", "4")),
         "MT_INTER_THREADS": int(env.get("AUDARMA_INTER_THREADS", "2")),
