@@ -30,6 +30,7 @@ from web.extensions import limiter, login_manager
 from workflow.db import utcnow
 from workflow.keys import find_key
 from workflow.models import User
+from workflow.partners import find_partner_key
 from workflow.users import check_sign_in
 
 bp = Blueprint("auth", __name__)
@@ -116,7 +117,11 @@ def api_key_required(kind: str = "user") -> Callable:
             header = request.headers.get("Authorization", "")
             secret = header[7:].strip() if header.lower().startswith("bearer ") else ""
             secret = secret or request.args.get("key", "")
-            key = find_key(db_session(), secret)
+            if kind == "partner":  # key and partner in one round trip; g keeps the partner
+                found = find_partner_key(db_session(), secret)  # in the identity map
+                key, g.api_partner = found if found else (None, None)
+            else:
+                key = find_key(db_session(), secret)
             owner_ok = key is not None and (
                 (kind == "user" and key.user_id is not None)
                 or (kind == "partner" and key.partner_id is not None)

@@ -13,13 +13,11 @@ from web.auth import api_key_required, db_session
 from web.errors import error_response
 from web.extensions import limiter
 from workflow.errors import DomainError
-from workflow.models import Partner
 from workflow.partners import Reader, reader_for_key, record_access
 
 
 def _rate_limit_value() -> str:
-    key = getattr(g, "api_key", None)
-    partner = db_session().get(Partner, key.partner_id) if key is not None else None
+    partner = g.get("api_partner")  # loaded with the key by api_key_required("partner")
     return partner.rate_limit if partner is not None else "60/minute"
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from workflow.db import as_id
 from workflow.errors import Conflict, Forbidden, InvalidInput, NotFound
+from workflow.keys import _hash as key_hash
 from workflow.keys import issue_key, revoke_key
 from workflow.models import LANGUAGES, AccessLog, ApiKey, Partner, WebhookDelivery
 from workflow.webhooks import check_url
@@ -117,6 +118,19 @@ class Reader:
     languages: list[str]
     categories: list[str]
     rate_limit: str
+
+
+def find_partner_key(session: Session, secret: str) -> tuple[ApiKey, Partner] | None:
+    """The live partner key matching ``secret`` and its partner, in one query; else None.
+
+    Uncached, so a revocation takes effect on the very next pull (in every worker).
+    """
+    if not secret or not secret.startswith("ak_"):
+        return None
+    row = session.execute(select(ApiKey, Partner).join(Partner, Partner.id == ApiKey.partner_id)
+                          .where(ApiKey.key_hash == key_hash(secret),
+                                 ApiKey.revoked_at.is_(None))).first()
+    return (row[0], row[1]) if row else None
 
 
 def reader_for_key(session: Session, key: ApiKey, language: str | None = None) -> Reader:
