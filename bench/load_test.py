@@ -2,14 +2,14 @@
 
     .venv/bin/python bench/load_data.py postgresql://postgres@127.0.0.1:5432/audarma_load --reset
     .venv/bin/python bench/load_test.py --db postgresql://postgres@127.0.0.1:5432/audarma_load \
-        --duration 15
+        --duration 15 --connections 4,16 [--only dashboard,feed]
 
 Prepares a partner key (``workflow.keys.issue_key``) on a partner whose rate limit is far above
 the load, starts gunicorn (``web.wsgi:app``, RATELIMIT_STORAGE_URI=memory://, its own temporary
 AUDARMA_INSTANCE), signs in once through the login form for a session cookie, then runs ``wrk``
 (``--latency``, a Lua ``done()`` printing p50/p95/p99 as JSON) per endpoint, the trivial static
-file first and last as the same-run baseline. Prints a Markdown table and the goal checks; stops
-the server it started. Needs the Debian package ``wrk``.
+file first and last as the same-run baseline, once per ``--connections`` level. Prints a Markdown
+table and the goal checks per level; stops the server it started. Needs the Debian package ``wrk``.
 """
 
 from __future__ import annotations
@@ -112,7 +112,7 @@ def prepare(database_url: str) -> dict:
 
 def start_server(database_url: str, port: int, workers: int, instance: str,
                  threads: int = 1) -> subprocess.Popen:
-    """gunicorn like the Procfile (sync workers; gthread with ``threads`` > 1), no access log."""
+    """gunicorn like the Procfile (gthread with ``threads`` > 1; 1 = sync workers), no access log."""
     env = dict(os.environ, DATABASE_URL=database_url, AUDARMA_INSTANCE=instance,
                RATELIMIT_STORAGE_URI="memory://", SECRET_KEY=SECRET)
     command = [str(ROOT / ".venv/bin/gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers",
@@ -253,15 +253,18 @@ def table(results: list[dict]) -> str:
 
 def goals(results: list[dict]) -> list[str]:
     """The issue's goals, each checked against this run."""
-    by = {r["name"].split(" ")[0] + ("304" if "304" in r["name"] else ""): r for r in results}
-    dash, feed, hit = by["dashboard"], by["feed"], by["feed304"]
-    return [
-        f"dashboard p95 {dash['p95'] / 1000:.1f} ms (goal <= 100): "
-        f"{'met' if dash['p95'] <= 100_000 else 'MISSED'}",
-        f"feed {feed['rps']:,.0f} req/s (goal >= 300): {'met' if feed['rps'] >= 300 else 'MISSED'}",
-        f"304 {hit['rps']:,.0f} req/s (goal >= 1,000): "
-        f"{'met' if hit['rps'] >= 1000 else 'MISSED'}",
-    ]
+    out = []
+    for r in results:
+        if r["name"].startswith("dashboard"):
+            out.append(f"{r['name']}: p95 {r['p95'] / 1000:.1f} ms (goal <= 100): "
+                       f"{'met' if r['p95'] <= 100_000 else 'MISSED'}")
+        elif r["name"].startswith("feed 304"):
+            out.append(f"304 {r['rps']:,.0f} req/s (goal >= 1,000): "
+                       f"{'met' if r['rps'] >= 1000 else 'MISSED'}")
+        elif r["name"].startswith("feed"):
+            out.append(f"feed {r['rps']:,.0f} req/s (goal >= 300): "
+                       f"{'met' if r['rps'] >= 300 else 'MISSED'}")
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -270,10 +273,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", required=True, help="postgresql://…/audarma_load")
     parser.add_argument("--duration", type=int, default=15, help="seconds per endpoint")
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--connections", default="4,16",
+                        help="wrk connections; a comma list runs every endpoint at each")
+    parser.add_argument("--only", default="",
+                        help="measure only endpoints whose name contains one of these "
+                             "comma-separated words (the static baseline always runs)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
-    parser.add_argument("--gthreads", type=int, default=1,
-                        help="gunicorn --threads per worker (1 = sync workers as in the Procfile)")
+    parser.add_argument("--gthreads", type=int, default=4,
+                        help="gunicorn --threads per worker (4 as in the Procfile; 1 = sync)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
@@ -284,31 +291,41 @@ def main(argv: list[str] | None = None) -> int:
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     prepared = prepare(url)
     base = f"http://127.0.0.1:{args.port}"
-    load_before = os.getloadavg()
+    levels = [int(c) for c in str(args.connections).split(",") if c.strip()]
+    words = [w.strip() for w in args.only.split(",") if w.strip()]
+    runs: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="audarma-load-") as instance:
         server = start_server(args.db, args.port, args.workers, instance, args.gthreads)
         try:
             cookie = sign_in(base)
-            results = []
-            for target in targets(base, cookie, prepared["key"], prepared["edition_id"]):
-                print(f"  {target.name} …", file=sys.stderr, flush=True)
-                results.append(run_wrk(base, target, args.duration, args.threads,
-                                       args.connections, Path(instance)))
+            chosen = [t for t in targets(base, cookie, prepared["key"], prepared["edition_id"])
+                      if "static" in t.name or not words or any(w in t.name for w in words)]
+            for connections in levels:
+                load_before, results = os.getloadavg(), []
+                for target in chosen:
+                    print(f"  -c{connections} {target.name} …", file=sys.stderr, flush=True)
+                    results.append(run_wrk(base, target, args.duration,
+                                           min(args.threads, connections), connections,
+                                           Path(instance)))
+                runs.append({"connections": connections, "load": [load_before[0],
+                             os.getloadavg()[0]], "results": results})
         finally:
             server.send_signal(signal.SIGTERM)
             try:
                 server.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 server.kill()
-    print(f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s, gunicorn "
-          f"{args.workers} workers × {args.gthreads} thread(s), {os.cpu_count()} CPUs; "
-          f"load average "
-          f"{load_before[0]:.1f} before, {os.getloadavg()[0]:.1f} after (1 min)\n")
-    print(table(results))
-    print()
-    print("\n".join(goals(results)))
+    for run in runs:
+        print(f"wrk -t{min(args.threads, run['connections'])} -c{run['connections']} "
+              f"-d{args.duration}s, gunicorn {args.workers} workers × {args.gthreads} "
+              f"thread(s), {os.cpu_count()} CPUs; load average {run['load'][0]:.1f} before, "
+              f"{run['load'][1]:.1f} after (1 min)\n")
+        print(table(run["results"]))
+        print()
+        print("\n".join(goals(run["results"])))
+        print()
     if args.json:
-        args.json.write_text(json.dumps(results, indent=1))
+        args.json.write_text(json.dumps(runs, indent=1))
     return 0
 
 
