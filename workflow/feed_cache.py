@@ -9,12 +9,15 @@ cached body are keyed by it, and an unchanged feed is answered without being bui
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from workflow.models import FeedEvent
@@ -28,11 +31,40 @@ class Marker:
     at: datetime | None
 
 
-def latest_change(session: Session) -> Marker:
-    """The newest feed event of any language (one index lookup, whatever the log's size)."""
+MARKER_MAX_AGE = 1.0  # seconds a worker reuses the marker it read (other processes' events)
+_markers: WeakKeyDictionary[Engine, tuple[float, Marker]] = WeakKeyDictionary()
+_markers_lock = threading.Lock()
+
+
+def latest_change(session: Session, max_age: float = MARKER_MAX_AGE) -> Marker:
+    """The newest feed event of any language (one index lookup), reused for ``max_age`` seconds.
+
+    A feed event written by this process forgets the memo at once (``forget_markers``); one
+    written by another worker or the Celery worker shows within ``max_age`` seconds, so a feed
+    may answer 304 (or the previous body) for at most that long after a publication.
+    """
+    engine = session.get_bind().engine
+    now = time.monotonic()
+    with _markers_lock:
+        found = _markers.get(engine)
+    if found is not None and now - found[0] < max_age:
+        return found[1]
     row = session.execute(select(FeedEvent.seq, FeedEvent.at)
                           .order_by(FeedEvent.seq.desc()).limit(1)).first()
-    return Marker(row.seq, row.at) if row else Marker(0, None)
+    marker = Marker(row.seq, row.at) if row else Marker(0, None)
+    if max_age > 0:
+        with _markers_lock:
+            _markers[engine] = (now, marker)
+    return marker
+
+
+def forget_markers(*_args: object) -> None:
+    """Drop every memoised marker (the next pull reads the newest event again)."""
+    with _markers_lock:
+        _markers.clear()
+
+
+event.listen(FeedEvent, "after_insert", forget_markers)
 
 
 @dataclass(frozen=True)
