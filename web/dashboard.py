@@ -36,7 +36,8 @@ def _desk_context() -> dict:
     session = db_session()
     result = desk.list_articles(session, filters, current_user.id)
     return {"desk": result, "filters": filters, "people": desk.translators(session),
-            "query": {k: v for k, v in request.args.items() if k != "page" and v}}
+            "query": {k: v for k, v in request.args.items() if k != "page" and v},
+            "labels": _labels()}
 
 
 @bp.get("/")

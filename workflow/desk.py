@@ -40,9 +40,31 @@ class DeskFilters:
     page: int = 1
 
 
+SHOWN_JOB_STATES = ("queued", "translating", "waiting_for_model", "failed")
+
+
+@dataclass(frozen=True)
+class DeskCell:
+    """One language column of a row, resolved once so the template only prints it."""
+
+    language: str
+    edition: Edition | None
+    job: TranslationJob | None  # only while queued, translating, waiting or failed
+    assignee: User | None
+    reviewer: User | None
+
+
+@dataclass(frozen=True)
+class DeskRow:
+    """One article and a cell per desk language."""
+
+    article: Article
+    cells: tuple[DeskCell, ...]
+
+
 @dataclass
 class DeskPage:
-    """One page of articles with their jobs, keyed by (article id, language)."""
+    """One page of articles with their jobs, keyed by (article id, language), and its rows."""
 
     articles: list[Article]
     jobs: dict[tuple[int, str], TranslationJob]
@@ -52,6 +74,27 @@ class DeskPage:
     total: int
     live: bool = False
     languages: tuple[str, ...] = field(default=LANGUAGES)
+    rows: list[DeskRow] = field(default_factory=list)
+
+
+def desk_rows(page: DeskPage) -> list[DeskRow]:
+    """Per article, per language: its (first) edition, the job worth showing and the people."""
+    rows = []
+    for article in page.articles:
+        by_language: dict[str, Edition] = {}
+        for edition in article.editions:
+            by_language.setdefault(edition.language, edition)
+        cells = []
+        for language in page.languages:
+            edition = by_language.get(language)
+            job = page.jobs.get((article.id, language)) if edition is not None else None
+            cells.append(DeskCell(
+                language, edition,
+                job if job is not None and job.state in SHOWN_JOB_STATES else None,
+                page.people.get(edition.assignee_id) if edition and edition.assignee_id else None,
+                page.people.get(edition.reviewer_id) if edition and edition.reviewer_id else None))
+        rows.append(DeskRow(article, tuple(cells)))
+    return rows
 
 
 def _edition_filter(filters: DeskFilters, user_id: int | None):
@@ -99,8 +142,10 @@ def list_articles(session: Session, filters: DeskFilters, user_id: int | None = 
     people = {u.id: u for u in session.scalars(select(User).where(User.id.in_(people_ids)))} \
         if people_ids else {}
     live = any(job.state in LIVE_JOB_STATES for job in jobs.values())
-    return DeskPage(articles=articles, jobs=jobs, people=people, page=page, pages=pages,
-                    total=total, live=live)
+    result = DeskPage(articles=articles, jobs=jobs, people=people, page=page, pages=pages,
+                      total=total, live=live)
+    result.rows = desk_rows(result)
+    return result
 
 
 def translators(session: Session) -> list[User]:
