@@ -2,11 +2,12 @@
 
 Usage: .venv/bin/python bench/worker_memory.py DATA_DIR [--articles 200]
 
-Builds two random-weight transformer-base packages (en→kk and en→ru; they stop after about the
-source's length), loads both in one ArgosEngine (cache_size=2, as a worker keeps them), then
-translates NTREX-128 English articles (cycled) alternately into kk and ru, sampling RSS from
-/proc/self/status after each article. Goal (issue 8): RSS < models' size on disk + 300 MB, and no
-growth per article (slope of a linear fit over the second half).
+Builds two random-weight transformer-base packages (en→kk and en→ru; int8 on disk; they stop
+after about the source's length), loads both in one ArgosEngine (cache_size=2, as a worker keeps
+them), then translates NTREX-128 English articles (cycled) alternately into kk and ru, sampling
+RSS from /proc/self/status after each article. Goal (issue 8): RSS < models' size on disk +
+300 MB, and no growth per article (slope of a linear fit over the second half). The engine gives
+freed heap pages back after each article (translations.engine.release_free_memory).
 """
 
 from __future__ import annotations
@@ -29,12 +30,17 @@ from translations.packages import PackageStore  # noqa: E402
 MB = 1024 * 1024
 
 
-def rss() -> int:
-    """Resident set size of this process in bytes (VmRSS)."""
+def rss(field: str = "VmRSS") -> int:
+    """Resident set size of this process in bytes (VmRSS; VmHWM is its peak so far)."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) * 1024
-    raise RuntimeError("no VmRSS in /proc/self/status")
+    raise RuntimeError(f"no {field} in /proc/self/status")
+
+
+def loadavg() -> str:
+    """The 1-minute load average (the VM is shared)."""
+    return Path("/proc/loadavg").read_text().split()[0]
 
 
 def disk_size(directory: Path) -> int:
@@ -78,12 +84,15 @@ def main() -> None:
         for target in ("kk", "ru"):
             engine.translate(["Warm-up sentence."], "en", target)
         after_load = rss()
+        loads = [loadavg()]
         samples, segments, started = [], 0, time.perf_counter()
         for n in range(args.articles):
             article = corpus[n % len(corpus)]
             engine.translate(article, "en", "kk" if n % 2 == 0 else "ru")
             segments += len(article)
             samples.append(rss())
+            if (n + 1) % 50 == 0:
+                loads.append(loadavg())
         elapsed = time.perf_counter() - started
     second_half = [s / MB for s in samples[len(samples) // 2 :]]
     per_article = slope(second_half)
@@ -95,9 +104,12 @@ def main() -> None:
     print(f"RSS after load (+1 warm-up sentence each): {after_load / MB:.0f} MB")
     print(f"RSS after {args.articles} articles: {samples[-1] / MB:.0f} MB "
           f"(peak {max(samples) / MB:.0f} MB)")
+    print(f"RSS at article 100: {samples[min(99, len(samples) - 1)] / MB:.0f} MB; peak VmHWM "
+          f"(includes transient buffers inside a batch): {rss('VmHWM') / MB:.0f} MB")
     print(f"RSS slope over the second half: {per_article * 1024:+.1f} KB per article")
     within = max(samples) < limit
     flat = per_article * args.articles / 2 < 10  # under 10 MB over the whole second half
+    print(f"1-minute load average at start and every 50 articles: {' '.join(loads)}")
     print(f"RSS < models' size + 300 MB ({limit / MB:.0f} MB): {'yes' if within else 'NO'}; "
           f"no growth per article: {'yes' if flat else 'NO'}")
 
