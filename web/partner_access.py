@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import atexit
+import os
+import threading
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import g, request
+from flask import current_app, g, request
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from web.auth import api_key_required, db_session
 from web.errors import error_response
 from web.extensions import limiter
 from workflow.errors import DomainError
-from workflow.partners import Reader, reader_for_key, record_access
+from workflow.partners import AccessLogBuffer, Reader, reader_for_key, record_access
+
+_BUFFER: AccessLogBuffer | None = None
+_BUFFER_LOCK = threading.Lock()
 
 
 def _rate_limit_value() -> str:
@@ -32,6 +40,39 @@ def _rate_limit_key() -> str:
 per_key_limit = limiter.shared_limit(_rate_limit_value, scope="partner-pulls",
                                      key_func=_rate_limit_key,
                                      exempt_when=lambda: getattr(g, "api_key", None) is None)
+
+
+def _buffer() -> AccessLogBuffer | None:
+    """The process's access-log buffer if ``ACCESS_LOG_FLUSH_SECONDS`` > 0 (default: none).
+
+    Set in the app config or as ``AUDARMA_ACCESS_LOG_FLUSH_SECONDS``; see ``AccessLogBuffer``
+    for what a crash can lose.
+    """
+    global _BUFFER
+    if _BUFFER is None:
+        raw = current_app.config.get("ACCESS_LOG_FLUSH_SECONDS",
+                                     os.environ.get("AUDARMA_ACCESS_LOG_FLUSH_SECONDS", "0"))
+        seconds = float(raw or 0)
+        if seconds <= 0:
+            return None
+        with _BUFFER_LOCK:
+            if _BUFFER is None:
+                _BUFFER = AccessLogBuffer(max_age=seconds)
+                atexit.register(_BUFFER.flush)  # gunicorn's SIGTERM exits cleanly: rows written
+    return _BUFFER
+
+
+FLUSHED = "audarma.flushed"
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flush(session: Session, _context: object) -> None:
+    session.info[FLUSHED] = True
+
+
+def _wrote(session: Session) -> bool:
+    """True if the pull changed anything (e.g. the key's ``last_used_at``), flushed or not."""
+    return bool(session.info.get(FLUSHED) or session.new or session.dirty or session.deleted)
 
 
 def has_credentials() -> bool:
@@ -55,6 +96,8 @@ def partner_pull(view: Callable) -> Callable:
     @wraps(view)
     def limited(*args: Any, **kwargs: Any):
         session = db_session()
+        session.info[FLUSHED] = False
+        buffer = _buffer()
         reader: Reader | None = None
         try:
             reader = reader_for_key(session, g.api_key)
@@ -65,8 +108,9 @@ def partner_pull(view: Callable) -> Callable:
             response, status, items = (
                 error_response(exc.status, exc.code, exc.message)[0], exc.status, 0)
         if reader is not None:
-            record_access(session, reader, logged_path(), status, items)
-        session.commit()
+            record_access(session, reader, logged_path(), status, items, buffer)
+        if buffer is None or _wrote(session):
+            session.commit()  # a buffered pull usually has nothing to write: no COMMIT trip
         return response, status
 
     return api_key_required("partner")(per_key_limit(limited))
