@@ -111,10 +111,14 @@ def prepare(database_url: str) -> dict:
 
 
 def start_server(database_url: str, port: int, workers: int, instance: str,
-                 threads: int = 1) -> subprocess.Popen:
-    """gunicorn like the Procfile (gthread with ``threads`` > 1; 1 = sync workers), no access log."""
+                 threads: int = 1, access_log_flush: float = 0) -> subprocess.Popen:
+    """gunicorn like the Procfile (gthread with ``threads`` > 1; 1 = sync workers), no access log.
+
+    ``access_log_flush`` > 0 turns on the per-process partner access-log buffer (opt-in).
+    """
     env = dict(os.environ, DATABASE_URL=database_url, AUDARMA_INSTANCE=instance,
-               RATELIMIT_STORAGE_URI="memory://", SECRET_KEY=SECRET)
+               RATELIMIT_STORAGE_URI="memory://", SECRET_KEY=SECRET,
+               AUDARMA_ACCESS_LOG_FLUSH_SECONDS=str(access_log_flush))
     command = [str(ROOT / ".venv/bin/gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers",
                str(workers), "--threads", str(threads), "--no-control-socket", "web.wsgi:app"]
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
@@ -281,6 +285,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--gthreads", type=int, default=4,
                         help="gunicorn --threads per worker (4 as in the Procfile; 1 = sync)")
+    parser.add_argument("--access-log-flush", type=float, default=0,
+                        help="seconds: buffer partner access-log rows per process (0 = write "
+                             "each in its pull, the default)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
@@ -295,7 +302,8 @@ def main(argv: list[str] | None = None) -> int:
     words = [w.strip() for w in args.only.split(",") if w.strip()]
     runs: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="audarma-load-") as instance:
-        server = start_server(args.db, args.port, args.workers, instance, args.gthreads)
+        server = start_server(args.db, args.port, args.workers, instance, args.gthreads,
+                              args.access_log_flush)
         try:
             cookie = sign_in(base)
             chosen = [t for t in targets(base, cookie, prepared["key"], prepared["edition_id"])
@@ -318,7 +326,8 @@ def main(argv: list[str] | None = None) -> int:
     for run in runs:
         print(f"wrk -t{min(args.threads, run['connections'])} -c{run['connections']} "
               f"-d{args.duration}s, gunicorn {args.workers} workers × {args.gthreads} "
-              f"thread(s), {os.cpu_count()} CPUs; load average {run['load'][0]:.1f} before, "
+              f"thread(s), access-log buffer {args.access_log_flush:g} s, "
+              f"{os.cpu_count()} CPUs; load average {run['load'][0]:.1f} before, "
               f"{run['load'][1]:.1f} after (1 min)\n")
         print(table(run["results"]))
         print()
