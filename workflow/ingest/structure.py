@@ -243,6 +243,9 @@ def finish_article(
     if not title:
         title = guess_title(text_blocks)
         warnings.append("No headline found; the first sentence was used. Please check it.")
+        first = text_blocks[0]
+        if first.kind == "paragraph" and first.text.strip() == title and len(text_blocks) > 1:
+            body.remove(first)  # a headline-only first paragraph is the title, not also the lead
     title = _WS.sub(" ", title).strip()
     if title_block is not None:
         body.remove(title_block)
