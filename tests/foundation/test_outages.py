@@ -57,3 +57,29 @@ def test_sign_in_works_while_the_rate_limit_storage_is_down(make_app, make_user)
     codes = {client.post("/login", data={"email": "t@example.test", "password": "nope"})
              .status_code for _ in range(10)}
     assert 429 in codes  # still limited, counted in memory meanwhile
+
+
+def test_translate_task_retries_soon_when_the_database_is_unreachable(make_app, monkeypatch):
+    """A wake-up that finds the database down is retried in seconds, not left to the beat."""
+    from celery.exceptions import Retry
+
+    from tasks.translate import translate_job
+
+    app = make_app(DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:1/nowhere",
+                   SCHEMA="none")
+    seen = {}
+
+    def fake_retry(*, exc, countdown):
+        seen["countdown"] = countdown
+        seen["exc"] = type(exc).__name__
+        return Retry("retry", exc=exc, when=countdown)
+
+    monkeypatch.setattr(translate_job, "retry", fake_retry)
+    with app.app_context():
+        try:
+            translate_job.run(job_id=1)
+        except Retry:
+            pass
+        else:  # pragma: no cover - the assertion below reports it
+            seen["no_retry"] = True
+    assert seen.get("exc") == "OperationalError" and 0 < seen["countdown"] <= 30
