@@ -34,7 +34,7 @@ def _port_open(host: str, port: int) -> bool:
 
 @pytest.fixture
 def make_app(tmp_path: Path):
-    """Factory: a Flask app on a fresh instance directory (SQLite + filesystem broker by default)."""
+    """Factory: a Flask app on a fresh instance directory (SQLite, filesystem broker)."""
     from web import create_app
     from workflow.db import Base
 
@@ -64,6 +64,28 @@ def make_app(tmp_path: Path):
 def app(make_app):
     """The default test app."""
     return make_app()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+@pytest.fixture
+def live_app(make_app):
+    """An app with CSRF on (as in production) served by a werkzeug thread on a random port."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    app = make_app(WTF_CSRF_ENABLED=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    app.config["LIVE_URL"] = f"http://127.0.0.1:{server.server_port}"
+    yield app
+    server.shutdown()
+    thread.join(timeout=10)
 
 
 @pytest.fixture

@@ -3,39 +3,20 @@
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import need
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, need
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 SEED = ROOT / "tests" / "ingest" / "fixtures" / "seed_shaped.txt"
 FIRST_EDIT = "Әкімнің Алматыға сапары: трамвай, саябақ, бюджет"
 SECOND_SUFFIX = " — аудармашы түзеткен"
-
-
-@pytest.fixture
-def live_app(make_app):
-    """The app served by a real werkzeug server thread on 127.0.0.1 and a random port."""
-    from werkzeug.serving import make_server
-
-    app = make_app(WTF_CSRF_ENABLED=True)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    app.config["LIVE_URL"] = f"http://127.0.0.1:{server.server_port}"
-    yield app
-    server.shutdown()
-    thread.join(timeout=10)
 
 
 def _seed_article(app) -> int:

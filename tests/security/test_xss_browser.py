@@ -5,35 +5,22 @@ violation (which would mean markup got into the DOM), no injected element."""
 from __future__ import annotations
 
 import os
-import threading
 
 import pytest
 
-from tests.conftest import need
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, need
 from tests.security.conftest import BREAKOUT, IMG, SVG, TITLE
 
 pytestmark = [pytest.mark.browser]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 INJECTED = ("img[src='x'], svg[onload], [onerror], [onload], [onclick], script:not([src]), "
             "a[href^='javascript:' i], iframe")
 
 
 @pytest.fixture
-def app(make_app):
-    """The app with CSRF on (as in production), served by a werkzeug thread."""
-    from werkzeug.serving import make_server
-
-    app = make_app(WTF_CSRF_ENABLED=True)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    app.config["LIVE_URL"] = f"http://127.0.0.1:{server.server_port}"
-    yield app
-    server.shutdown()
-    thread.join(timeout=10)
+def app(live_app):
+    """Every test here runs against the live server."""
+    return live_app
 
 
 def _watch(page) -> dict[str, list[str]]:
