@@ -1,1 +1,1 @@
-"""Audarma's newsroom domain: articles, segments, jobs, review and publishing (no Flask, no Celery)."""
+"""Audarma's newsroom domain: articles, segments, jobs, review, publishing (no Flask/Celery)."""

@@ -89,7 +89,9 @@ EDITION_TRANSITIONS: dict[EditionState, frozenset[EditionState]] = {
 }
 
 SEGMENT_TRANSITIONS: dict[SegmentState, frozenset[SegmentState]] = {
-    SegmentState.PENDING: frozenset({SegmentState.MACHINE, SegmentState.DRAFT, SegmentState.CONFIRMED}),
+    SegmentState.PENDING: frozenset(
+        {SegmentState.MACHINE, SegmentState.DRAFT, SegmentState.CONFIRMED}
+    ),
     SegmentState.MACHINE: frozenset(
         {SegmentState.DRAFT, SegmentState.CONFIRMED, SegmentState.PENDING, SegmentState.MACHINE}
     ),
@@ -120,7 +122,7 @@ def check_transition(current: S | str, target: S) -> S:
 
 
 def transition(obj: object, target: StrEnum, attribute: str = "state") -> None:
-    """Move ``obj.<attribute>`` to ``target`` through the matching table; the only way states change."""
+    """Move ``obj.<attribute>`` to ``target`` via its table: the only way states change."""
     current = getattr(obj, attribute)
     check_transition(current, target)
     setattr(obj, attribute, target.value)

@@ -38,7 +38,7 @@ _DUMMY_HASH = _hasher.hash("audarma-timing-equaliser")
 
 
 def check_sign_in(user: User | None, password: str) -> bool:
-    """Verify a sign-in; an unknown or inactive account costs the same hashing time as a real one."""
+    """Verify a sign-in; an unknown or inactive account costs the same hashing time."""
     if user is None or not user.is_active:
         try:
             _hasher.verify(_DUMMY_HASH, password)
@@ -98,7 +98,9 @@ def create_user(
     return user
 
 
-def ensure_first_admin(session: Session, email: str = "admin@audarma.local") -> tuple[User, str] | None:
+def ensure_first_admin(
+    session: Session, email: str = "admin@audarma.local"
+) -> tuple[User, str] | None:
     """With no user at all, create an admin with a random one-time password and return both."""
     if session.scalar(select(func.count()).select_from(User)):
         return None

@@ -56,7 +56,9 @@ class Block(Base):
     __tablename__ = "blocks"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text)
@@ -66,7 +68,9 @@ class Block(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     article: Mapped[Article] = relationship(back_populates="blocks")
-    segments: Mapped[list[Segment]] = relationship(back_populates="block", order_by="Segment.position")
+    segments: Mapped[list[Segment]] = relationship(
+        back_populates="block", order_by="Segment.position"
+    )
 
 
 class Segment(Base):
@@ -76,7 +80,9 @@ class Segment(Base):
     __table_args__ = (UniqueConstraint("article_id", "sid"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
     block_id: Mapped[int] = mapped_column(ForeignKey("blocks.id", ondelete="CASCADE"), index=True)
     sid: Mapped[str] = mapped_column(String(32))
     position: Mapped[int] = mapped_column(Integer)
@@ -99,7 +105,9 @@ class Edition(Base):
     __table_args__ = (UniqueConstraint("article_id", "language"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
     language: Mapped[str] = mapped_column(String(8))
     is_source: Mapped[bool] = mapped_column(Boolean, default=False)
     state: Mapped[str] = mapped_column(String(24), index=True)
@@ -127,8 +135,12 @@ class SegmentTranslation(Base):
     __table_args__ = (UniqueConstraint("edition_id", "segment_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"), index=True)
-    segment_id: Mapped[int] = mapped_column(ForeignKey("segments.id", ondelete="CASCADE"), index=True)
+    edition_id: Mapped[int] = mapped_column(
+        ForeignKey("editions.id", ondelete="CASCADE"), index=True
+    )
+    segment_id: Mapped[int] = mapped_column(
+        ForeignKey("segments.id", ondelete="CASCADE"), index=True
+    )
     state: Mapped[str] = mapped_column(String(24), default="pending")
     machine_text: Mapped[str | None] = mapped_column(Text)
     machine_origin: Mapped[str | None] = mapped_column(String(16))
