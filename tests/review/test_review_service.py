@@ -193,3 +193,20 @@ def test_post_edit_effort_per_direction_and_model(app, db, translated_edition, m
     assert direction.untouched == len(rows) - 1 and 0 < direction.mean_distance < 1
     assert direction.time_ms == 1500 * len(rows)
     assert report.by_model[0].key.startswith("en→kk via")
+
+
+def test_history_page_names_who_did_what(app, db, translated_edition, make_user, sign_in):
+    from workflow.models import User
+
+    edition_id = translated_edition()
+    translator = make_user("translator", languages="kk")
+    with db.transaction() as session:
+        session.get(User, translator).name = "Aigerim Translator"
+    _confirm_all(db, edition_id, translator, {})
+    with db.transaction() as session:
+        review.submit_edition(session, edition_id, translator, "ok")
+    editor = make_user("editor")
+    with db.transaction() as session:
+        email = session.get(User, editor).email
+    page = sign_in(email).get(f"/editions/{edition_id}/history").get_data(as_text=True)
+    assert "Aigerim Translator" in page
