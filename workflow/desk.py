@@ -212,6 +212,7 @@ class EditionView:
     can_edit: bool
     can_approve: bool
     own_work: bool
+    translators: list[User] = field(default_factory=list)
 
 
 def edition_view(session: Session, edition_id: int, user_id: int) -> EditionView:
@@ -262,7 +263,15 @@ def edition_view(session: Session, edition_id: int, user_id: int) -> EditionView
         can_approve=bool(user and user.has_role("editor")
                          and edition.state == EditionState.SUBMITTED.value),
         own_work=own,
+        translators=translators_for(session, edition.language) if user and user.has_role(
+            "editor") else [],
     )
+
+
+def translators_for(session: Session, language: str) -> list[User]:
+    """Active people who hold the translator role and work in ``language`` (for assignment)."""
+    people = session.scalars(select(User).where(User.is_active.is_(True)).order_by(User.name))
+    return [u for u in people if "translator" in u.roles and u.works_in(language)]
 
 
 def set_locale(session: Session, user_id: int, locale: str) -> None:

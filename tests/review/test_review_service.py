@@ -210,3 +210,23 @@ def test_history_page_names_who_did_what(app, db, translated_edition, make_user,
         email = session.get(User, editor).email
     page = sign_in(email).get(f"/editions/{edition_id}/history").get_data(as_text=True)
     assert "Aigerim Translator" in page
+
+
+def test_editor_assigns_an_edition_from_the_editor_page(app, db, translated_edition, make_user,
+                                                        sign_in):
+    from workflow.models import Edition, User
+
+    edition_id = translated_edition()
+    translator = make_user("translator", languages="kk")
+    make_user("translator", languages="ru")  # works in another language: not offered
+    editor = make_user("editor")
+    with db.transaction() as session:
+        email = session.get(User, editor).email
+        name = session.get(User, translator).name
+    client = sign_in(email)
+    page = client.get(f"/editions/{edition_id}").get_data(as_text=True)
+    assert page.count('name="assignee_id"') == 1 and f">{name}</option>" in page
+    response = client.post(f"/editions/{edition_id}/assign", data={"assignee_id": translator})
+    assert response.status_code == 302
+    with db.transaction() as session:
+        assert session.get(Edition, edition_id).assignee_id == translator
