@@ -22,7 +22,8 @@ handle_domain_errors(bp)
 def edition(edition_id: int):
     """Source | machine output | editable target, block by block, with per-segment help."""
     view = desk.edition_view(db_session(), edition_id, current_user.id)
-    return render_template("editor/edition.html", view=view, check_labels=_check_labels())
+    return render_template("editor/edition.html", view=view, check_labels=_check_labels(),
+                           word_diff=review.word_diff)
 
 
 def _check_labels() -> dict[str, str]:

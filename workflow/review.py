@@ -367,23 +367,29 @@ def history(session: Session, edition_id: int) -> list[EditionSnapshot]:
 
 def diff_snapshots(old: EditionSnapshot | None, new: EditionSnapshot) -> list[dict]:
     """Per segment: the text in both versions and word-level changes (equal/insert/delete)."""
-    import difflib
-
     before = {s["sid"]: s.get("text") or "" for s in (old.segments if old else [])}
     changes = []
     for segment in new.segments:
         was, now = before.get(segment["sid"], ""), segment.get("text") or ""
         if was == now:
             continue
-        a, b = was.split(), now.split()
-        ops = []
-        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b).get_opcodes():
-            if tag in ("equal", "delete", "replace") and i2 > i1:
-                ops.append(("equal" if tag == "equal" else "delete", " ".join(a[i1:i2])))
-            if tag in ("insert", "replace") and j2 > j1:
-                ops.append(("insert", " ".join(b[j1:j2])))
-        changes.append({"sid": segment["sid"], "old": was, "new": now, "ops": ops})
+        changes.append({"sid": segment["sid"], "old": was, "new": now,
+                        "ops": word_diff(was, now)})
     return changes
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """Word-level changes from ``old`` to ``new`` as (equal|delete|insert, words) pairs."""
+    import difflib
+
+    a, b = old.split(), new.split()
+    ops: list[tuple[str, str]] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b).get_opcodes():
+        if tag in ("equal", "delete", "replace") and i2 > i1:
+            ops.append(("equal" if tag == "equal" else "delete", " ".join(a[i1:i2])))
+        if tag in ("insert", "replace") and j2 > j1:
+            ops.append(("insert", " ".join(b[j1:j2])))
+    return ops
 
 
 def audit_trail(session: Session, edition_id: int, limit: int = 200) -> list[AuditEvent]:

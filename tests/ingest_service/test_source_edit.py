@@ -122,3 +122,28 @@ def test_source_edit_rejects_empty_text_and_keeps_everything(app, db, counts):
     with pytest.raises(InvalidInput), db.transaction() as session:
         update_source(session, article_id, "   ")
     assert counts() == before
+
+
+def test_editor_page_shows_how_the_source_changed(app, db, engine, client, make_user):
+    from workflow.models import Edition
+    from workflow.states import SegmentState, transition
+
+    article_id = _ingest(app, db)
+    _translate_all(db, engine)
+    with db.transaction() as session:
+        segment = session.scalar(select(Segment).where(Segment.article_id == article_id,
+                                                       Segment.sid == "s3"))
+        row = session.scalar(select(SegmentTranslation).where(
+            SegmentTranslation.segment_id == segment.id))
+        row.text = "Голосование было напряжённым."
+        transition(row, SegmentState.CONFIRMED)
+    with db.transaction() as session:
+        text = article_markdown(session.get(Article, article_id))
+        update_source(session, article_id, text.replace("The vote was close.",
+                                                        "The vote was unanimous."))
+        edition_id = session.scalar(select(Edition.id).where(Edition.article_id == article_id,
+                                                             Edition.language == "ru"))
+    make_user("translator", languages="ru", email="tr@example.test")
+    client.post("/login", data={"email": "tr@example.test", "password": "password123"})
+    page = client.get(f"/editions/{edition_id}").get_data(as_text=True)
+    assert "<del>close.</del>" in page and "<ins>unanimous.</ins>" in page
