@@ -3,15 +3,17 @@
 Usage: .venv/bin/python bench/mt_throughput.py DATA_DIR [--articles 4] [--rounds 5]
 
 All systems translate the same English NTREX-128 articles (read from DATA_DIR at run time) with
-the same random-weight transformer-base en→kk package built here; base packages stop after about
-the source's length (translations/builder.py), so output lengths are realistic. Each system runs
+the same random-weight transformer-base en→kk package built here (int8 weights on disk, as Argos's
+published packages are); base packages stop after about the source's length
+(translations/builder.py), so output lengths are realistic. Each system runs
 in its own long-lived child process, and the rounds interleave: argos defaults, argos best
 threads, Audarma, bare, argos defaults, ... Medians and spread over the rounds are reported.
 
 argostranslate runs as shipped (one translate() per article; it batches 32 tokens at a time)
 with HOME/XDG pointed into the temp directory and its sentence splitter swapped for one that
 returns the article's own segments (MiniSBD/stanza would download models); stanza/minisbd are
-stubbed because only that splitter uses them.
+stubbed because only that splitter uses them. The bare system is the engine's CTranslate2 calls
+alone: the same per-replica chunks and options on pre-tokenised segments.
 """
 
 from __future__ import annotations
@@ -61,7 +63,8 @@ def audarma_runner(package_dir: Path, articles: list[list[str]]) -> Callable[[],
 
 
 def bare_runner(package_dir: Path, articles: list[list[str]]) -> Callable[[], dict]:
-    """One translate_batch per article, pre-tokenised, with exactly the engine's options."""
+    """The engine's CTranslate2 calls alone: pre-tokenised segments, the same per-replica chunks
+    (engine.split_for_replicas), one asynchronous translate_batch per chunk, the same options."""
     import ctranslate2
     import sentencepiece
 
@@ -76,16 +79,24 @@ def bare_runner(package_dir: Path, articles: list[list[str]]) -> Callable[[], di
         inter_threads=defaults.DEFAULT_INTER_THREADS,
         intra_threads=defaults.DEFAULT_INTRA_THREADS,
     )
+    replicas = defaults.DEFAULT_INTER_THREADS
     batches = [[processor.encode(s, out_type=str) for s in article] for article in articles]
+    chunked = [(batch, defaults.split_for_replicas(batch, replicas)) for batch in batches]
     translator.translate_batch([processor.encode("Warm-up sentence.", out_type=str)])
 
     def run() -> dict:
         lengths = []
-        for batch in batches:
-            results = translator.translate_batch(
-                batch, **defaults.batch_options(batch, defaults.DEFAULT_INTER_THREADS)
-            )
-            lengths += [len(r.hypotheses[0]) for r in results]
+        for batch, chunks in chunked:
+            options = defaults.batch_options(batch, replicas)
+            pending = [
+                translator.translate_batch(
+                    [batch[i] for i in chunk],
+                    asynchronous=True,
+                    **{**options, "max_batch_size": min(defaults.MAX_BATCH_SIZE, len(chunk))},
+                )
+                for chunk in chunks
+            ]
+            lengths += [len(r.result().hypotheses[0]) for results in pending for r in results]
         return {"output_tokens": lengths, "source_tokens": [len(s) for b in batches for s in b]}
 
     return run
@@ -185,6 +196,11 @@ def start_children(root: Path, package_dir: Path, articles_json: Path) -> dict[s
     }
 
 
+def loadavg() -> str:
+    """The 1-minute load average (the VM is shared; it says how much the figures are depressed)."""
+    return Path("/proc/loadavg").read_text().split()[0]
+
+
 def spread(values: list[float]) -> str:
     """min–max as a string."""
     return f"{min(values):.2f}–{max(values):.2f}"
@@ -234,6 +250,9 @@ def main() -> None:
         return
     if args.data_dir is None:
         parser.error("DATA_DIR is required (e.g. /work/shared/data)")
+    if args.articles < 2:
+        # argostranslate caches the last call's paragraphs: one article would hit it every round.
+        parser.error("--articles must be at least 2")
     articles = load_articles(args.data_dir, args.articles, args.skip)
     segments = sum(len(a) for a in articles)
     with tempfile.TemporaryDirectory(prefix="audarma-bench-") as tmp:
@@ -252,14 +271,17 @@ def main() -> None:
         children = start_children(root, package_dir, articles_json)
         seconds: dict[str, list[float]] = {name: [] for name in SYSTEMS}
         lengths: dict = {}
+        loads = [loadavg()]
         for _round in range(args.rounds):
             for name in SYSTEMS:
                 result = children[name].time()
                 seconds[name].append(result["seconds"])
                 lengths = lengths or {k: v for k, v in result.items() if k != "seconds"}
+            loads.append(loadavg())
         for child in children.values():
             child.close()
     report(seconds, segments, lengths)
+    print(f"1-minute load average at start and after each round: {' '.join(loads)}")
 
 
 if __name__ == "__main__":
