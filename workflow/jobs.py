@@ -222,6 +222,9 @@ def cancel_jobs(session: Session, article_id: int, language: str | None = None) 
             if move_job(session, job.id, job.state, JobState.CANCELLED, claim_token=None,
                         lease_expires_at=None, needs_dispatch=False, not_before=None):
                 cancelled.append(job.id)
+                edition = session.get(Edition, job.edition_id)
+                if edition is not None and edition.state == EditionState.TRANSLATING.value:
+                    transition(edition, EditionState.CANCELLED)  # no edition will come of it
                 break
     return cancelled
 
@@ -240,6 +243,9 @@ def retry_job(session: Session, job_id: int) -> TranslationJob:
         raise Conflict(f"Job {job_id} changed while you asked; reload and try again.",
                        code="job_changed")
     session.refresh(job)
+    edition = session.get(Edition, job.edition_id)
+    if edition is not None and edition.state == EditionState.CANCELLED.value:
+        transition(edition, EditionState.TRANSLATING)
     return job
 
 

@@ -115,3 +115,14 @@ def test_article_page_offers_cancel_and_retry_to_editors(app, db, client, make_u
     assert states == {"kk": "cancelled", "ru": "queued"}
     page = client.get(f"/articles/{article_id}").get_data(as_text=True)
     assert f"/jobs/{kk_job}/retry" in page
+
+    from workflow.models import Edition
+
+    def kk_edition_state():
+        with app.app_context():
+            db.session.expire_all()
+            return db.session.scalar(select(Edition.state).where(Edition.language == "kk"))
+
+    assert kk_edition_state() == "cancelled"
+    assert client.post(f"/jobs/{kk_job}/retry", data={"next": "/"}).status_code == 302
+    assert kk_edition_state() == "translating"
