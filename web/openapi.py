@@ -88,6 +88,8 @@ ARTICLE_OUT = {
         "editions": {"type": "array", "items": {"type": "object", "properties": {
             "language": {"type": "string"}, "source": {"type": "boolean"},
             "state": {"type": "string"}, "job_state": {"type": ["string", "null"]},
+            "job_id": {"type": ["integer", "null"],
+                       "description": "for POST /api/v1/jobs/{job_id}/retry"},
             "progress": {"type": "object", "properties": {"done": {"type": "integer"},
                                                           "total": {"type": "integer"}}}}}},
     },

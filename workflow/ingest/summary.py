@@ -34,6 +34,7 @@ def article_summary(session: Session, article: Article, *, duplicate_of: int | N
             data["editions"].append({
                 "language": edition.language, "source": edition.is_source, "state": edition.state,
                 "job_state": job.state if job else None,
+                "job_id": job.id if job else None,
                 "progress": {"done": done, "total": total},
             })
     return data
