@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import math
 import threading
 from collections import OrderedDict
@@ -332,10 +331,9 @@ def translate_on_replicas(
 
 
 def _load_malloc_trim() -> Any:
-    """glibc's malloc_trim, or None on other C libraries."""
-    name = ctypes.util.find_library("c")
+    """glibc's malloc_trim from the running process's C library, or None where there is none."""
     try:
-        return getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
+        return getattr(ctypes.CDLL(None), "malloc_trim", None)
     except OSError:
         return None
 
