@@ -18,7 +18,7 @@ def worker_argv(concurrency: int, beat: bool, loglevel: str = "INFO") -> list[st
     """The celery command line of one worker process."""
     argv = [sys.executable, "-m", "celery", "-A", "tasks.worker", "worker",
             "-Q", WORKER_QUEUES, "--concurrency", str(concurrency), "--loglevel", loglevel,
-            "--without-gossip", "--without-mingle"]
+            "--without-gossip", "--without-mingle", "--max-tasks-per-child", "1000"]
     if beat:
         argv += ["--beat", "--schedule", os.path.join(current_app.config["INSTANCE_DIR"],
                                                        "celerybeat-schedule")]
