@@ -69,51 +69,44 @@ def remove_model(code: str):
     return redirect(url_for("admin.index"))
 
 
+def _act(action, done: str, anchor: str, error_field: str):
+    """Run one service call, commit, flash ``done``; a DomainError re-renders with its message."""
+    session = db_session()
+    try:
+        action(session)
+        session.commit()
+    except DomainError as exc:
+        session.rollback()
+        return _page(exc.status, **{error_field: exc.message})
+    flash(done, "success")
+    return redirect(url_for("admin.index") + anchor)
+
+
 @bp.post("/glossary")
 @role_required("admin")
 def add_term():
     """Add a glossary term for one language pair."""
-    session = db_session()
-    try:
-        glossary.add_term(session, request.form.get("source_language", ""),
-                          request.form.get("target_language", ""), request.form.get("term", ""),
-                          request.form.get("translation"), current_user.id,
-                          request.form.get("note"))
-        session.commit()
-    except DomainError as exc:
-        session.rollback()
-        return _page(exc.status, glossary_error=exc.message)
-    flash(_("Glossary term added."), "success")
-    return redirect(url_for("admin.index") + "#glossary")
+    form = request.form
+    return _act(lambda session: glossary.add_term(
+        session, form.get("source_language", ""), form.get("target_language", ""),
+        form.get("term", ""), form.get("translation"), current_user.id, form.get("note")),
+        _("Glossary term added."), "#glossary", "glossary_error")
 
 
 @bp.post("/glossary/<int:term_id>/delete")
 @role_required("admin")
 def delete_term(term_id: int):
     """Remove a glossary term."""
-    session = db_session()
-    try:
-        glossary.delete_term(session, term_id)
-        session.commit()
-    except DomainError as exc:
-        session.rollback()
-        return _page(exc.status, glossary_error=exc.message)
-    flash(_("Glossary term removed."), "success")
-    return redirect(url_for("admin.index") + "#glossary")
+    return _act(lambda session: glossary.delete_term(session, term_id),
+                _("Glossary term removed."), "#glossary", "glossary_error")
 
 
 @bp.post("/users")
 @role_required("admin")
 def add_user():
     """Create an account with roles and working languages."""
-    session = db_session()
-    try:
-        create_user(session, request.form.get("email", ""), request.form.get("password", ""),
-                    request.form.getlist("roles"), request.form.getlist("languages"),
-                    name=request.form.get("name", ""), locale=request.form.get("locale", "en"))
-        session.commit()
-    except DomainError as exc:
-        session.rollback()
-        return _page(exc.status, user_error=exc.message)
-    flash(_("Account created."), "success")
-    return redirect(url_for("admin.index") + "#people")
+    form = request.form
+    return _act(lambda session: create_user(
+        session, form.get("email", ""), form.get("password", ""), form.getlist("roles"),
+        form.getlist("languages"), name=form.get("name", ""), locale=form.get("locale", "en")),
+        _("Account created."), "#people", "user_error")

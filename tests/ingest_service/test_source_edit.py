@@ -80,7 +80,8 @@ def test_unchanged_source_changes_nothing(app, db, engine):
         assert session.get(Article, article_id).revision == 1
 
 
-def test_edited_translation_is_flagged_not_overwritten(app, db, engine):
+def _translated_with_a_human_edit(app, db, engine) -> int:
+    """The story translated into Russian, with the translator's own text confirmed on s3."""
     from workflow.states import SegmentState, transition
 
     article_id = _ingest(app, db)
@@ -92,6 +93,11 @@ def test_edited_translation_is_flagged_not_overwritten(app, db, engine):
             SegmentTranslation.segment_id == segment.id))
         row.text = "Голосование было напряжённым."
         transition(row, SegmentState.CONFIRMED)
+    return article_id
+
+
+def test_edited_translation_is_flagged_not_overwritten(app, db, engine):
+    article_id = _translated_with_a_human_edit(app, db, engine)
     translated = engine.stats.segments_translated
     with db.transaction() as session:
         text = article_markdown(session.get(Article, article_id))
@@ -126,17 +132,8 @@ def test_source_edit_rejects_empty_text_and_keeps_everything(app, db, counts):
 
 def test_editor_page_shows_how_the_source_changed(app, db, engine, client, make_user):
     from workflow.models import Edition
-    from workflow.states import SegmentState, transition
 
-    article_id = _ingest(app, db)
-    _translate_all(db, engine)
-    with db.transaction() as session:
-        segment = session.scalar(select(Segment).where(Segment.article_id == article_id,
-                                                       Segment.sid == "s3"))
-        row = session.scalar(select(SegmentTranslation).where(
-            SegmentTranslation.segment_id == segment.id))
-        row.text = "Голосование было напряжённым."
-        transition(row, SegmentState.CONFIRMED)
+    article_id = _translated_with_a_human_edit(app, db, engine)
     with db.transaction() as session:
         text = article_markdown(session.get(Article, article_id))
         update_source(session, article_id, text.replace("The vote was close.",
