@@ -174,26 +174,26 @@ def _jobs(article: Article) -> dict[str, TranslationJob]:
     return {job.target_language: job for job in rows}
 
 
+def _editions_context(article_id: int) -> dict:
+    """The article, its jobs by language, and whether the progress table should keep polling."""
+    item = _article_or_404(article_id)
+    jobs = _jobs(item)
+    return {"article": item, "jobs": jobs, "endpoints": current_app.view_functions,
+            "live": any(j.state in OPEN_JOB_STATES for j in jobs.values())}
+
+
 @bp.get("/articles/<int:article_id>")
 @role_required()
 def article(article_id: int):
     """Blocks, segments and every edition with its job's state and progress."""
-    item = _article_or_404(article_id)
-    jobs = _jobs(item)
-    return render_template("ingest/article.html", article=item, jobs=jobs,
-                           endpoints=current_app.view_functions,
-                           live=any(j.state in OPEN_JOB_STATES for j in jobs.values()))
+    return render_template("ingest/article.html", **_editions_context(article_id))
 
 
 @bp.get("/articles/<int:article_id>/progress")
 @role_required()
 def progress(article_id: int):
     """The editions table alone, polled by htmx while jobs are open."""
-    item = _article_or_404(article_id)
-    jobs = _jobs(item)
-    return render_template("ingest/_progress.html", article=item, jobs=jobs,
-                           endpoints=current_app.view_functions,
-                           live=any(j.state in OPEN_JOB_STATES for j in jobs.values()))
+    return render_template("ingest/_progress.html", **_editions_context(article_id))
 
 
 @bp.route("/articles/<int:article_id>/source", methods=["GET", "POST"])
