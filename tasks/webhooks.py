@@ -21,15 +21,27 @@ def _setting(name: str, default: float) -> float:
     return float(value)
 
 
+def allow_private() -> bool:
+    """``WEBHOOK_ALLOW_PRIVATE`` (app config, else env ``AUDARMA_WEBHOOK_ALLOW_PRIVATE``); off."""
+    value = setting("WEBHOOK_ALLOW_PRIVATE")
+    if value is None:
+        value = os.environ.get("AUDARMA_WEBHOOK_ALLOW_PRIVATE", "")
+    return value is True or str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
 @shared_task(bind=True, name="audarma.webhooks.deliver", ignore_result=True, max_retries=None,
              acks_late=True)
 def deliver(self, *, delivery_id: int) -> str:
-    """POST one delivery; on failure ask Celery to run again after the row's backoff delay."""
+    """POST one delivery; on failure ask Celery to run again after the row's backoff delay.
+
+    A refused target (non-public address) comes back "failed" at once and is not retried.
+    """
     attempt = webhooks.attempt_delivery(
         database(), delivery_id,
         max_attempts=int(_setting("WEBHOOK_MAX_ATTEMPTS", 8)),
         backoff_base=_setting("WEBHOOK_BACKOFF_SECONDS", 30.0),
         timeout=_setting("WEBHOOK_TIMEOUT_SECONDS", 10.0),
+        allow_private=allow_private(),
     )
     if attempt.outcome == "retry":
         raise self.retry(countdown=attempt.retry_in)

@@ -84,10 +84,20 @@ def revoke(partner_id: int, key_id: int):
 @bp.post("/<int:partner_id>/webhook")
 @role_required("admin")
 def webhook(partner_id: int):
-    """Set or clear the webhook URL."""
-    url = request.form.get("webhook_url", "")
-    return _act(partner_id, lambda s: partners.set_webhook(s, partner_id, url),
-                _("Webhook saved."))
+    """Set or clear the webhook URL; private addresses are refused (a flashed error)."""
+    from tasks.webhooks import allow_private
+
+    url, private_ok, warnings = request.form.get("webhook_url", ""), allow_private(), []
+
+    def action(session):
+        _partner, warning = partners.set_webhook(session, partner_id, url,
+                                                 allow_private=private_ok)
+        warnings.extend([warning] if warning else [])
+
+    response = _act(partner_id, action, _("Webhook saved."))
+    for warning in warnings:
+        flash(warning, "warning")
+    return response
 
 
 @bp.post("/<int:partner_id>/webhook/secret")

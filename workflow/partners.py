@@ -18,7 +18,7 @@ from workflow.errors import Conflict, Forbidden, InvalidInput, NotFound
 from workflow.keys import _hash as key_hash
 from workflow.keys import issue_key, revoke_key
 from workflow.models import LANGUAGES, AccessLog, ApiKey, Partner, WebhookDelivery
-from workflow.webhooks import check_url
+from workflow.webhook_targets import check_url
 
 logger = logging.getLogger(__name__)
 RATE_LIMIT = re.compile(r"^\d+\s*(/|per)\s*\d*\s*(second|minute|hour|day)s?$")
@@ -96,15 +96,20 @@ def revoke_partner_key(session: Session, key_id: int, partner_id: int | None = N
     return revoke_key(session, key_id)
 
 
-def set_webhook(session: Session, partner_id: int, url: str | None) -> Partner:
-    """Set (http/https only) or clear a partner's webhook URL; a signing secret is made once."""
+def set_webhook(session: Session, partner_id: int, url: str | None, *,
+                allow_private: bool = False) -> tuple[Partner, str | None]:
+    """Set or clear a partner's webhook URL (public http/https only); returns it and any warning.
+
+    A signing secret is made once. The host must be, and resolve to, public addresses unless
+    ``allow_private`` (development); a name that does not resolve yet is saved with a warning.
+    """
     partner = _partner(session, partner_id)
     if not (url or "").strip():
         partner.webhook_url = None
-        return partner
-    partner.webhook_url = check_url(url or "")
+        return partner, None
+    partner.webhook_url, warning = check_url(url or "", allow_private=allow_private)
     partner.webhook_secret = partner.webhook_secret or "whsec_" + secrets.token_urlsafe(32)
-    return partner
+    return partner, warning
 
 
 def rotate_webhook_secret(session: Session, partner_id: int) -> Partner:

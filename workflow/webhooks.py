@@ -2,7 +2,8 @@
 
 The WebhookDelivery row is the job; a Celery message only wakes a worker. A worker claims a row
 with a state-guarded UPDATE (pending and due → leased), posts outside any transaction, then records
-the outcome in a second short transaction.
+the outcome in a second short transaction. Each POST goes only to addresses just checked to be
+public (workflow/webhook_targets.py); redirects are never followed.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import hmac
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
 import urllib3
 from sqlalchemy import or_, select, update
@@ -22,21 +22,12 @@ from workflow.db import Database, utcnow
 from workflow.errors import InvalidInput
 from workflow.models import Article, FeedEvent, Partner, Publication, WebhookDelivery
 from workflow.ninjs import build_item, encode_cursor, siblings
+from workflow.webhook_targets import Target, UnresolvedTarget, resolve_target
 
 SIGNATURE_HEADER = "X-Audarma-Signature"
 TIMESTAMP_HEADER = "X-Audarma-Timestamp"
 LEASE_SECONDS = 120
 MAX_BACKOFF_SECONDS = 6 * 3600
-
-
-def check_url(url: str) -> str:
-    """Accept only absolute http(s) URLs for webhooks."""
-    url = (url or "").strip()
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > 2000:
-        raise InvalidInput("A webhook URL must be an absolute http:// or https:// URL.",
-                           code="bad_webhook_url")
-    return url
 
 
 def sign(secret: str, timestamp: int, body: bytes) -> str:
@@ -117,21 +108,64 @@ def _claim(session: Session, delivery_id: int, now: datetime) -> bool:
     ).rowcount)
 
 
-def _post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> tuple[int | None, str]:
-    http = urllib3.PoolManager(timeout=urllib3.Timeout(connect=timeout, read=timeout))
+def _pool(target: Target, address: str, timeout: float) -> urllib3.HTTPConnectionPool:
+    """A one-connection pool to ``address`` that still speaks TLS and HTTP to ``target.host``."""
+    options = {"timeout": urllib3.Timeout(connect=timeout, read=timeout), "maxsize": 1,
+               "retries": False}
+    if target.scheme == "https":
+        return urllib3.HTTPSConnectionPool(address, target.port, server_hostname=target.host,
+                                           assert_hostname=target.host, **options)
+    return urllib3.HTTPConnectionPool(address, target.port, **options)
+
+
+def _post(target: Target, body: bytes, headers: dict[str, str],
+          timeout: float) -> tuple[int | None, str]:
+    """POST to the checked addresses only (no new DNS lookup); redirects are never followed."""
+    error = "no address to connect to"
+    for address in target.addresses:
+        pool = _pool(target, address, timeout)
+        try:
+            response = pool.urlopen("POST", target.path, body=body,
+                                    headers={**headers, "Host": target.netloc}, redirect=False,
+                                    retries=False, assert_same_host=False, preload_content=True)
+        except (urllib3.exceptions.NewConnectionError,
+                urllib3.exceptions.ConnectTimeoutError) as exc:
+            error = f"{type(exc).__name__}: {exc}"[:500]
+            continue  # nothing was sent: try the next checked address
+        except urllib3.exceptions.HTTPError as exc:
+            return None, f"{type(exc).__name__}: {exc}"[:500]
+        finally:
+            pool.close()
+        if 200 <= response.status < 300:
+            return response.status, ""
+        if 300 <= response.status < 400:
+            location = response.headers.get("Location", "")[:300]
+            return response.status, f"HTTP {response.status}: redirect to {location!r} not followed"
+        return response.status, f"HTTP {response.status}"
+    return None, error
+
+
+def _send(url: str, body: bytes, headers: dict[str, str], timeout: float,
+          allow_private: bool) -> tuple[int | None, str, bool]:
+    """Check and resolve the stored URL again, then POST: (status, error, refused for good)."""
     try:
-        response = http.request("POST", url, body=body, headers=headers, redirect=False,
-                                retries=False, preload_content=True)
-    except urllib3.exceptions.HTTPError as exc:
-        return None, f"{type(exc).__name__}: {exc}"[:500]
-    finally:
-        http.clear()
-    return response.status, "" if 200 <= response.status < 300 else f"HTTP {response.status}"
+        target = resolve_target(url, allow_private=allow_private)
+    except UnresolvedTarget as exc:  # DNS may come back: an ordinary, retried failure
+        return None, exc.message, False
+    except InvalidInput as exc:  # blocked address, bad scheme, userinfo: never connect, no retry
+        return None, f"refused ({exc.code}): {exc.message}"[:500], True
+    status, error = _post(target, body, headers, timeout)
+    return status, error, False
 
 
 def attempt_delivery(database: Database, delivery_id: int, *, max_attempts: int = 8,
-                     backoff_base: float = 30.0, timeout: float = 10.0) -> Attempt:
-    """Claim one due delivery, POST it signed, record delivered / retry-later / failed."""
+                     backoff_base: float = 30.0, timeout: float = 10.0,
+                     allow_private: bool = False) -> Attempt:
+    """Claim one due delivery, POST it signed, record delivered / retry-later / failed.
+
+    The URL is checked and resolved again here (the DNS answer may have changed since it was
+    registered); a refused target fails the delivery at once, with the reason, and is not retried.
+    """
     with database.transaction() as session:
         now = utcnow()
         if not _claim(session, delivery_id, now):
@@ -143,6 +177,7 @@ def attempt_delivery(database: Database, delivery_id: int, *, max_attempts: int 
         body = json.dumps(payload_for(session, event), ensure_ascii=False,
                           separators=(",", ":")).encode()
         attempt_number, kind = delivery.attempts, event.kind
+    refused = False
     if not url:
         status, error = None, "partner has no webhook URL any more"
     else:
@@ -151,7 +186,7 @@ def attempt_delivery(database: Database, delivery_id: int, *, max_attempts: int 
                    TIMESTAMP_HEADER: str(timestamp),
                    SIGNATURE_HEADER: sign(secret, timestamp, body),
                    "X-Audarma-Event": kind, "X-Audarma-Delivery": str(delivery_id)}
-        status, error = _post(url, body, headers, timeout)
+        status, error, refused = _send(url, body, headers, timeout, allow_private)
     with database.transaction() as session:
         delivery = session.get(WebhookDelivery, delivery_id)
         delivery.last_status = status
@@ -160,7 +195,7 @@ def attempt_delivery(database: Database, delivery_id: int, *, max_attempts: int 
             delivery.next_attempt_at = None
             return Attempt("delivered", status)
         delivery.last_error = error
-        if attempt_number >= max_attempts:
+        if refused or attempt_number >= max_attempts:
             delivery.state, delivery.next_attempt_at = "failed", None
             return Attempt("failed", status)
         delay = backoff_seconds(attempt_number, backoff_base)

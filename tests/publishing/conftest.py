@@ -86,7 +86,8 @@ def make_partner(app):
             partner, key, secret = create_partner(session, name, languages, categories,
                                                   rate_limit)
             if webhook_url:
-                set_webhook(session, partner.id, webhook_url)
+                set_webhook(session, partner.id, webhook_url,
+                            allow_private=bool(app.config.get("WEBHOOK_ALLOW_PRIVATE")))
             return partner.id, key.id, secret
 
     return _make

@@ -42,6 +42,12 @@ class Receiver:
 
 
 @pytest.fixture
+def app(make_app):
+    """These tests run their receiver on 127.0.0.1, so they allow private targets explicitly."""
+    return make_app(WEBHOOK_ALLOW_PRIVATE=True)
+
+
+@pytest.fixture
 def receiver():
     made: list[Receiver] = []
 
@@ -82,7 +88,7 @@ def test_delivery_is_signed_and_the_signature_verifies(app, make_story, publish,
     story = make_story()
     publish("publish_edition", story["kk"], None)
     (delivery,) = _deliveries(app)  # only the kk partner with a webhook
-    outcome = attempt_delivery(app.extensions["audarma.db"], delivery.id)
+    outcome = attempt_delivery(app.extensions["audarma.db"], delivery.id, allow_private=True)
     assert outcome.outcome == "delivered"
     (_at, headers, body), = hook.requests
     secret = _secret(app, partner_id)
@@ -98,7 +104,8 @@ def test_delivery_is_signed_and_the_signature_verifies(app, make_story, publish,
     (row,) = _deliveries(app)
     assert (row.state, row.attempts, row.last_status) == ("delivered", 1, 200)
     # a duplicate wake-up does nothing: the row is no longer pending
-    assert attempt_delivery(app.extensions["audarma.db"], delivery.id).outcome == "skipped"
+    assert attempt_delivery(app.extensions["audarma.db"], delivery.id,
+                            allow_private=True).outcome == "skipped"
     assert len(hook.requests) == 1
 
 
@@ -125,7 +132,8 @@ def test_failing_receiver_is_retried_by_celery_with_backoff_then_marked_failed(
     good = receiver(200)
     make_partner(name="Down", languages="kk", webhook_url=hook.url)
     make_partner(name="Up", languages="kk", webhook_url=good.url)
-    start_worker(app, env_extra={"AUDARMA_WEBHOOK_BACKOFF_SECONDS": "0.5",
+    start_worker(app, env_extra={"AUDARMA_WEBHOOK_ALLOW_PRIVATE": "1",
+                                 "AUDARMA_WEBHOOK_BACKOFF_SECONDS": "0.5",
                                  "AUDARMA_WEBHOOK_MAX_ATTEMPTS": "4"})
     story = make_story()
     publish("publish_edition", story["kk"], None)
