@@ -5,8 +5,8 @@ from __future__ import annotations
 import base64
 import binascii
 import html
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -18,6 +18,8 @@ from workflow.models import Article, FeedEvent, Publication
 SCHEMA_URI = "http://www.iptc.org/std/ninjs/ninjs-schema_3.1.json"
 CURSOR_PREFIX = "c1."
 MAX_LIMIT = 200
+TOMBSTONE_DAYS = 30  # a killed item stays announced this long after its kill (feed time)
+TOMBSTONE_LIMIT = 100  # and at most this many kill events are announced per feed
 
 
 def item_uri(article_id: int, language: str) -> str:
@@ -221,19 +223,61 @@ def get_item(session: Session, uri: str, languages: list[str],
 
 
 @dataclass(frozen=True)
+class Tombstone:
+    """A killed item a feed still announces: its former uri, when it was killed, and why."""
+
+    uri: str
+    killed_at: datetime
+    reason: str | None
+
+
+def tombstones(session: Session, language: str, categories: list[str] | None,
+               until: datetime | None, days: int = TOMBSTONE_DAYS,
+               limit: int = TOMBSTONE_LIMIT) -> list[Tombstone]:
+    """Items killed in the ``days`` before ``until`` and not live again, newest kill first.
+
+    ``until`` is the feed's newest event, not the clock, so a feed's content depends on the
+    event log alone and its ETag (keyed on the newest event) stays exact.
+    """
+    if until is None:
+        return []
+    query = (select(FeedEvent.at, Publication)
+             .join(Publication, FeedEvent.publication_id == Publication.id)
+             .where(FeedEvent.language == language, FeedEvent.kind == "kill",
+                    FeedEvent.at >= until - timedelta(days=days))
+             .order_by(FeedEvent.seq.desc()).limit(limit))
+    rows = session.execute(_category_filter(query, categories or [])).all()
+    live = set(session.scalars(select(Publication.article_id).where(
+        Publication.article_id.in_({p.article_id for _at, p in rows}),
+        Publication.language == language, Publication.status == "usable")))
+    out: list[Tombstone] = []
+    for killed_at, publication in rows:
+        if publication.article_id in live:
+            continue  # republished since: the entry is back, no tombstone
+        live.add(publication.article_id)  # one tombstone per item: its newest kill
+        out.append(Tombstone(item_uri(publication.article_id, language), killed_at,
+                             publication.kill_reason))
+    return out
+
+
+@dataclass(frozen=True)
 class FeedSnapshot:
-    """What one language feed shows now: usable versions newest first, and its change marker."""
+    """What one language feed shows now: usable versions newest first, recent kills, marker."""
 
     publications: list[Publication]
     articles: dict[int, Article]
     others: dict[int, list[Publication]]
     last_seq: int
     last_modified: datetime | None
+    tombstones: list[Tombstone] = field(default_factory=list)
 
 
 def feed_snapshot(session: Session, language: str, categories: list[str] | None = None,
                   limit: int = 50) -> FeedSnapshot:
-    """The current feed of one language (killed and scheduled versions are not in it)."""
+    """The current feed of one language (killed and scheduled versions are not in it).
+
+    Items killed recently come as tombstones instead (see ``tombstones``).
+    """
     categories = categories or []
     marker = select(func.max(FeedEvent.seq), func.max(FeedEvent.at)).where(
         FeedEvent.language == language)
@@ -248,4 +292,5 @@ def feed_snapshot(session: Session, language: str, categories: list[str] | None 
     publications = list(session.scalars(_category_filter(query, categories)))
     ids = {p.article_id for p in publications}
     articles = {a.id: a for a in session.scalars(select(Article).where(Article.id.in_(ids)))}
-    return FeedSnapshot(publications, articles, siblings(session, ids), last_seq or 0, last_at)
+    return FeedSnapshot(publications, articles, siblings(session, ids), last_seq or 0, last_at,
+                        tombstones(session, language, categories, last_at))
