@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import UTC, datetime
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
@@ -17,12 +18,21 @@ from web.partner_access import has_credentials, partner_pull
 from workflow.errors import DomainError, Forbidden, NotFound
 from workflow.feed_cache import BodyCache, CachedFeed, latest_change
 from workflow.models import LANGUAGES, Publication
-from workflow.ninjs import FeedSnapshot, body_with_notes, feed_snapshot, iso, item_uri
+from workflow.ninjs import (
+    FeedSnapshot,
+    Tombstone,
+    body_with_notes,
+    feed_snapshot,
+    iso,
+    item_uri,
+)
 
 bp = Blueprint("feeds", __name__)
 csrf_exempt = True
 
 NS = "urn:audarma:syndication:1"
+TOMBSTONES_NS = "http://purl.org/atompub/tombstones/1.0"  # RFC 6721
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 FORMATS = {
     "rss": "application/rss+xml; charset=utf-8",
     "atom": "application/atom+xml; charset=utf-8",
@@ -38,6 +48,29 @@ class AudarmaExtension(BaseExtension):
 
     def extend_ns(self) -> dict[str, str]:
         return {"audarma": NS}
+
+
+class TombstoneExtension(BaseExtension):
+    """Atom only: one RFC 6721 ``at:deleted-entry`` per recently killed item.
+
+    feedgen runs this before it appends the entries, so tombstones come first (RFC 6721 lets
+    them appear anywhere among the feed's children).
+    """
+
+    def __init__(self) -> None:
+        self.tombstones: list[Tombstone] = []
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"at": TOMBSTONES_NS}
+
+    def extend_atom(self, feed):
+        for tombstone in self.tombstones:
+            deleted = etree.SubElement(feed, f"{{{TOMBSTONES_NS}}}deleted-entry",
+                                       ref=tombstone.uri, when=iso(tombstone.killed_at))
+            if tombstone.reason:
+                comment = etree.SubElement(deleted, f"{{{TOMBSTONES_NS}}}comment")
+                comment.text = _XML_ILLEGAL.sub("", tombstone.reason)
+        return feed
 
 
 class AudarmaEntryExtension(BaseEntryExtension):
@@ -80,6 +113,8 @@ def _feed_url(language: str, fmt: str) -> str:
 def _xml_feed(snapshot: FeedSnapshot, language: str, fmt: str) -> bytes:
     fg = FeedGenerator()
     fg.register_extension("audarma", AudarmaExtension, AudarmaEntryExtension)
+    fg.register_extension("tombstones", TombstoneExtension, rss=False)
+    fg.tombstones.tombstones = snapshot.tombstones
     fg.id(_feed_url(language, "atom"))
     fg.title(f"Audarma — {LANGUAGE_NAMES[language]}")
     fg.description(f"Published Audarma editions in {LANGUAGE_NAMES[language]}.")
@@ -151,6 +186,8 @@ def _json_feed(snapshot: FeedSnapshot, language: str) -> bytes:
         "language": language,
         "authors": [{"name": "Audarma newsroom"}],
         "items": items,
+        "_audarma": {"deleted": [{"id": t.uri, "deleted_at": iso(t.killed_at),
+                                  "reason": t.reason} for t in snapshot.tombstones]},
     }
     return json.dumps(feed, ensure_ascii=False, indent=1).encode("utf-8")
 
