@@ -13,9 +13,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from workflow.errors import InvalidInput
+from workflow.errors import Conflict, InvalidInput
 from workflow.ingest.article import IngestError, ParsedArticle, safe_href
 from workflow.ingest.language import NAMES, block_language, choose_language
 from workflow.ingest.limits import MAX_TITLE_CHARS, MAX_UPLOAD_BYTES
@@ -120,6 +121,30 @@ def find_duplicate(session: Session, *, source: str, external_id: str | None = N
     return None
 
 
+def _insert_article(session: Session, **values: object) -> Article | None:
+    """Insert the article row, or nothing (None) when its source_key is already committed.
+
+    Two submissions can both pass ``find_duplicate``; ON CONFLICT DO NOTHING waits for the other
+    transaction and then writes nothing, so the loser has nothing to roll back. (A SAVEPOINT
+    around a plain INSERT would not do: on pysqlite it can commit the caller's transaction.)
+    """
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (insert(Article).values(**values)
+                 .on_conflict_do_nothing(index_elements=[Article.source_key])
+                 .returning(Article))
+    return session.scalars(statement).first()
+
+
+def _race_lost(session: Session, source_key: str) -> IngestResult:
+    """The duplicate answer for the loser of a race: the article the winner stored."""
+    winner = session.scalar(select(Article).where(Article.source_key == source_key))
+    if winner is None:  # the winner's row vanished again in between: let the caller retry
+        raise Conflict("The same article is being stored right now; try again.",
+                       code="ingest_busy")
+    return IngestResult(winner, winner.id, [], [])
+
+
 def add_block(session: Session, article: Article, draft: BlockDraft, position: int,
               next_sid: int, first_segment_position: int) -> tuple[Block, list[Segment]]:
     """Store one block and its segments; sids continue from ``next_sid``."""
@@ -174,15 +199,17 @@ def ingest(session: Session, parsed: ParsedArticle, *, source: str, source_url: 
     choice = choose_language(parsed.title, drafts, language)  # type: ignore[arg-type]
     wanted = parse_targets(choice.language, targets)
     segment_blocks(drafts, choice.language)
-    article = Article(
-        title=parsed.title, source_language=choice.language,
+    source_key = _source_key(source, external_id, source_url)
+    article = _insert_article(
+        session, title=parsed.title, source_language=choice.language,
         language_confidence=round(choice.confidence, 4), language_overridden=choice.overridden,
         byline=parsed.byline, photo_credit=parsed.photo_credit,
         source_format=parsed.source_format, source_url=source_url, external_id=external_id,
-        source_key=_source_key(source, external_id, source_url), content_hash=digest,
+        source_key=source_key, content_hash=digest,
         priority=priority, created_by_id=user_id, feed_source_id=feed_source_id,
     )
-    session.add(article)
+    if article is None:  # a simultaneous submission of the same article committed first
+        return _race_lost(session, source_key)
     blocks = []
     next_sid, position = 1, 0
     for index, draft in enumerate(drafts):

@@ -1,0 +1,117 @@
+"""Two submissions of one article at the same moment: the loser gets the normal duplicate answer."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.ingest_service.conftest import EN_TEXT, TABLES
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def race_app(request, make_app):
+    """The app on SQLite, or on a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return make_app()
+    url = request.getfixturevalue("postgres_url")
+    return make_app(DATABASE_URL=url.replace("postgresql://", "postgresql+psycopg://"))
+
+
+def _both_past_the_check(monkeypatch) -> threading.Barrier:
+    """Hold each ingest right after its duplicate check until both requests have done theirs."""
+    import workflow.ingest.service as service
+
+    barrier = threading.Barrier(2, timeout=20)
+    original = service.choose_language
+
+    def _wait_then_choose(*args, **kwargs):
+        barrier.wait()
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(service, "choose_language", _wait_then_choose)
+    return barrier
+
+
+def _at_once(*calls):
+    """Run the calls in two threads at the same time; their results in order."""
+    results: list[object] = [None] * len(calls)
+
+    def _run(index, call):
+        try:
+            results[index] = call()
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            results[index] = exc
+
+    threads = [threading.Thread(target=_run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(isinstance(r, BaseException) for r in results), results
+    return results
+
+
+def _counts(app) -> dict[str, int]:
+    import workflow.models as models
+
+    with app.app_context(), app.extensions["audarma.db"].transaction() as session:
+        return {name: session.scalar(select(func.count()).select_from(getattr(models, name)))
+                for name in TABLES}
+
+
+def test_api_race_on_one_external_id_gives_one_article_and_one_duplicate_answer(
+        race_app, make_user, monkeypatch):
+    from workflow.db import utcnow
+    from workflow.keys import issue_key
+
+    app = race_app
+    user_id = make_user("editor", email="api@example.test", app=app)
+    with app.app_context(), app.extensions["audarma.db"].transaction() as session:
+        key, secret = issue_key(session, user_id=user_id, label="race")
+        key.last_used_at = utcnow()  # so neither request writes the key row while it waits
+    barrier = _both_past_the_check(monkeypatch)
+    payload = json.dumps({"body": EN_TEXT, "external_id": "wire-42", "targets": ["kk"]})
+
+    def _post():
+        response = app.test_client().post(
+            "/api/v1/articles", data=payload,
+            headers={"Authorization": f"Bearer {secret}", "Content-Type": "application/json"})
+        return response.status_code, response.get_json()
+
+    results = _at_once(_post, _post)
+    assert barrier.n_waiting == 0 and not barrier.broken  # both really were past the check
+    statuses = sorted(status for status, _body in results)
+    assert statuses == [200, 201], results
+    created = next(body for status, body in results if status == 201)
+    duplicate = next(body for status, body in results if status == 200)
+    assert duplicate["duplicate_of"] == created["id"] == duplicate["id"]
+    assert duplicate["segments"] == created["segments"]
+    stored = _counts(app)
+    assert stored["Article"] == 1 and stored["TranslationJob"] == 1
+    assert stored["Segment"] == created["segments"]
+
+
+def test_service_race_on_one_external_id_stores_nothing_for_the_loser(race_app, monkeypatch):
+    from workflow.ingest.service import ingest_text
+    from workflow.models import Article
+
+    app = race_app
+    database = app.extensions["audarma.db"]
+    _both_past_the_check(monkeypatch)
+
+    def _ingest():
+        with database.transaction() as session:
+            result = ingest_text(session, EN_TEXT, source="feed:1", external_id="guid-9",
+                                 targets=["kk", "ru"])
+            return result.article.id, result.duplicate_of, len(result.jobs)
+
+    results = _at_once(_ingest, _ingest)
+    winner = next(r for r in results if r[1] is None)
+    loser = next(r for r in results if r[1] is not None)
+    assert winner[2] == 2 and loser == (winner[0], winner[0], 0)
+    with database.transaction() as session:
+        assert session.scalars(select(Article.id)).all() == [winner[0]]
+    assert _counts(app)["TranslationJob"] == 2
