@@ -59,7 +59,7 @@ def blocked_reason(address: str) -> str | None:
         return "link-local (cloud metadata)"
     for reason, flag in (("loopback", ip.is_loopback), ("link-local", ip.is_link_local),
                          ("multicast", ip.is_multicast), ("unspecified", ip.is_unspecified),
-                         ("private", ip.is_private), ("reserved", ip.is_reserved)):
+                         ("reserved", ip.is_reserved), ("private", ip.is_private)):
         if flag:
             return reason
     return None if ip.is_global else "not globally routable"

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import ssl
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 import pytest
 
 ROUTES = {"kk": "en→kk via translate-en_kk 1.0", "ru": "en→ru via translate-en_ru 1.0",
@@ -96,3 +101,53 @@ def make_partner(app):
 def bearer(secret: str) -> dict[str, str]:
     """Authorization header for a key."""
     return {"Authorization": f"Bearer {secret}"}
+
+
+class Receiver:
+    """An HTTP(S) server on 127.0.0.1 recording each POST, answering ``status`` and ``headers``."""
+
+    def __init__(self, status: int = 200, headers: dict[str, str] | None = None,
+                 tls: ssl.SSLContext | None = None) -> None:
+        self.status, self.headers = status, headers or {}
+        self.requests: list[tuple[float, dict[str, str], bytes]] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                receiver.requests.append((time.monotonic(), dict(self.headers), body))
+                self.send_response(receiver.status)
+                for name, value in receiver.headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        if tls is not None:
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
+        self.port = self.server.server_port
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver():
+    """Factory: start a Receiver (``status``, ``headers``, ``tls``); all are closed afterwards."""
+    made: list[Receiver] = []
+
+    def _make(status: int = 200, headers: dict[str, str] | None = None,
+              tls: ssl.SSLContext | None = None) -> Receiver:
+        made.append(Receiver(status, headers, tls))
+        return made[-1]
+
+    yield _make
+    for r in made:
+        r.close()

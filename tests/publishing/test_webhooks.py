@@ -3,61 +3,17 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from tests.conftest import wait_for
 
 
-class Receiver:
-    """An HTTP server on 127.0.0.1 that records each POST and answers with ``status``."""
-
-    def __init__(self, status: int = 200) -> None:
-        self.status = status
-        self.requests: list[tuple[float, dict[str, str], bytes]] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                receiver.requests.append((time.monotonic(), dict(self.headers), body))
-                self.send_response(receiver.status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
 @pytest.fixture
 def app(make_app):
     """These tests run their receiver on 127.0.0.1, so they allow private targets explicitly."""
     return make_app(WEBHOOK_ALLOW_PRIVATE=True)
-
-
-@pytest.fixture
-def receiver():
-    made: list[Receiver] = []
-
-    def _make(status: int = 200) -> Receiver:
-        made.append(Receiver(status))
-        return made[-1]
-
-    yield _make
-    for r in made:
-        r.close()
 
 
 def _secret(app, partner_id: int) -> str:
