@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 
 import pytest
@@ -115,3 +116,43 @@ def test_service_race_on_one_external_id_stores_nothing_for_the_loser(race_app, 
     with database.transaction() as session:
         assert session.scalars(select(Article.id)).all() == [winner[0]]
     assert _counts(app)["TranslationJob"] == 2
+
+
+def test_form_race_on_one_pasted_text_says_already_in_the_desk_with_a_link(
+        race_app, make_user, monkeypatch):
+    app = race_app
+    make_user("editor", email="desk@example.test", app=app)
+    clients = []
+    for _ in range(2):
+        client = app.test_client()
+        assert client.post("/login", data={"email": "desk@example.test",
+                                           "password": "password123"}).status_code == 302
+        clients.append(client)
+    _both_past_the_check(monkeypatch)
+    form = {"title": "", "format": "text", "body": EN_TEXT, "language": "auto",
+            "targets": ["kk"], "priority": "normal"}
+
+    def _paste(client):
+        response = client.post("/articles/new", data=form)
+        return response.status_code, response.headers.get("Location"), response.get_data(
+            as_text=True)
+
+    results = _at_once(lambda: _paste(clients[0]), lambda: _paste(clients[1]))
+    assert sorted(r[0] for r in results) == [200, 302]  # one saved, one told it is a duplicate
+    saved = next(r for r in results if r[0] == 302)
+    refused = next(r for r in results if r[0] == 200)
+    assert 'id="ingest-duplicate"' in refused[2]
+    assert saved[1].endswith(re.search(r'href="(/articles/\d+)"', refused[2]).group(1))
+    assert _counts(app)["Article"] == 1
+
+
+def test_text_pasted_again_after_its_article_was_edited_is_a_new_article(app, db):
+    from workflow.ingest.service import ingest_text, update_source
+
+    with db.transaction() as session:
+        first = ingest_text(session, EN_TEXT, source="desk", targets=["kk"]).article.id
+    with db.transaction() as session:
+        update_source(session, first, EN_TEXT.replace("Tuesday", "Wednesday"))
+    with db.transaction() as session:
+        again = ingest_text(session, EN_TEXT, source="desk", targets=["kk"])
+        assert again.duplicate_of is None and again.article.id != first

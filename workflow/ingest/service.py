@@ -91,13 +91,16 @@ def _clean_external_id(external_id: str | None) -> str | None:
     return external_id or None
 
 
-def _source_key(source: str, external_id: str | None, url: str | None) -> str:
-    """The unique identity column: source+external id, else URL, else a fresh random key."""
+def _source_key(source: str, external_id: str | None, url: str | None,
+                digest: str | None = None) -> str:
+    """The unique identity column: source+external id, else URL, else content, else random."""
     if external_id:
         raw = f"external\n{source}\n{external_id}"
     elif url:
         raw = f"url\n{url}"
-    else:  # pasted text: duplicates are found by content hash, which a later edit may change
+    elif digest:  # pasted text: a simultaneous second paste of it must hit the unique key
+        raw = f"content\n{digest}"
+    else:
         raw = f"paste\n{uuid.uuid4().hex}"
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
@@ -124,9 +127,9 @@ def find_duplicate(session: Session, *, source: str, external_id: str | None = N
 def _insert_article(session: Session, **values: object) -> Article | None:
     """Insert the article row, or nothing (None) when its source_key is already committed.
 
-    Two submissions can both pass ``find_duplicate``; ON CONFLICT DO NOTHING waits for the other
-    transaction and then writes nothing, so the loser has nothing to roll back. (A SAVEPOINT
-    around a plain INSERT would not do: on pysqlite it can commit the caller's transaction.)
+    ON CONFLICT DO NOTHING waits for a concurrent transaction holding the key and then writes
+    nothing, so the loser has nothing to roll back. (A SAVEPOINT around a plain INSERT would not
+    do: on pysqlite, releasing it can commit the caller's transaction early.)
     """
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
@@ -136,13 +139,28 @@ def _insert_article(session: Session, **values: object) -> Article | None:
     return session.scalars(statement).first()
 
 
-def _race_lost(session: Session, source_key: str) -> IngestResult:
-    """The duplicate answer for the loser of a race: the article the winner stored."""
-    winner = session.scalar(select(Article).where(Article.source_key == source_key))
-    if winner is None:  # the winner's row vanished again in between: let the caller retry
+def _claim(session: Session, source_key: str, digest: str,
+           **values: object) -> tuple[Article, bool]:
+    """The new article row (True), or the one a simultaneous submission stored first (False).
+
+    Both submissions may pass ``find_duplicate`` before either commits; the unique source_key
+    decides which one stores the article.
+    """
+    article = _insert_article(session, source_key=source_key, content_hash=digest, **values)
+    if article is not None:
+        return article, True
+    holder = session.scalar(select(Article).where(Article.source_key == source_key))
+    if holder is None:  # the winner's row vanished again in between: let the caller retry
         raise Conflict("The same article is being stored right now; try again.",
                        code="ingest_busy")
-    return IngestResult(winner, winner.id, [], [])
+    pasted = values.get("external_id") is None and values.get("source_url") is None
+    if pasted and holder.content_hash != digest:
+        # The key of pasted text whose article was edited since: this text is new after all.
+        article = _insert_article(session, source_key=_source_key("", None, None),
+                                  content_hash=digest, **values)
+        if article is not None:
+            return article, True
+    return holder, False
 
 
 def add_block(session: Session, article: Article, draft: BlockDraft, position: int,
@@ -199,17 +217,16 @@ def ingest(session: Session, parsed: ParsedArticle, *, source: str, source_url: 
     choice = choose_language(parsed.title, drafts, language)  # type: ignore[arg-type]
     wanted = parse_targets(choice.language, targets)
     segment_blocks(drafts, choice.language)
-    source_key = _source_key(source, external_id, source_url)
-    article = _insert_article(
-        session, title=parsed.title, source_language=choice.language,
+    article, stored = _claim(
+        session, _source_key(source, external_id, source_url, digest), digest,
+        title=parsed.title, source_language=choice.language,
         language_confidence=round(choice.confidence, 4), language_overridden=choice.overridden,
         byline=parsed.byline, photo_credit=parsed.photo_credit,
         source_format=parsed.source_format, source_url=source_url, external_id=external_id,
-        source_key=source_key, content_hash=digest,
         priority=priority, created_by_id=user_id, feed_source_id=feed_source_id,
     )
-    if article is None:  # a simultaneous submission of the same article committed first
-        return _race_lost(session, source_key)
+    if not stored:
+        return IngestResult(article, article.id, [], [])
     blocks = []
     next_sid, position = 1, 0
     for index, draft in enumerate(drafts):
