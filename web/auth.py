@@ -27,7 +27,7 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 from web.extensions import limiter, login_manager
-from workflow.db import utcnow
+from workflow.db import outside_transaction, utcnow
 from workflow.keys import find_key
 from workflow.models import User
 from workflow.partners import find_partner_key
@@ -117,8 +117,9 @@ def api_key_required(kind: str = "user") -> Callable:
             header = request.headers.get("Authorization", "")
             secret = header[7:].strip() if header.lower().startswith("bearer ") else ""
             secret = secret or request.args.get("key", "")
-            if kind == "partner":  # key and partner in one round trip; g keeps the partner
-                found = find_partner_key(db_session(), secret)  # in the identity map
+            if kind == "partner":  # key and partner in one round trip, no BEGIN/ROLLBACK;
+                with outside_transaction(db_session()) as session:  # g keeps the partner
+                    found = find_partner_key(session, secret)  # in the identity map
                 key, g.api_partner = found if found else (None, None)
             else:
                 key = find_key(db_session(), secret)
