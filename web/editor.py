@@ -42,12 +42,15 @@ def _segment_input() -> tuple[str, int, int]:
     return text, version, spent
 
 
-def _segment_reply(row) -> object:
+def _segment_reply(session, row) -> object:
+    """The saved segment, and the edition's counts so the page's progress line stays current."""
+    ready = review.readiness(session, row.edition_id)
     return jsonify({
         "id": row.id, "version": row.version, "state": row.state, "text": row.text,
         "checks": [{"code": c.get("code"), "severity": c.get("severity"),
                     "message": c.get("message")} for c in row.checks or []],
         "distance": edit_distance(row.machine_text, row.text),
+        "ready": {"confirmed": ready.confirmed, "total": ready.total, "blocking": ready.blocking},
     })
 
 
@@ -59,7 +62,7 @@ def save(translation_id: int):
     session = db_session()
     row = review.save_segment(session, translation_id, text, version, current_user.id, spent)
     session.commit()
-    return _segment_reply(row)
+    return _segment_reply(session, row)
 
 
 @bp.post("/segments/<int:translation_id>/confirm")
@@ -70,7 +73,7 @@ def confirm(translation_id: int):
     session = db_session()
     row = review.confirm_segment(session, translation_id, text, version, current_user.id, spent)
     session.commit()
-    return _segment_reply(row)
+    return _segment_reply(session, row)
 
 
 @bp.post("/editions/<int:edition_id>/comments")

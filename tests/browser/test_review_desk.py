@@ -17,6 +17,7 @@ ARTIFACTS = ROOT / "test-artifacts"
 SEED = ROOT / "tests" / "ingest" / "fixtures" / "seed_shaped.txt"
 FIRST_EDIT = "Әкімнің Алматыға сапары: трамвай, саябақ, бюджет"
 SECOND_SUFFIX = " — аудармашы түзеткен"
+RUNAWAY = "бір бір бір бір бір бір бір бір"
 
 
 def _seed_article(app) -> int:
@@ -45,6 +46,15 @@ def _edition_state(app, edition_id: int) -> str:
         return session.get(Edition, edition_id).state
 
 
+def _make_first_segment_blocking(app, edition_id: int, user_id: int) -> None:
+    """Save a runaway repetition (a blocking warning) into the edition's first segment."""
+    from workflow import review
+
+    with app.app_context(), app.extensions["audarma.db"].transaction() as session:
+        row = review.active_translations(session, edition_id)[0]
+        review.save_segment(session, row.id, RUNAWAY, row.version, user_id)
+
+
 def _sign_in(browser, base: str, email: str):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
@@ -70,7 +80,9 @@ def test_translator_post_edits_submits_and_only_another_editor_approves(
     base = app.config["LIVE_URL"]
     install_models("en_kk", app=app)
     edition_id = _seed_article(app)
-    make_user("translator", "editor", languages="kk", email="aigerim@desk.test", app=app)
+    translator_id = make_user("translator", "editor", languages="kk", email="aigerim@desk.test",
+                              app=app)
+    _make_first_segment_blocking(app, edition_id, translator_id)
     editor_id = make_user("editor", email="daulet@desk.test", app=app)
     with app.app_context(), app.extensions["audarma.db"].transaction() as session:
         session.get(User, editor_id).locale = "kk"
@@ -89,12 +101,19 @@ def test_translator_post_edits_submits_and_only_another_editor_approves(
             confirmed = page.locator("article.seg.seg-confirmed")
             total = areas.count()
             assert total > 10
+            blocking = int(page.inner_text("#blocking-count"))
+            assert blocking >= 1  # the runaway repetition in segment 1, at least
+            page.evaluate("window.notReloaded = true")
             # The first segment has focus on arrival; replace its text and confirm with Ctrl+Enter.
             assert page.evaluate("document.activeElement.id") == areas.nth(0).get_attribute("id")
             page.keyboard.press("Control+KeyA")
             page.keyboard.type(FIRST_EDIT)
             page.keyboard.press("Control+Enter")
             expect(confirmed).to_have_count(1)
+            # The fix shows in the progress line at once, from the save's answer: no reload.
+            expect(page.locator("#blocking-count")).to_have_text(str(blocking - 1))
+            expect(page.locator("#confirmed-count")).to_have_text("1")
+            assert page.evaluate("window.notReloaded === true")
             # Focus moved to segment 2: copy the source (Alt+S), type, let autosave run, confirm.
             assert page.evaluate("document.activeElement.id") == areas.nth(1).get_attribute("id")
             page.keyboard.press("Alt+KeyS")

@@ -34,10 +34,14 @@
     return Math.round(spent);
   }
 
-  function updateCounts() {
-    const done = root.querySelectorAll("article.seg.seg-confirmed").length;
-    const counter = document.getElementById("confirmed-count");
-    if (counter) counter.textContent = String(done);
+  // The server's counts for the whole edition (other people's saves included), in place.
+  const formatNumber = new Intl.NumberFormat(document.documentElement.lang || undefined);
+  function updateCounts(ready) {
+    if (!ready) return;
+    for (const [name, value] of Object.entries(ready)) {
+      const counter = document.getElementById(name + "-count");
+      if (counter && Number.isInteger(value)) counter.textContent = formatNumber.format(value);
+    }
   }
 
   function showConflict(seg, error) {
@@ -84,7 +88,7 @@
     if (distance && reply.distance !== null && reply.distance !== undefined) {
       distance.textContent = Math.round(reply.distance * 100) + "%";
     }
-    updateCounts();
+    updateCounts(reply.ready);
   }
 
   // Send the segment's text; chains behind any save already in flight for the same segment.
