@@ -22,6 +22,8 @@ def translate_job(self, *, job_id: int) -> dict:
         report = work_once(database(), get_engine(), self.request.hostname or "worker",
                            prefer=job_id, lease_seconds=setting("JOB_LEASE_SECONDS", 600),
                            batch_size=setting("JOB_BATCH_SIZE", 16),
+                           batch_max=setting("JOB_BATCH_MAX", 64),
+                           batch_seconds=setting("JOB_BATCH_SECONDS", 5.0),
                            max_segments=setting("JOB_MAX_SEGMENTS", 200))
     except DBAPIError as exc:
         if not exc.connection_invalidated and "connect" not in str(exc.orig).lower():

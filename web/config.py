@@ -83,6 +83,8 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "BASE_URL": env.get("AUDARMA_BASE_URL", "http://127.0.0.1:5000"),
         "JOB_LEASE_SECONDS": int(env.get("AUDARMA_JOB_LEASE_SECONDS", "600")),
         "JOB_BATCH_SIZE": int(env.get("AUDARMA_JOB_BATCH_SIZE", "16")),
+        "JOB_BATCH_MAX": int(env.get("AUDARMA_JOB_BATCH_MAX", "64")),
+        "JOB_BATCH_SECONDS": float(env.get("AUDARMA_JOB_BATCH_SECONDS", "5")),
         "JOB_MAX_SEGMENTS": int(env.get("AUDARMA_JOB_MAX_SEGMENTS", "200")),
         "JOB_TICK_SECONDS": float(env.get("AUDARMA_JOB_TICK_SECONDS", "10")),
         "JOB_REDISPATCH_SECONDS": float(env.get("AUDARMA_JOB_REDISPATCH_SECONDS", "120")),

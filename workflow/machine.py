@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -20,6 +21,10 @@ log = logging.getLogger(__name__)
 
 TRANSIENT_BACKOFF = (5, 30, 120, 600)
 MAX_ATTEMPTS = jobs.MAX_ATTEMPTS
+# A claim's engine calls (AUDARMA_JOB_BATCH_SIZE, _MAX, _SECONDS): see BatchSizer.
+BATCH_FIRST = 16
+BATCH_LARGEST = 64
+BATCH_SECONDS = 5.0
 
 
 @dataclass
@@ -67,6 +72,39 @@ class LeaseKeeper(threading.Thread):
         self.join(timeout=5)
 
 
+@dataclass
+class BatchSizer:
+    """How many of a claim's segments the next engine call takes.
+
+    The first call takes ``first`` segments, so progress shows soon; later calls grow toward
+    ``target_seconds`` of model time each (at the rate measured so far), up to ``largest``.
+    Larger calls pool segments of several articles, which CTranslate2 sorts by length and shares
+    between its replicas with less padding and idle time (docs/benchmarks.md, "Machine
+    translation throughput"); the cap bounds how long progress, a lease renewal race and a
+    breaking-news hand-back wait. ``largest`` <= ``first`` keeps every call at ``first``.
+    """
+
+    first: int = BATCH_FIRST
+    largest: int = BATCH_LARGEST
+    target_seconds: float = BATCH_SECONDS
+    _segments: int = 0
+    _seconds: float = 0.0
+
+    def next_size(self) -> int:
+        """Segments for the next engine call."""
+        if self.largest <= self.first or not self._segments:
+            return max(1, self.first)
+        if self._seconds <= 0:
+            return self.largest
+        rate = self._segments / self._seconds
+        return max(self.first, min(self.largest, int(rate * self.target_seconds)))
+
+    def observe(self, segments: int, seconds: float) -> None:
+        """Record one engine call: how many segments it translated and how long it took."""
+        self._segments += segments
+        self._seconds += max(seconds, 0.0)
+
+
 def _result_for(translation_id: int, translation) -> jobs.MachineResult:
     route = translation.route
     route_json = None
@@ -90,10 +128,14 @@ def _breaking_waiting(database: Database) -> bool:
 
 
 def work_once(database: Database, engine, worker: str, *, prefer: int | None = None,
-              batch_size: int = 16, lease_seconds: int = 600, max_segments: int = 200,
+              batch_size: int = BATCH_FIRST, batch_max: int | None = None,
+              batch_seconds: float = BATCH_SECONDS,
+              lease_seconds: int = 600, max_segments: int = 200,
               on_batch: Callable[[int], None] | None = None) -> RunReport:
     """Claim the most urgent queued work, translate it in batches, record it, close the jobs.
 
+    The first batch has ``batch_size`` segments; later ones grow toward ``batch_seconds`` of
+    engine time, up to ``batch_max`` (None: every batch ``batch_size``), see ``BatchSizer``.
     Between batches a normal claim hands its remaining jobs back when breaking news is queued,
     and jobs cancelled or re-queued meanwhile are dropped.
     """
@@ -106,7 +148,8 @@ def work_once(database: Database, engine, worker: str, *, prefer: int | None = N
     keeper = LeaseKeeper(database, claim, lease_seconds)
     keeper.start()
     try:
-        _translate(database, engine, claim, keeper, report, batch_size, lease_seconds, on_batch)
+        sizer = BatchSizer(batch_size, batch_max or batch_size, batch_seconds)
+        _translate(database, engine, claim, keeper, report, sizer, lease_seconds, on_batch)
     except Exception as exc:
         _handle_error(database, claim, report, exc)
     finally:
@@ -115,24 +158,28 @@ def work_once(database: Database, engine, worker: str, *, prefer: int | None = N
 
 
 def _translate(database: Database, engine, claim: jobs.Claim, keeper: LeaseKeeper,
-               report: RunReport, batch_size: int, lease_seconds: int,
+               report: RunReport, sizer: BatchSizer, lease_seconds: int,
                on_batch: Callable[[int], None] | None) -> None:
     with database.transaction() as session:
         memory = DatabaseMemory(session, claim.source_language, claim.target_language)
         memory.preload([text for _job, _tid, text in claim.work])
         glossary = glossary_for(session, claim.source_language, claim.target_language)
     yielded = False
-    for start in range(0, len(claim.work), batch_size):
+    start = 0
+    while start < len(claim.work):
         if start and claim.priority != "breaking" and _breaking_waiting(database):
             yielded = True
             break
-        batch = [item for item in claim.work[start:start + batch_size]
-                 if item[0] not in keeper.lost]
+        size = sizer.next_size()
+        batch = [item for item in claim.work[start:start + size] if item[0] not in keeper.lost]
+        start += size
         if not batch:
             continue
+        began = time.perf_counter()
         translations = engine.translate(
             [text for _job, _tid, text in batch], claim.source_language,
             claim.target_language, glossary=glossary, memory=memory)
+        sizer.observe(len(batch), time.perf_counter() - began)
         by_job: dict[int, list[jobs.MachineResult]] = {}
         for (job_id, translation_id, _text), translation in zip(batch, translations, strict=True):
             by_job.setdefault(job_id, []).append(_result_for(translation_id, translation))

@@ -34,7 +34,8 @@ def test_sigkill_mid_job_then_a_new_worker_translates_each_segment_once(
     app = make_app(CELERY_BROKER_URL=redis_url, DATABASE_URL=pg(postgres_url),
                    JOB_LEASE_SECONDS=5)
     PackageStore(app.config["PACKAGES_DIR"]).install(base_package)
-    env = {"AUDARMA_JOB_BATCH_SIZE": "4", "AUDARMA_JOB_TICK_SECONDS": "1",
+    env = {"AUDARMA_JOB_BATCH_SIZE": "4", "AUDARMA_JOB_BATCH_MAX": "4",
+           "AUDARMA_JOB_TICK_SECONDS": "1",
            "AUDARMA_INTER_THREADS": "1", "AUDARMA_INTRA_THREADS": "1"}
     doomed = start_worker(app, env_extra=env)
     queue(app, make_article, sentences=119, targets=("kk",))  # 120 segments with the title
@@ -137,6 +138,7 @@ def test_breaking_news_finishes_before_the_normal_backlog(
     store.install(base_package)  # normal en→kk jobs: about a second per sentence
     store.install(argos_files["en_ru"])  # the breaking en→ru job: tiny and quick
     worker = start_worker(app, env_extra={"AUDARMA_JOB_BATCH_SIZE": "2",
+                                          "AUDARMA_JOB_BATCH_MAX": "2",
                                           "AUDARMA_INTER_THREADS": "1",
                                           "AUDARMA_INTRA_THREADS": "1"})
     for _ in range(10):
