@@ -5,7 +5,10 @@ Usage: .venv/bin/python bench/mt_throughput.py DATA_DIR [--articles 4] [--rounds
 All systems translate the same English NTREX-128 articles (read from DATA_DIR at run time) with
 the same random-weight transformer-base en→kk package built here (int8 weights on disk, as Argos's
 published packages are); base packages stop after about the source's length
-(translations/builder.py), so output lengths are realistic. Each system runs
+(translations/builder.py), so output lengths are realistic. Audarma is driven as a worker drives
+it: the articles' jobs claimed together (up to 200 segments and 8 jobs a claim, as
+workflow.claims.claim_next bundles them) and translated in calls sized by the worker's
+workflow.machine.BatchSizer. Each system runs
 in its own long-lived child process, and the rounds interleave: argos defaults, argos best
 threads, Audarma, bare, argos defaults, ... Medians and spread over the rounds are reported.
 
@@ -47,24 +50,61 @@ def load_articles(data_dir: Path, count: int, skip: int = 0) -> list[list[str]]:
     return articles[skip : skip + count]
 
 
+def claims_of(
+    articles: list[list[str]], max_segments: int = 200, max_jobs: int = 8
+) -> list[list[str]]:
+    """The articles as a worker claims them (workflow.claims.claim_next): consecutive same-pair
+    jobs bundled up to ``max_segments`` segments and ``max_jobs`` jobs, segments in job order."""
+    claims: list[list[str]] = []
+    jobs = budget = 0
+    for article in articles:
+        if not claims or jobs >= max_jobs or len(article) > budget:
+            claims.append([])
+            jobs, budget = 0, max_segments
+        claims[-1].extend(article)
+        jobs += 1
+        budget -= len(article)
+    return claims
+
+
+def worker_calls(translate: Callable[[list[str]], None], claims: list[list[str]]) -> list[int]:
+    """Translate each claim in calls sized as a worker sizes them (workflow.machine.BatchSizer
+    with the worker's defaults); the call sizes made."""
+    from workflow.machine import BatchSizer
+
+    sizes = []
+    for claim in claims:
+        sizer = BatchSizer()
+        start = 0
+        while start < len(claim):
+            batch = claim[start : start + sizer.next_size()]
+            began = time.perf_counter()
+            translate(batch)
+            sizer.observe(len(batch), time.perf_counter() - began)
+            start += len(batch)
+            sizes.append(len(batch))
+    return sizes
+
+
 def audarma_runner(package_dir: Path, articles: list[list[str]]) -> Callable[[], dict]:
-    """Audarma's engine with its defaults, one translate() per article (the worker's path)."""
+    """Audarma's engine with its defaults, driven as a worker drives it: the articles' jobs
+    claimed together and translated in the worker's calls (claims_of, worker_calls)."""
     from translations.engine import ArgosEngine
 
     engine = ArgosEngine(PackageStore(package_dir.parent))
     engine.translate(["Warm-up sentence."], "en", "kk")
+    claims = claims_of(articles)
 
     def run() -> dict:
-        for article in articles:
-            engine.translate(article, "en", "kk")
-        return {}
+        return {"calls": worker_calls(lambda batch: engine.translate(batch, "en", "kk"), claims)}
 
     return run
 
 
 def bare_runner(package_dir: Path, articles: list[list[str]]) -> Callable[[], dict]:
-    """The engine's CTranslate2 calls alone: pre-tokenised segments, the same per-replica chunks
-    (engine.split_for_replicas), one asynchronous translate_batch per chunk, the same options."""
+    """The engine's CTranslate2 calls alone: pre-tokenised segments in the worker's calls, each
+    cut in the same per-replica chunks (engine.split_for_replicas), one asynchronous
+    translate_batch per chunk, the same options."""
     import ctranslate2
     import sentencepiece
 
@@ -80,13 +120,15 @@ def bare_runner(package_dir: Path, articles: list[list[str]]) -> Callable[[], di
         intra_threads=defaults.DEFAULT_INTRA_THREADS,
     )
     replicas = defaults.DEFAULT_INTER_THREADS
-    batches = [[processor.encode(s, out_type=str) for s in article] for article in articles]
-    chunked = [(batch, defaults.split_for_replicas(batch, replicas)) for batch in batches]
+    tokens = {s: processor.encode(s, out_type=str) for a in articles for s in a}
+    claims = claims_of(articles)
     translator.translate_batch([processor.encode("Warm-up sentence.", out_type=str)])
 
     def run() -> dict:
-        lengths = []
-        for batch, chunks in chunked:
+        lengths: list[int] = []
+
+        def translate(texts: list[str]) -> None:
+            batch = [tokens[s] for s in texts]
             options = defaults.batch_options(batch, replicas)
             pending = [
                 translator.translate_batch(
@@ -94,10 +136,16 @@ def bare_runner(package_dir: Path, articles: list[list[str]]) -> Callable[[], di
                     asynchronous=True,
                     **{**options, "max_batch_size": min(defaults.MAX_BATCH_SIZE, len(chunk))},
                 )
-                for chunk in chunks
+                for chunk in defaults.split_for_replicas(batch, replicas)
             ]
-            lengths += [len(r.result().hypotheses[0]) for results in pending for r in results]
-        return {"output_tokens": lengths, "source_tokens": [len(s) for b in batches for s in b]}
+            lengths.extend(len(r.result().hypotheses[0]) for results in pending for r in results)
+
+        calls = worker_calls(translate, claims)
+        return {
+            "calls": calls,
+            "output_tokens": lengths,
+            "source_tokens": [len(tokens[s]) for a in articles for s in a],
+        }
 
     return run
 
@@ -175,7 +223,9 @@ class Child:
         self.process.wait(timeout=60)
 
 
-def start_children(root: Path, package_dir: Path, articles_json: Path) -> dict[str, Child]:
+def start_children(
+    root: Path, package_dir: Path, articles_json: Path, best: dict[str, str]
+) -> dict[str, Child]:
     """One child per system; argostranslate's settings are read at import, hence the env."""
     home = root / "argos-home"
     argos_env = {
@@ -188,9 +238,7 @@ def start_children(root: Path, package_dir: Path, articles_json: Path) -> dict[s
     }
     return {
         "argos_defaults": Child("argos", package_dir, articles_json, argos_env),
-        "argos_best": Child(
-            "argos", package_dir, articles_json, {**argos_env, "ARGOS_INTRA_THREADS": "1"}
-        ),
+        "argos_best": Child("argos", package_dir, articles_json, {**argos_env, **best}),
         "audarma": Child("audarma", package_dir, articles_json, dict(os.environ)),
         "bare": Child("bare", package_dir, articles_json, dict(os.environ)),
     }
@@ -206,7 +254,7 @@ def spread(values: list[float]) -> str:
     return f"{min(values):.2f}–{max(values):.2f}"
 
 
-def report(seconds: dict[str, list[float]], segments: int, lengths: dict) -> None:
+def report(seconds: dict[str, list[float]], segments: int, extras: dict[str, dict]) -> None:
     """Per-system medians, per-round ratios, and the three headline lines."""
     rate = {name: [segments / s for s in values] for name, values in seconds.items()}
     for name in SYSTEMS:
@@ -215,13 +263,15 @@ def report(seconds: dict[str, list[float]], segments: int, lengths: dict) -> Non
             f"({statistics.median(rate[name]):.2f} segments/s), "
             f"rounds {' '.join(f'{s:.2f}' for s in seconds[name])} s"
         )
-    out, src = lengths["output_tokens"], lengths["source_tokens"]
+    out, src = extras["bare"]["output_tokens"], extras["bare"]["source_tokens"]
     print(
         f"output tokens per segment: median {statistics.median(out)}, mean "
         f"{statistics.mean(out):.1f}, min {min(out)}, max {max(out)} (source median "
         f"{statistics.median(src)}); segments hitting max_decoding_length 256: "
         f"{sum(n >= 256 for n in out)}"
     )
+    for name in ("audarma", "bare"):
+        print(f"{name}: segments per engine call in the last round {extras[name]['calls']}")
     ratios = {
         base: [a / b for a, b in zip(seconds[base], seconds["audarma"], strict=True)]
         for base in ("argos_defaults", "argos_best", "bare")
@@ -242,6 +292,12 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=4)
     parser.add_argument("--skip", type=int, default=0, help="start after this many articles")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--argos-best",
+        default="ARGOS_INTRA_THREADS=1",
+        help="argostranslate's best thread setting as VAR=VALUE[,VAR=VALUE] "
+        "(default ARGOS_INTRA_THREADS=1; find it with --argos-best on each candidate)",
+    )
     parser.add_argument("--serve", nargs=3, metavar=("KIND", "PACKAGE_DIR", "ARTICLES_JSON"))
     args = parser.parse_args()
     if args.serve:
@@ -268,19 +324,21 @@ def main() -> None:
             f"articles: {len(articles)} NTREX-128 en, {segments} segments; cpus: "
             f"{os.cpu_count()}; rounds: {args.rounds}, order {' '.join(SYSTEMS)}"
         )
-        children = start_children(root, package_dir, articles_json)
+        best = dict(item.split("=", 1) for item in args.argos_best.split(",") if item)
+        print(f"argos best threads: {best}")
+        children = start_children(root, package_dir, articles_json, best)
         seconds: dict[str, list[float]] = {name: [] for name in SYSTEMS}
-        lengths: dict = {}
+        extras: dict[str, dict] = {}
         loads = [loadavg()]
         for _round in range(args.rounds):
             for name in SYSTEMS:
                 result = children[name].time()
                 seconds[name].append(result["seconds"])
-                lengths = lengths or {k: v for k, v in result.items() if k != "seconds"}
+                extras[name] = {k: v for k, v in result.items() if k != "seconds"}
             loads.append(loadavg())
         for child in children.values():
             child.close()
-    report(seconds, segments, lengths)
+    report(seconds, segments, extras)
     print(f"1-minute load average at start and after each round: {' '.join(loads)}")
 
 
