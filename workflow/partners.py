@@ -9,7 +9,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import bindparam, func, insert, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -130,6 +130,12 @@ class Reader:
     rate_limit: str
 
 
+# Built once: building the statement and its cache key per pull cost more than its execution.
+_LIVE_PARTNER_KEY = (select(ApiKey, Partner).join(Partner, Partner.id == ApiKey.partner_id)
+                     .where(ApiKey.key_hash == bindparam("key_hash"),
+                            ApiKey.revoked_at.is_(None)))
+
+
 def find_partner_key(session: Session, secret: str) -> tuple[ApiKey, Partner] | None:
     """The live partner key matching ``secret`` and its partner, in one query; else None.
 
@@ -137,9 +143,7 @@ def find_partner_key(session: Session, secret: str) -> tuple[ApiKey, Partner] | 
     """
     if not secret or not secret.startswith("ak_"):
         return None
-    row = session.execute(select(ApiKey, Partner).join(Partner, Partner.id == ApiKey.partner_id)
-                          .where(ApiKey.key_hash == key_hash(secret),
-                                 ApiKey.revoked_at.is_(None))).first()
+    row = session.execute(_LIVE_PARTNER_KEY, {"key_hash": key_hash(secret)}).first()
     return (row[0], row[1]) if row else None
 
 
