@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any
 
@@ -27,8 +27,8 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 from web.extensions import limiter, login_manager
-from workflow.db import outside_transaction, utcnow
-from workflow.keys import find_key
+from workflow.db import autocommit_connection, utcnow
+from workflow.keys import find_key, note_use
 from workflow.models import User
 from workflow.partners import find_partner_key
 from workflow.users import check_sign_in
@@ -106,6 +106,11 @@ def role_required(*roles: str) -> Callable:
     return decorator
 
 
+def _due(last_used_at: datetime | None, now: datetime) -> bool:
+    """True if a key's last use is worth writing: at most once a minute, not on every call."""
+    return last_used_at is None or now - last_used_at >= KEY_USE_RESOLUTION
+
+
 def api_key_required(kind: str = "user") -> Callable:
     """API decorator: ``Authorization: Bearer KEY`` (or ``?key=``) of a user or partner key."""
 
@@ -117,23 +122,21 @@ def api_key_required(kind: str = "user") -> Callable:
             header = request.headers.get("Authorization", "")
             secret = header[7:].strip() if header.lower().startswith("bearer ") else ""
             secret = secret or request.args.get("key", "")
-            if kind == "partner":  # key and partner in one round trip, no BEGIN/ROLLBACK;
-                with outside_transaction(db_session()) as session:  # g keeps the partner
-                    found = find_partner_key(session, secret)  # in the identity map
-                key, g.api_partner = found if found else (None, None)
+            now = utcnow()
+            if kind == "partner":  # one query outside a transaction: no BEGIN, no ROLLBACK
+                engine = current_app.extensions["audarma.db"].engine
+                with autocommit_connection(engine) as connection:
+                    key = find_partner_key(connection, secret)
+                if key is None:
+                    return error_response(401, "unauthorized", "A valid API key is required.")
+                if _due(key.last_used_at, now):
+                    note_use(db_session(), key.key_id, now)
             else:
                 key = find_key(db_session(), secret)
-            owner_ok = key is not None and (
-                (kind == "user" and key.user_id is not None)
-                or (kind == "partner" and key.partner_id is not None)
-            )
-            if not owner_ok:
-                return error_response(401, "unauthorized", "A valid API key is required.")
-            if kind == "user" and (key.user is None or not key.user.is_active):
-                return error_response(401, "unauthorized", "A valid API key is required.")
-            now = utcnow()
-            if key.last_used_at is None or now - key.last_used_at >= KEY_USE_RESOLUTION:
-                key.last_used_at = now  # at most once a minute: no row write on every pull
+                if key is None or key.user_id is None or key.user is None or not key.user.is_active:
+                    return error_response(401, "unauthorized", "A valid API key is required.")
+                if _due(key.last_used_at, now):
+                    key.last_used_at = now
             g.api_key = key
             return view(*args, **kwargs)
 

@@ -25,13 +25,13 @@ _BUFFER_LOCK = threading.Lock()
 
 
 def _rate_limit_value() -> str:
-    partner = g.get("api_partner")  # loaded with the key by api_key_required("partner")
-    return partner.rate_limit if partner is not None else "60/minute"
+    key = g.get("api_key")  # api_key_required("partner") read the partner's limit with the key
+    return key.rate_limit if key is not None else "60/minute"
 
 
 def _rate_limit_key() -> str:
     key = getattr(g, "api_key", None)
-    return f"partner-key:{key.id}:{key.prefix}" if key is not None else "partner-key:none"
+    return f"partner-key:{key.key_id}:{key.prefix}" if key is not None else "partner-key:none"
 
 
 # One bucket per API key, shared by every feed and API endpoint, sized by the partner's limit.
@@ -100,7 +100,7 @@ def partner_pull(view: Callable) -> Callable:
         buffer = _buffer()
         reader: Reader | None = None
         try:
-            reader = reader_for_key(session, g.api_key)
+            reader = reader_for_key(g.api_key)
             g.reader = reader
             response, status, items = view(*args, **kwargs)
         except DomainError as exc:

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, MetaData, TypeDecorator, create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 
@@ -111,26 +111,14 @@ def watch_connections(engine: Engine, idle_ping: float = IDLE_PING_SECONDS) -> N
 
 
 @contextmanager
-def outside_transaction(session: Session | scoped_session) -> Iterator[Session]:
-    """Reads on an autocommit connection: no ``BEGIN`` before them, no ``ROLLBACK`` after.
+def autocommit_connection(engine: Engine) -> Iterator[Connection]:
+    """A pooled connection for reads outside any transaction: no ``BEGIN``, no reset ``ROLLBACK``.
 
-    For a read that decides whether a request goes on at all (an API key look-up). Each
-    statement sees what is committed when it runs, as inside a READ COMMITTED transaction. If
-    the session already has a transaction or pending changes, the reads simply join it.
-    Afterwards the session's next statement begins a normal transaction; loaded objects stay.
+    For a read that decides whether a request goes on at all (an API key look-up): each
+    statement sees what is committed when it runs, as inside a READ COMMITTED transaction.
     """
-    if isinstance(session, scoped_session):
-        session = session()
-    if session.in_transaction() or session.new or session.dirty or session.deleted:
-        yield session
-        return
-    session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-    try:
-        yield session
-    except BaseException:
-        session.rollback()
-        raise
-    session.commit()  # nothing was written: no SQL; the connection goes back to the pool
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        yield connection
 
 
 class Database:

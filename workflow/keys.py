@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -38,6 +39,13 @@ def find_key(session: Session, secret: str) -> ApiKey | None:
     if key is None or key.revoked_at is not None:
         return None
     return key
+
+
+def note_use(session: Session, key_id: int, at: datetime) -> None:
+    """Record when a key was last used (callers do it at most once a minute, not every call)."""
+    key = session.get(ApiKey, key_id)
+    if key is not None:
+        key.last_used_at = at
 
 
 def revoke_key(session: Session, key_id: int) -> ApiKey:

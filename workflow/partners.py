@@ -8,9 +8,10 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import bindparam, func, insert, select, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from workflow.db import as_id, utcnow
@@ -130,30 +131,47 @@ class Reader:
     rate_limit: str
 
 
+@dataclass(frozen=True)
+class PartnerKey:
+    """A live partner key with what a pull needs of it and of its partner (one query)."""
+
+    key_id: int
+    prefix: str
+    last_used_at: datetime | None
+    partner_id: int
+    active: bool
+    languages: list[str]
+    categories: list[str]
+    rate_limit: str
+
+
 # Built once: building the statement and its cache key per pull cost more than its execution.
-_LIVE_PARTNER_KEY = (select(ApiKey, Partner).join(Partner, Partner.id == ApiKey.partner_id)
+_LIVE_PARTNER_KEY = (select(ApiKey.id, ApiKey.prefix, ApiKey.last_used_at, Partner.id,
+                            Partner.active, Partner.languages, Partner.categories,
+                            Partner.rate_limit)
+                     .join(Partner, Partner.id == ApiKey.partner_id)
                      .where(ApiKey.key_hash == bindparam("key_hash"),
                             ApiKey.revoked_at.is_(None)))
 
 
-def find_partner_key(session: Session, secret: str) -> tuple[ApiKey, Partner] | None:
-    """The live partner key matching ``secret`` and its partner, in one query; else None.
+def find_partner_key(connection: Connection | Session, secret: str) -> PartnerKey | None:
+    """The live partner key matching ``secret`` with its partner's terms; else None.
 
-    Uncached, so a revocation takes effect on the very next pull (in every worker).
+    Uncached, so a revocation takes effect on the very next pull (in every worker). Plain
+    columns, no ORM objects: this runs on every pull.
     """
     if not secret or not secret.startswith("ak_"):
         return None
-    row = session.execute(_LIVE_PARTNER_KEY, {"key_hash": key_hash(secret)}).first()
-    return (row[0], row[1]) if row else None
+    row = connection.execute(_LIVE_PARTNER_KEY, {"key_hash": key_hash(secret)}).first()
+    return PartnerKey(*row) if row else None
 
 
-def reader_for_key(session: Session, key: ApiKey, language: str | None = None) -> Reader:
-    """The partner behind a (live) key; Forbidden if inactive or ``language`` is not theirs."""
-    partner = session.get(Partner, key.partner_id) if key.partner_id else None
-    if partner is None or not partner.active:
+def reader_for_key(key: PartnerKey, language: str | None = None) -> Reader:
+    """Who pulls with a live key; Forbidden if the partner is inactive or may not read it."""
+    if not key.active:
         raise Forbidden("This partner is not active.", code="partner_inactive")
-    reader = Reader(partner.id, key.id, list(partner.languages or []),
-                    list(partner.categories or []), partner.rate_limit)
+    reader = Reader(key.partner_id, key.key_id, list(key.languages or []),
+                    list(key.categories or []), key.rate_limit)
     if language is not None and language not in reader.languages:
         raise Forbidden(f"Your key may not read {language!r}.", code="language_not_allowed")
     return reader
