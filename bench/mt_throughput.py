@@ -36,6 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.worker_path import claim_queue, worker_calls  # noqa: E402
 from translations.builder import build_random_package  # noqa: E402
 from translations.packages import PackageStore  # noqa: E402
 
@@ -50,53 +51,20 @@ def load_articles(data_dir: Path, count: int, skip: int = 0) -> list[list[str]]:
     return articles[skip : skip + count]
 
 
-def claims_of(
-    articles: list[list[str]], max_segments: int = 200, max_jobs: int = 8
-) -> list[list[str]]:
-    """The articles as a worker claims them (workflow.claims.claim_next): consecutive same-pair
-    jobs bundled up to ``max_segments`` segments and ``max_jobs`` jobs, segments in job order."""
-    claims: list[list[str]] = []
-    jobs = budget = 0
-    for article in articles:
-        if not claims or jobs >= max_jobs or len(article) > budget:
-            claims.append([])
-            jobs, budget = 0, max_segments
-        claims[-1].extend(article)
-        jobs += 1
-        budget -= len(article)
-    return claims
-
-
-def worker_calls(translate: Callable[[list[str]], None], claims: list[list[str]]) -> list[int]:
-    """Translate each claim in calls sized as a worker sizes them (workflow.machine.BatchSizer
-    with the worker's defaults); the call sizes made."""
-    from workflow.machine import BatchSizer
-
-    sizes = []
-    for claim in claims:
-        sizer = BatchSizer()
-        start = 0
-        while start < len(claim):
-            batch = claim[start : start + sizer.next_size()]
-            began = time.perf_counter()
-            translate(batch)
-            sizer.observe(len(batch), time.perf_counter() - began)
-            start += len(batch)
-            sizes.append(len(batch))
-    return sizes
-
-
 def audarma_runner(package_dir: Path, articles: list[list[str]]) -> Callable[[], dict]:
     """Audarma's engine with its defaults, driven as a worker drives it: the articles' jobs
-    claimed together and translated in the worker's calls (claims_of, worker_calls)."""
+    claimed together and translated in the worker's calls (bench/worker_path.py)."""
     from translations.engine import ArgosEngine
 
     engine = ArgosEngine(PackageStore(package_dir.parent))
     engine.translate(["Warm-up sentence."], "en", "kk")
-    claims = claims_of(articles)
+    claims = claim_queue([("kk", article) for article in articles])
 
     def run() -> dict:
-        return {"calls": worker_calls(lambda batch: engine.translate(batch, "en", "kk"), claims)}
+        def translate(batch: list[str]) -> None:
+            engine.translate(batch, "en", "kk")
+
+        return {"calls": [n for c in claims for n in worker_calls(translate, c.segments)]}
 
     return run
 
@@ -121,7 +89,7 @@ def bare_runner(package_dir: Path, articles: list[list[str]]) -> Callable[[], di
     )
     replicas = defaults.DEFAULT_INTER_THREADS
     tokens = {s: processor.encode(s, out_type=str) for a in articles for s in a}
-    claims = claims_of(articles)
+    claims = claim_queue([("kk", article) for article in articles])
     translator.translate_batch([processor.encode("Warm-up sentence.", out_type=str)])
 
     def run() -> dict:
@@ -140,7 +108,7 @@ def bare_runner(package_dir: Path, articles: list[list[str]]) -> Callable[[], di
             ]
             lengths.extend(len(r.result().hypotheses[0]) for results in pending for r in results)
 
-        calls = worker_calls(translate, claims)
+        calls = [n for claim in claims for n in worker_calls(translate, claim.segments)]
         return {
             "calls": calls,
             "output_tokens": lengths,

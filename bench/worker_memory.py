@@ -4,10 +4,12 @@ Usage: .venv/bin/python bench/worker_memory.py DATA_DIR [--articles 200]
 
 Builds two random-weight transformer-base packages (en→kk and en→ru; int8 on disk; they stop
 after about the source's length), loads both in one ArgosEngine (cache_size=2, as a worker keeps
-them), then translates NTREX-128 English articles (cycled) alternately into kk and ru, sampling
-RSS from /proc/self/status after each article. Goal (issue 8): RSS < models' size on disk +
-300 MB, and no growth per article (slope of a linear fit over the second half). The engine gives
-freed heap pages back after each article (translations.engine.release_free_memory).
+them), then translates NTREX-128 English articles (cycled) queued alternately for kk and ru, as a
+worker does: same-pair jobs claimed together and translated in BatchSizer-sized calls
+(bench/worker_path.py), sampling RSS from /proc/self/status after each claim. Goal (issue 8):
+RSS < models' size on disk + 300 MB, and no growth per article (slope of a linear fit over the
+second half, per article). The engine gives freed heap pages back after each call
+(translations.engine.release_free_memory).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.worker_path import claim_queue, worker_calls  # noqa: E402
 from translations.builder import build_random_package  # noqa: E402
 from translations.engine import ArgosEngine  # noqa: E402
 from translations.packages import PackageStore  # noqa: E402
@@ -48,12 +51,15 @@ def disk_size(directory: Path) -> int:
     return sum(p.stat().st_size for p in directory.rglob("*") if p.is_file())
 
 
-def slope(values: list[float]) -> float:
-    """Least-squares slope of values against their index."""
-    n = len(values)
-    mean_x, mean_y = (n - 1) / 2, sum(values) / n
-    num = sum((i - mean_x) * (v - mean_y) for i, v in enumerate(values))
-    return num / sum((i - mean_x) ** 2 for i in range(n))
+def slope(points: list[tuple[float, float]]) -> float:
+    """Least-squares slope of y against x (NaN for fewer than two x values)."""
+    n = len(points)
+    if len({x for x, _ in points}) < 2:
+        return float("nan")
+    mean_x = sum(x for x, _ in points) / n
+    mean_y = sum(y for _, y in points) / n
+    num = sum((x - mean_x) * (y - mean_y) for x, y in points)
+    return num / sum((x - mean_x) ** 2 for x, _ in points)
 
 
 def main() -> None:
@@ -85,29 +91,40 @@ def main() -> None:
             engine.translate(["Warm-up sentence."], "en", target)
         after_load = rss()
         loads = [loadavg()]
-        samples, segments, started = [], 0, time.perf_counter()
-        for n in range(args.articles):
-            article = corpus[n % len(corpus)]
-            engine.translate(article, "en", "kk" if n % 2 == 0 else "ru")
-            segments += len(article)
-            samples.append(rss())
-            if (n + 1) % 50 == 0:
+        queue = [("kk" if n % 2 == 0 else "ru", corpus[n % len(corpus)])
+                 for n in range(args.articles)]
+        claims = claim_queue(queue)
+        samples: list[tuple[int, int]] = []  # (articles done, RSS) after each claim
+        done = segments = 0
+        started = time.perf_counter()
+        for claim in claims:
+            def translate(batch: list[str], target: str = claim.target) -> None:
+                engine.translate(batch, "en", target)
+
+            worker_calls(translate, claim.segments)
+            done += claim.jobs
+            segments += len(claim.segments)
+            samples.append((done, rss()))
+            if done // 50 > (done - claim.jobs) // 50:
                 loads.append(loadavg())
         elapsed = time.perf_counter() - started
-    second_half = [s / MB for s in samples[len(samples) // 2 :]]
+    second_half = [(n, r / MB) for n, r in samples if n > args.articles / 2]
     per_article = slope(second_half)
     limit = models_size + 300 * MB
+    peak = max(r for _n, r in samples)
+    at_100 = next((r for n, r in samples if n >= 100), samples[-1][1])
     print(f"articles: {args.articles} ({segments} segments, cycling {len(corpus)} NTREX-128 en), "
-          f"alternating en→kk / en→ru, {elapsed:.0f} s; loads: {engine.stats.models_loaded}")
+          f"alternating en→kk / en→ru, {len(claims)} claims, {elapsed:.0f} s; "
+          f"loads: {engine.stats.models_loaded}")
     print(f"models on disk: {models_size / MB:.0f} MB (2 base packages)")
     print(f"RSS before loading models: {before_load / MB:.0f} MB")
     print(f"RSS after load (+1 warm-up sentence each): {after_load / MB:.0f} MB")
-    print(f"RSS after {args.articles} articles: {samples[-1] / MB:.0f} MB "
-          f"(peak {max(samples) / MB:.0f} MB)")
-    print(f"RSS at article 100: {samples[min(99, len(samples) - 1)] / MB:.0f} MB; peak VmHWM "
+    print(f"RSS after {args.articles} articles: {samples[-1][1] / MB:.0f} MB "
+          f"(peak after a claim {peak / MB:.0f} MB)")
+    print(f"RSS at article 100: {at_100 / MB:.0f} MB; peak VmHWM "
           f"(includes transient buffers inside a batch): {rss('VmHWM') / MB:.0f} MB")
     print(f"RSS slope over the second half: {per_article * 1024:+.1f} KB per article")
-    within = max(samples) < limit
+    within = max(peak, rss("VmHWM")) < limit
     flat = per_article * args.articles / 2 < 10  # under 10 MB over the whole second half
     print(f"1-minute load average at start and every 50 articles: {' '.join(loads)}")
     print(f"RSS < models' size + 300 MB ({limit / MB:.0f} MB): {'yes' if within else 'NO'}; "
