@@ -12,13 +12,19 @@ from urllib.parse import urlencode
 
 from flask import current_app, g, request
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
-from web.auth import api_key_required, db_session
+from web.auth import api_key_required
 from web.errors import error_response
 from web.extensions import limiter
 from workflow.errors import DomainError
-from workflow.partners import AccessLogBuffer, Reader, reader_for_key, record_access
+from workflow.partners import (
+    AccessLogBuffer,
+    Reader,
+    access_row,
+    reader_for_key,
+    record_access,
+)
 
 _BUFFER: AccessLogBuffer | None = None
 _BUFFER_LOCK = threading.Lock()
@@ -70,8 +76,11 @@ def _note_flush(session: Session, _context: object) -> None:
     session.info[FLUSHED] = True
 
 
-def _wrote(session: Session) -> bool:
+def _wrote(sessions: scoped_session) -> bool:
     """True if the pull changed anything (e.g. the key's ``last_used_at``), flushed or not."""
+    if not sessions.registry.has():  # a cached feed hit never opens the request's session
+        return False
+    session = sessions()
     return bool(session.info.get(FLUSHED) or session.new or session.dirty or session.deleted)
 
 
@@ -95,8 +104,9 @@ def partner_pull(view: Callable) -> Callable:
 
     @wraps(view)
     def limited(*args: Any, **kwargs: Any):
-        session = db_session()
-        session.info[FLUSHED] = False
+        database = current_app.extensions["audarma.db"]
+        if database.session.registry.has():
+            database.session().info[FLUSHED] = False
         buffer = _buffer()
         reader: Reader | None = None
         try:
@@ -104,13 +114,17 @@ def partner_pull(view: Callable) -> Callable:
             g.reader = reader
             response, status, items = view(*args, **kwargs)
         except DomainError as exc:
-            session.rollback()
+            database.session.rollback()
             response, status, items = (
                 error_response(exc.status, exc.code, exc.message)[0], exc.status, 0)
         if reader is not None:
-            record_access(session, reader, logged_path(), status, items, buffer)
-        if buffer is None or _wrote(session):
-            session.commit()  # a buffered pull usually has nothing to write: no COMMIT trip
+            row = access_row(reader, logged_path(), status, items)
+            if buffer is not None:
+                buffer.add(database.engine, row)
+            else:
+                record_access(database.session, row)
+        if buffer is None or _wrote(database.session):
+            database.session.commit()  # a buffered pull usually has nothing to write: no COMMIT
         return response, status
 
     return api_key_required("partner")(per_key_limit(limited))

@@ -177,20 +177,21 @@ def reader_for_key(key: PartnerKey, language: str | None = None) -> Reader:
     return reader
 
 
-def record_access(session: Session, reader: Reader, path: str, status: int, items: int,
-                  buffer: AccessLogBuffer | None = None) -> None:
-    """One access-log row per pull; on PostgreSQL its commit does not wait for the disk.
+def access_row(reader: Reader, path: str, status: int, items: int) -> dict:
+    """The access-log row of one pull, stamped now (``path`` without the key's secret)."""
+    return {"partner_id": reader.partner_id, "api_key_id": reader.key_id, "path": path[:2000],
+            "status": status, "items": items, "at": utcnow()}
+
+
+def record_access(session: Session, row: dict) -> None:
+    """Write one access-log row in the pull's transaction; on PostgreSQL its commit does not wait
+    for the disk.
 
     A pull writes nothing else but the key's ``last_used_at``. Waiting for a WAL flush on every
     pull cost about 6 ms each (docs/benchmarks.md, "Load"); with ``synchronous_commit`` off for
     this transaction only, a database crash can lose the last fraction of a second of log rows,
-    never make them inconsistent. With a ``buffer`` the row is written later, with others.
+    never make them inconsistent. ``AccessLogBuffer`` writes rows later, many at once, instead.
     """
-    row = {"partner_id": reader.partner_id, "api_key_id": reader.key_id, "path": path[:2000],
-           "status": status, "items": items, "at": utcnow()}
-    if buffer is not None:
-        buffer.add(session.get_bind().engine, row)
-        return
     session.add(AccessLog(**row))
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SET LOCAL synchronous_commit TO OFF"))
