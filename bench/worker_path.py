@@ -49,7 +49,7 @@ def worker_calls(translate: Callable[[list[str]], None], segments: list[str]) ->
 
     sizer, sizes, start = BatchSizer(), [], 0
     while start < len(segments):
-        batch = segments[start : start + sizer.next_size()]
+        batch = segments[start : start + sizer.next_size(len(segments) - start)]
         began = time.perf_counter()
         translate(batch)
         sizer.observe(len(batch), time.perf_counter() - began)

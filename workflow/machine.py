@@ -90,14 +90,19 @@ class BatchSizer:
     _segments: int = 0
     _seconds: float = 0.0
 
-    def next_size(self) -> int:
-        """Segments for the next engine call."""
+    def next_size(self, remaining: int | None = None) -> int:
+        """Segments for the next engine call; a grown call also takes a ``remaining`` tail
+        shorter than ``first`` (one call of 41 sorts and shares better than 33 then 8)."""
         if self.largest <= self.first or not self._segments:
             return max(1, self.first)
         if self._seconds <= 0:
-            return self.largest
-        rate = self._segments / self._seconds
-        return max(self.first, min(self.largest, int(rate * self.target_seconds)))
+            size = self.largest
+        else:
+            rate = self._segments / self._seconds
+            size = max(self.first, min(self.largest, int(rate * self.target_seconds)))
+        if remaining is not None and remaining - size < self.first:
+            size = max(size, min(remaining, self.largest))
+        return size
 
     def observe(self, segments: int, seconds: float) -> None:
         """Record one engine call: how many segments it translated and how long it took."""
@@ -170,7 +175,7 @@ def _translate(database: Database, engine, claim: jobs.Claim, keeper: LeaseKeepe
         if start and claim.priority != "breaking" and _breaking_waiting(database):
             yielded = True
             break
-        size = sizer.next_size()
+        size = sizer.next_size(len(claim.work) - start)
         batch = [item for item in claim.work[start:start + size] if item[0] not in keeper.lost]
         start += size
         if not batch:

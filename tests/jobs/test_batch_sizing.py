@@ -19,6 +19,17 @@ def test_the_first_call_is_small_then_calls_grow_toward_the_time_budget():
     assert sizer.next_size() == 36
 
 
+def test_a_grown_call_takes_a_tail_shorter_than_the_first_size():
+    sizer = BatchSizer(first=16, largest=64, target_seconds=5.0)
+    assert sizer.next_size(remaining=57) == 16  # the first call stays small: progress soon
+    sizer.observe(16, 2.4)  # 6.7 segments/s: 5 s buys 33, leaving 8 < 16
+    assert sizer.next_size(remaining=41) == 41
+    assert sizer.next_size(remaining=60) == 33
+    assert sizer.next_size(remaining=90) == 33
+    sizer.observe(33, 0.1)
+    assert sizer.next_size(remaining=70) == 64  # never above the cap
+
+
 def test_growth_is_capped_and_never_shrinks_below_the_first_size():
     fast = BatchSizer(first=16, largest=64, target_seconds=5.0)
     fast.observe(16, 0.01)
