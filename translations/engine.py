@@ -25,9 +25,13 @@ DEFAULT_INTER_THREADS = 2
 DEFAULT_INTRA_THREADS = 1
 DEFAULT_COMPUTE_TYPE = "auto"
 # Examples per CTranslate2 batch (each replica's chunk is sorted by length and cut into batches of
-# this size): measured on the 6 longest NTREX articles, 4 used the least CPU (8.0 s vs 10.1 s at
-# 64: less padding) and the lowest peak RSS (VmHWM 250 MB vs 435 MB: smaller beam caches).
-MAX_BATCH_SIZE = 4
+# this size). The best size depends on the CPU's GEMM backend: on an Intel VM (MKL) 4 used the
+# least CPU on the 6 longest NTREX articles (8.0 s vs 10.1 s at 64); on the AMD EPYC VM (oneDNN,
+# AVX2) one thread translating 4 pooled articles (57 segments, beam 4) took 22.3 s CPU one at a
+# time, 14.1 s at 4, 10.7 s at 8 and at 16, 11.5 s at 64 (docs/benchmarks.md). 8 is the
+# smallest size at the AMD optimum (8 was not measured on the Intel VM); smaller batches keep
+# beam caches, and so peak RSS, small.
+MAX_BATCH_SIZE = 8
 SPECIAL_TOKENS = frozenset({"<s>", "</s>", "<pad>", "<blank>"})
 
 
