@@ -5,11 +5,13 @@
         --duration 15 --connections 4,16 [--only dashboard,feed]
 
 Prepares a partner key (``workflow.keys.issue_key``) on a partner whose rate limit is far above
-the load, starts gunicorn (``web.wsgi:app``, RATELIMIT_STORAGE_URI=memory://, its own temporary
-AUDARMA_INSTANCE), signs in once through the login form for a session cookie, then runs ``wrk``
-(``--latency``, a Lua ``done()`` printing p50/p95/p99 as JSON) per endpoint, the trivial static
-file first and last as the same-run baseline, once per ``--connections`` level. Prints a Markdown
-table and the goal checks per level; stops the server it started. Needs the Debian package ``wrk``.
+the load, starts gunicorn (``web.wsgi:app``, RATELIMIT_STORAGE_URI=memory:// unless
+``--ratelimit-storage``, its own temporary AUDARMA_INSTANCE), signs in once through the login
+form for a session cookie, then runs ``wrk`` (``--latency``, a Lua ``done()`` printing
+p50/p95/p99 as JSON) per endpoint, the trivial static file first and last as the same-run
+baseline, once per ``--connections`` level. Beside each run, the CPU time gunicorn and the
+database's PostgreSQL backends spent per request (from /proc). Prints a Markdown table and the
+goal checks per level; stops the server it started. Needs the Debian package ``wrk``.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,13 +114,15 @@ def prepare(database_url: str) -> dict:
 
 
 def start_server(database_url: str, port: int, workers: int, instance: str,
-                 threads: int = 1, access_log_flush: float = 0) -> subprocess.Popen:
+                 threads: int = 1, access_log_flush: float = 0,
+                 ratelimit_storage: str = "memory://") -> subprocess.Popen:
     """gunicorn like the Procfile (gthread with ``threads`` > 1; 1 = sync workers), no access log.
 
-    ``access_log_flush`` > 0 turns on the per-process partner access-log buffer (opt-in).
+    ``access_log_flush`` > 0 turns on the per-process partner access-log buffer (opt-in);
+    ``ratelimit_storage`` is where the rate limits count (production: Redis).
     """
     env = dict(os.environ, DATABASE_URL=database_url, AUDARMA_INSTANCE=instance,
-               RATELIMIT_STORAGE_URI="memory://", SECRET_KEY=SECRET,
+               RATELIMIT_STORAGE_URI=ratelimit_storage, SECRET_KEY=SECRET,
                AUDARMA_ACCESS_LOG_FLUSH_SECONDS=str(access_log_flush))
     command = [str(ROOT / ".venv/bin/gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers",
                str(workers), "--threads", str(threads), "--no-control-socket", "web.wsgi:app"]
@@ -221,8 +226,50 @@ def targets(base: str, cookie: str, key: str, edition_id: int) -> list[Target]:
     return found
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu(pid: int) -> float:
+    """User + system CPU seconds of one process so far (0 if it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def cpu_sample(server_pid: int, database: str) -> dict[str, dict[int, float]]:
+    """CPU seconds so far of gunicorn (master and workers) and of PostgreSQL's backends serving
+    ``database`` (found by their process titles): a per-request cost that other engineers' load
+    on the machine disturbs far less than req/s."""
+    server = {pid: _cpu(pid) for pid in [server_pid, *_children(server_pid)]}
+    backends = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                title = (entry / "cmdline").read_bytes().decode(errors="replace")
+            except OSError:
+                continue
+            if title.startswith("postgres: ") and f" {database} " in title:
+                backends[int(entry.name)] = _cpu(int(entry.name))
+    return {"server": server, "postgres": backends}
+
+
+def cpu_used(before: dict[str, dict[int, float]], after: dict[str, dict[int, float]]) -> dict:
+    """CPU seconds spent between two samples, per group (processes started meanwhile: all)."""
+    return {group: sum(max(0.0, cpu - before[group].get(pid, 0.0))
+                       for pid, cpu in after[group].items()) for group in after}
+
+
 def run_wrk(base: str, target: Target, duration: int, threads: int, connections: int,
-            workdir: Path) -> dict:
+            workdir: Path, measure_cpu: Callable[[], dict] | None = None) -> dict:
     """One bounded wrk run; its JSON summary line plus wrk's own latency distribution."""
     script = workdir / "bench.lua"
     script.write_text(LUA % {"paths": ", ".join(json.dumps(p) for p in target.paths)})
@@ -230,8 +277,10 @@ def run_wrk(base: str, target: Target, duration: int, threads: int, connections:
                "--timeout", "10s", "-s", str(script)]
     for name, value in {"User-Agent": AGENT, **target.headers}.items():
         command += ["-H", f"{name}: {value}"]
+    cpu_before = measure_cpu() if measure_cpu else None
     done = subprocess.run([*command, base], capture_output=True, text=True,
                           timeout=duration + 60)
+    cpu = cpu_used(cpu_before, measure_cpu()) if measure_cpu else {}
     if done.returncode != 0:
         sys.exit(f"wrk failed on {target.name}: {done.stderr or done.stdout}")
     output = done.stdout
@@ -239,19 +288,24 @@ def run_wrk(base: str, target: Target, duration: int, threads: int, connections:
     result = json.loads(line[5:])
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
     result["name"] = target.name
+    for group, seconds in cpu.items():
+        result[f"cpu_{group}_ms"] = seconds * 1000 / max(result["requests"], 1)
     return result
 
 
 def table(results: list[dict]) -> str:
     """Markdown table of the results (latencies in ms)."""
-    lines = ["| endpoint | req/s | p50 ms | p95 ms | p99 ms | max ms | bytes/resp | errors |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = ["| endpoint | req/s | p50 ms | p95 ms | p99 ms | max ms | bytes/resp | errors "
+             "| CPU ms/req gunicorn | CPU ms/req PostgreSQL |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in results:
         lines.append(
             f"| {r['name']} | {r['rps']:,.0f} | {r['p50'] / 1000:.1f} | {r['p95'] / 1000:.1f} | "
             f"{r['p99'] / 1000:.1f} | {r['max'] / 1000:.0f} | "
             f"{r['bytes'] / max(r['requests'], 1):,.0f} | "
-            f"{r['status_errors'] + r['socket_errors']} |")
+            f"{r['status_errors'] + r['socket_errors']} | "
+            f"{r.get('cpu_server_ms', float('nan')):.2f} | "
+            f"{r.get('cpu_postgres_ms', float('nan')):.2f} |")
     return "\n".join(lines)
 
 
@@ -288,6 +342,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--access-log-flush", type=float, default=0,
                         help="seconds: buffer partner access-log rows per process (0 = write "
                              "each in its pull, the default)")
+    parser.add_argument("--ratelimit-storage", default="memory://",
+                        help="RATELIMIT_STORAGE_URI of the server (production: "
+                             "redis://127.0.0.1:6379/0)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
@@ -303,7 +360,12 @@ def main(argv: list[str] | None = None) -> int:
     runs: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="audarma-load-") as instance:
         server = start_server(args.db, args.port, args.workers, instance, args.gthreads,
-                              args.access_log_flush)
+                              args.access_log_flush, args.ratelimit_storage)
+        database = urllib.parse.urlsplit(args.db).path.lstrip("/")
+
+        def measure_cpu() -> dict:
+            return cpu_sample(server.pid, database)
+
         try:
             cookie = sign_in(base)
             chosen = [t for t in targets(base, cookie, prepared["key"], prepared["edition_id"])
@@ -314,7 +376,7 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"  -c{connections} {target.name} …", file=sys.stderr, flush=True)
                     results.append(run_wrk(base, target, args.duration,
                                            min(args.threads, connections), connections,
-                                           Path(instance)))
+                                           Path(instance), measure_cpu))
                 runs.append({"connections": connections, "load": [load_before[0],
                              os.getloadavg()[0]], "results": results})
         finally:
@@ -326,7 +388,8 @@ def main(argv: list[str] | None = None) -> int:
     for run in runs:
         print(f"wrk -t{min(args.threads, run['connections'])} -c{run['connections']} "
               f"-d{args.duration}s, gunicorn {args.workers} workers × {args.gthreads} "
-              f"thread(s), access-log buffer {args.access_log_flush:g} s, "
+              f"thread(s), access-log buffer {args.access_log_flush:g} s, rate limits in "
+              f"{args.ratelimit_storage.split('://')[0]}, "
               f"{os.cpu_count()} CPUs; load average {run['load'][0]:.1f} before, "
               f"{run['load'][1]:.1f} after (1 min)\n")
         print(table(run["results"]))
