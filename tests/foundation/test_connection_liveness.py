@@ -54,3 +54,12 @@ def test_only_a_suspect_connection_is_pinged(postgres_url, monkeypatch):
         assert pings == [1]  # idle for long: pinged before use (a silently dropped connection)
     finally:
         engine.dispose()
+
+
+def test_a_partner_pull_while_the_database_is_down_is_a_503(make_app):
+    app = make_app(DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:1/audarma_down",
+                   SCHEMA="none")
+    response = app.test_client().get("/feeds/kk.rss",
+                                     headers={"Authorization": "Bearer ak_some-key"})
+    assert response.status_code == 503  # the key look-up's own connection failed: not a 500
+    assert response.headers["Retry-After"].isdigit()
