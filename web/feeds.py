@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from datetime import UTC, datetime
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
@@ -26,13 +25,13 @@ from workflow.ninjs import (
     iso,
     item_uri,
 )
+from workflow.render import xml_safe
 
 bp = Blueprint("feeds", __name__)
 csrf_exempt = True
 
 NS = "urn:audarma:syndication:1"
 TOMBSTONES_NS = "http://purl.org/atompub/tombstones/1.0"  # RFC 6721
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 FORMATS = {
     "rss": "application/rss+xml; charset=utf-8",
     "atom": "application/atom+xml; charset=utf-8",
@@ -69,7 +68,7 @@ class TombstoneExtension(BaseExtension):
                                        ref=tombstone.uri, when=iso(tombstone.killed_at))
             if tombstone.reason:
                 comment = etree.SubElement(deleted, f"{{{TOMBSTONES_NS}}}comment")
-                comment.text = _XML_ILLEGAL.sub("", tombstone.reason)
+                comment.text = xml_safe(tombstone.reason)
         return feed
 
 

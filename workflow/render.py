@@ -36,6 +36,14 @@ class RenderedEdition:
         return "; ".join(self.routes) or None
 
 
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot carry (and DEL): for parsers and feeds."""
+    return _XML_ILLEGAL.sub("", text)
+
+
 def sanitise(fragment: str) -> str:
     """Keep only the small set of tags a news body needs; links get rel=noopener noreferrer."""
     return nh3.clean(fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,

@@ -11,6 +11,7 @@ from lxml import etree
 from workflow.ingest.article import IngestError, MarkKind, ParsedBlock, safe_href
 from workflow.ingest.limits import HTML_MAX_CHARS, HTML_MAX_DEPTH
 from workflow.ingest.structure import InlineText
+from workflow.render import xml_safe
 
 # Elements whose content is never article text and never survives (active or embedded content).
 DROP_TAGS = frozenset(
@@ -55,14 +56,13 @@ INLINE_MARKS: dict[str, MarkKind] = {
     "tt": "code",
 }
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
 def load_html(html: str, *, fragment: bool = False) -> lxml.html.HtmlElement:
     """Parse (possibly broken) HTML leniently and remove everything active or embedded."""
     if len(html) > HTML_MAX_CHARS:
         raise IngestError("too_large", "This web page is too large to import.")
-    html = _XML_ILLEGAL.sub("", _XML_DECL.sub("", html, count=1))
+    html = xml_safe(_XML_DECL.sub("", html, count=1))
     if not html.strip():
         raise IngestError("empty", "The HTML is empty.")
     parser = lxml.html.HTMLParser()
