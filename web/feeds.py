@@ -246,8 +246,3 @@ def feed(language: str, fmt: str):
             return error_response(exc.status, exc.code, exc.message)
         return response, status
     return _partner_feed(language, fmt)
-
-
-@bp.errorhandler(429)
-def _too_many(exc):
-    return error_response(429, "rate_limited", f"Rate limit exceeded ({exc.description}).")

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import atexit
+import logging
 import os
 import threading
+import time
 from collections.abc import Callable
-from functools import wraps
+from dataclasses import dataclass
+from functools import lru_cache, wraps
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import current_app, g, request
+from flask import Response, current_app, g, request
+from limits import RateLimitItem, parse_many
+from limits.storage import MemoryStorage, Storage
+from limits.strategies import FixedWindowRateLimiter
 from sqlalchemy import event
 from sqlalchemy.orm import Session, scoped_session
 
@@ -30,22 +36,94 @@ _BUFFER: AccessLogBuffer | None = None
 _BUFFER_LOCK = threading.Lock()
 
 
-def _rate_limit_value() -> str:
-    key = g.get("api_key")  # api_key_required("partner") read the partner's limit with the key
-    return key.rate_limit if key is not None else "60/minute"
+log = logging.getLogger(__name__)
+PARTNER_BLUEPRINTS = frozenset({"feeds", "api_items"})
+SCOPE = "partner-pulls"
 
 
-def _rate_limit_key() -> str:
-    key = getattr(g, "api_key", None)
-    return f"partner-key:{key.key_id}:{key.prefix}" if key is not None else "partner-key:none"
+@limiter.request_filter
+def _counted_by_partner_pull() -> bool:
+    """Flask-Limiter passes over feeds and the items API: ``partner_pull`` counts each pull once,
+    per key, itself (Flask-Limiter's generic before- and after-request passes cost a cached
+    pull a fifth of its time and cannot know the key before the view runs)."""
+    return request.blueprint in PARTNER_BLUEPRINTS
 
 
-# One bucket per API key, shared by every feed and API endpoint, sized by the partner's limit.
-# Flask-Limiter may also evaluate it in its before-request hook, before the key is known:
-# exempt there, counted once inside the view wrapper where ``g.api_key`` is set.
-per_key_limit = limiter.shared_limit(_rate_limit_value, scope="partner-pulls",
-                                     key_func=_rate_limit_key,
-                                     exempt_when=lambda: getattr(g, "api_key", None) is None)
+@lru_cache(maxsize=256)
+def _parsed(rate_limit: str) -> tuple[RateLimitItem, ...]:
+    return tuple(parse_many(rate_limit))
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One pull against its key's limits: allowed or not, and the ``X-RateLimit-*`` figures."""
+
+    allowed: bool
+    limit: str
+    amount: int
+    remaining: int
+    reset_at: int  # epoch seconds when the window ends
+
+    def apply(self, response: Response) -> Response:
+        """Write the rate-limit headers (and ``Retry-After`` on a refusal) onto ``response``."""
+        response.headers["X-RateLimit-Limit"] = str(self.amount)
+        response.headers["X-RateLimit-Remaining"] = str(self.remaining)
+        response.headers["X-RateLimit-Reset"] = str(self.reset_at)
+        if not self.allowed:
+            response.headers["Retry-After"] = str(max(1, self.reset_at - int(time.time())))
+        return response
+
+
+class PartnerRateLimit:
+    """One fixed-window bucket per API key, shared by every feed and API endpoint, counted in
+    Flask-Limiter's storage (Redis in production: every worker counts in the same key) with the
+    ``limits`` library Flask-Limiter itself uses; the key's partner sets the limit.
+
+    While the storage is unreachable, pulls are counted in this process's memory (and let
+    through rather than failed) and the storage is tried again after ``RETRY_SECONDS``.
+    """
+
+    RETRY_SECONDS = 5.0
+
+    def __init__(self) -> None:
+        self._strategy_for: FixedWindowRateLimiter | None = None
+        self._memory = FixedWindowRateLimiter(MemoryStorage())
+        self._down_until = 0.0
+
+    def _strategy(self, storage: Storage) -> FixedWindowRateLimiter:
+        strategy = self._strategy_for  # Flask-Limiter's storage, set by the app's init_app
+        if strategy is None or strategy.storage is not storage:
+            strategy = self._strategy_for = FixedWindowRateLimiter(storage)
+        return strategy
+
+    @staticmethod
+    def _evaluate(strategy: FixedWindowRateLimiter, items: tuple[RateLimitItem, ...],
+                  ids: tuple[str, str]) -> Verdict:
+        verdicts = []
+        for item in items:
+            allowed = strategy.hit(item, *ids)
+            reset_at, remaining = strategy.get_window_stats(item, *ids)
+            verdicts.append(Verdict(allowed, str(item), item.amount, remaining, int(reset_at)))
+        refused = [v for v in verdicts if not v.allowed]
+        return min(refused or verdicts, key=lambda v: (v.remaining, -v.reset_at))
+
+    def check(self, key: Any) -> Verdict | None:
+        """Count one pull of ``key`` (a ``PartnerKey``); None if rate limiting is off."""
+        if not limiter.enabled:
+            return None
+        items = _parsed(key.rate_limit or "60/minute")
+        ids = (f"partner-key:{key.key_id}:{key.prefix}", SCOPE)
+        if time.monotonic() >= self._down_until:
+            try:
+                return self._evaluate(self._strategy(limiter.storage), items, ids)
+            except Exception as exc:  # noqa: BLE001 - Redis restarting must not fail pulls
+                self._down_until = time.monotonic() + self.RETRY_SECONDS
+                log.warning("rate-limit storage unreachable (%s): counting in memory for %.0f s",
+                            exc, self.RETRY_SECONDS)
+        return self._evaluate(self._memory, items, ids)
+
+
+RATE_LIMIT = PartnerRateLimit()
 
 
 def _buffer() -> AccessLogBuffer | None:
@@ -107,6 +185,11 @@ def partner_pull(view: Callable) -> Callable:
         database = current_app.extensions["audarma.db"]
         if database.session.registry.has():
             database.session().info[FLUSHED] = False
+        verdict = RATE_LIMIT.check(g.api_key)
+        if verdict is not None and not verdict.allowed:
+            response = error_response(429, "rate_limited",
+                                      f"Rate limit exceeded ({verdict.limit}).")[0]
+            return verdict.apply(response), 429
         buffer = _buffer()
         reader: Reader | None = None
         try:
@@ -125,6 +208,9 @@ def partner_pull(view: Callable) -> Callable:
                 record_access(database.session, row)
         if buffer is None or _wrote(database.session):
             database.session.commit()  # a buffered pull usually has nothing to write: no COMMIT
+        if verdict is not None:
+            response = current_app.make_response(response)
+            verdict.apply(response)
         return response, status
 
-    return api_key_required("partner")(per_key_limit(limited))
+    return api_key_required("partner")(limited)

@@ -169,5 +169,7 @@ def test_rate_limit_per_key(make_app):
     assert codes == [200, 200, 429]
     limited = client.get("/api/v1/items", headers=bearer(slow))
     assert limited.status_code == 429  # one bucket per key across feeds and API
-    assert limited.get_json()["error"]["code"] == "too_many_requests"
+    assert limited.get_json()["error"]["code"] == "rate_limited"
+    assert int(limited.headers["Retry-After"]) >= 1
+    assert limited.headers["X-RateLimit-Remaining"] == "0"
     assert client.get("/feeds/kk.rss", headers=bearer(fast)).status_code == 200

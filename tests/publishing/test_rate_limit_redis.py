@@ -51,3 +51,16 @@ def test_a_pull_makes_one_redis_round_trip(make_app, redis_url):
             if after[name] != before.get(name, 0) and name != "cmdstat_info"}
     assert sent.get("cmdstat_evalsha") == 1, sent  # the hit, count and TTL in one script
     assert "cmdstat_get" not in sent and sent.get("cmdstat_ttl") == 1, sent  # TTL inside it
+
+
+def test_pulls_are_counted_in_memory_while_redis_is_away(make_app):
+    from workflow.partners import create_partner
+
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0")
+    with app.app_context(), app.extensions["audarma.db"].transaction() as session:
+        _p, _k, secret = create_partner(session, "Away", "kk", rate_limit="2/minute")
+    client = app.test_client()
+    answers = [client.get("/feeds/kk.rss", headers=bearer(secret)) for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 429]  # no 500: limited all the same
+    assert [a.headers["X-RateLimit-Remaining"] for a in answers] == ["1", "0", "0"]
+    assert answers[2].get_json()["error"]["code"] == "rate_limited"
