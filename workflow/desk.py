@@ -22,6 +22,7 @@ from workflow.models import (
     TranslationJob,
     User,
 )
+from workflow.models.articles import fold_title
 from workflow.states import EditionState, JobState
 
 PAGE_SIZE = 25
@@ -118,8 +119,8 @@ def list_articles(session: Session, filters: DeskFilters, user_id: int | None = 
     if filters.priority:
         query = query.where(Article.priority == filters.priority)
     if filters.q.strip():
-        query = query.where(func.lower(Article.title).contains(filters.q.strip().lower(),
-                                                              autoescape=True))
+        query = query.where(Article.title_folded.contains(fold_title(filters.q.strip()),
+                                                          autoescape=True))
     if filters.state or filters.language or filters.assignee:
         query = query.where(exists().where(*_edition_filter(filters, user_id)))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
@@ -49,3 +50,33 @@ def test_cli_db_upgrade_on_postgresql(make_app, postgres_url):
     result = app.test_cli_runner().invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
     assert "database at" in result.output
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_0003_folds_the_titles_already_stored(backend, tmp_path, request):
+    from sqlalchemy import text
+
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'old.db'}"
+    else:
+        url = request.getfixturevalue("postgres_url").replace("postgresql://",
+                                                              "postgresql+psycopg://")
+    migrations.upgrade(url, "0002")
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            for n, title in enumerate(["АЛМАТЫДА ЖАҢА ТРАМВАЙ", "Budget Of ASTANA"], start=1):
+                conn.execute(text(
+                    "INSERT INTO articles (id, title, source_language, language_confidence, "
+                    "language_overridden, source_format, source_key, content_hash, priority, "
+                    "revision, warnings, created_at, updated_at) VALUES (:id, :title, 'kk', 1, "
+                    "false, 'text', :key, :hash, 'normal', 1, '[]', :at, :at)"),
+                    {"id": n, "title": title, "key": f"k{n}", "hash": "x" * 64,
+                     "at": "2026-11-28 09:00:00"})
+        migrations.upgrade(url)
+        with engine.connect() as conn:
+            folded = conn.execute(text("SELECT title_folded FROM articles ORDER BY id")).scalars()
+            assert list(folded) == ["алматыда жаңа трамвай", "budget of astana"]
+    finally:
+        engine.dispose()
+        migrations.downgrade(url, "base")

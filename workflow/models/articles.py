@@ -5,12 +5,23 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from workflow.db import Base, UTCDateTime, utcnow
 
 BLOCK_KINDS = ("title", "lead", "heading", "paragraph", "quote", "caption", "byline")
 LANGUAGES = ("kk", "ru", "en")
+
+
+def fold_title(title: str | None) -> str:
+    """A title (or a search for one) as the dashboard's title search compares it: Unicode
+    case-folded in Python, since SQLite's ``lower()`` folds ASCII only (no "Алматы" for
+    "алматы") and PostgreSQL's costs more than the scan it filters."""
+    return (title or "").casefold()
+
+
+def _folded_title(context) -> str:  # a column default: Core inserts (ingest, load data) too
+    return fold_title(context.get_current_parameters().get("title"))
 
 
 class Article(Base):
@@ -20,6 +31,7 @@ class Article(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(Text)
+    title_folded: Mapped[str] = mapped_column(Text, default=_folded_title, server_default="")
     source_language: Mapped[str] = mapped_column(String(8))
     language_confidence: Mapped[float] = mapped_column(Float, default=0.0)
     language_overridden: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -48,6 +60,11 @@ class Article(Base):
     editions: Mapped[list[Edition]] = relationship(
         back_populates="article", order_by="Edition.language", cascade="all, delete-orphan"
     )
+
+    @validates("title")
+    def _fold_title(self, _key: str, title: str) -> str:
+        self.title_folded = fold_title(title)
+        return title
 
 
 class Block(Base):
