@@ -29,6 +29,7 @@ from bench.worker_path import claim_queue, worker_calls  # noqa: E402
 from translations.builder import build_random_package  # noqa: E402
 from translations.engine import ArgosEngine  # noqa: E402
 from translations.packages import PackageStore  # noqa: E402
+from workflow.machine import BATCH_LARGEST  # noqa: E402
 
 MB = 1024 * 1024
 
@@ -67,6 +68,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data_dir", type=Path)
     parser.add_argument("--articles", type=int, default=200)
+    parser.add_argument("--batch-max", type=int, default=None,
+                        help="largest engine call in segments, as AUDARMA_JOB_BATCH_MAX "
+                             "(default: the worker's)")
     parser.add_argument("--build", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.build:
@@ -101,7 +105,7 @@ def main() -> None:
             def translate(batch: list[str], target: str = claim.target) -> None:
                 engine.translate(batch, "en", target)
 
-            worker_calls(translate, claim.segments)
+            worker_calls(translate, claim.segments, args.batch_max)
             done += claim.jobs
             segments += len(claim.segments)
             samples.append((done, rss()))
@@ -115,7 +119,7 @@ def main() -> None:
     at_100 = next((r for n, r in samples if n >= 100), samples[-1][1])
     print(f"articles: {args.articles} ({segments} segments, cycling {len(corpus)} NTREX-128 en), "
           f"alternating en→kk / en→ru, {len(claims)} claims, {elapsed:.0f} s; "
-          f"loads: {engine.stats.models_loaded}")
+          f"loads: {engine.stats.models_loaded}; calls of up to {args.batch_max or BATCH_LARGEST}")
     print(f"models on disk: {models_size / MB:.0f} MB (2 base packages)")
     print(f"RSS before loading models: {before_load / MB:.0f} MB")
     print(f"RSS after load (+1 warm-up sentence each): {after_load / MB:.0f} MB")

@@ -43,11 +43,15 @@ def claim_queue(
     return claims
 
 
-def worker_calls(translate: Callable[[list[str]], None], segments: list[str]) -> list[int]:
-    """Translate one claim's segments in calls sized as a worker sizes them; the sizes made."""
-    from workflow.machine import BatchSizer
+def worker_calls(translate: Callable[[list[str]], None], segments: list[str],
+                 largest: int | None = None) -> list[int]:
+    """Translate one claim's segments in calls sized as a worker sizes them; the sizes made.
 
-    sizer, sizes, start = BatchSizer(), [], 0
+    ``largest`` stands for ``AUDARMA_JOB_BATCH_MAX`` (default: the worker's).
+    """
+    from workflow.machine import BATCH_LARGEST, BatchSizer
+
+    sizer, sizes, start = BatchSizer(largest=largest or BATCH_LARGEST), [], 0
     while start < len(segments):
         batch = segments[start : start + sizer.next_size(len(segments) - start)]
         began = time.perf_counter()
