@@ -102,7 +102,7 @@ def bare_runner(package_dir: Path, articles: list[list[str]]) -> Callable[[], di
                 translator.translate_batch(
                     [batch[i] for i in chunk],
                     asynchronous=True,
-                    **{**options, "max_batch_size": min(defaults.MAX_BATCH_SIZE, len(chunk))},
+                    **{**options, "max_batch_size": defaults.batch_limit(len(chunk))},
                 )
                 for chunk in defaults.split_for_replicas(batch, replicas)
             ]

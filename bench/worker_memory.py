@@ -71,6 +71,9 @@ def main() -> None:
     parser.add_argument("--batch-max", type=int, default=None,
                         help="largest engine call in segments, as AUDARMA_JOB_BATCH_MAX "
                              "(default: the worker's)")
+    parser.add_argument("--engine-batch", default="",
+                        help="CTranslate2 batches, TYPE:SIZE (examples:8, tokens:256; default: "
+                             "the engine's)")
     parser.add_argument("--build", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.build:
@@ -90,7 +93,11 @@ def main() -> None:
             store.install(root / f"en_{target}.argosmodel")
         models_size = sum(disk_size(p.path) for p in store.installed())
         before_load = rss()
-        engine = ArgosEngine(store, cache_size=2)
+        batching = {}
+        if args.engine_batch:
+            kind, size = args.engine_batch.split(":")
+            batching = {"batch_type": kind, "max_batch_size": int(size)}
+        engine = ArgosEngine(store, cache_size=2, **batching)
         for target in ("kk", "ru"):
             engine.translate(["Warm-up sentence."], "en", target)
         after_load = rss()
@@ -119,7 +126,8 @@ def main() -> None:
     at_100 = next((r for n, r in samples if n >= 100), samples[-1][1])
     print(f"articles: {args.articles} ({segments} segments, cycling {len(corpus)} NTREX-128 en), "
           f"alternating en→kk / en→ru, {len(claims)} claims, {elapsed:.0f} s; "
-          f"loads: {engine.stats.models_loaded}; calls of up to {args.batch_max or BATCH_LARGEST}")
+          f"loads: {engine.stats.models_loaded}; calls of up to {args.batch_max or BATCH_LARGEST}; "
+          f"engine batches {args.engine_batch or 'default'}")
     print(f"models on disk: {models_size / MB:.0f} MB (2 base packages)")
     print(f"RSS before loading models: {before_load / MB:.0f} MB")
     print(f"RSS after load (+1 warm-up sentence each): {after_load / MB:.0f} MB")

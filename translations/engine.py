@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import math
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -18,20 +19,29 @@ from translations.memory import FUZZY_THRESHOLD, MemoryLookup, MemorySuggestion
 from translations.packages import PackageInfo, PackageStore
 from translations.routes import Route, RouteStep, plan_route
 
+# Intel MKL, CTranslate2's GEMM backend on Intel CPUs, keeps freed buffers in per-thread pools
+# that malloc_trim cannot give back: on the Intel VM a worker's RSS after 200 articles was 284 MB
+# with them and 226 MB without, no faster either way (docs/benchmarks.md, "Worker memory").
+# MKL reads this when it initialises, at the first model load; an explicit setting wins.
+os.environ.setdefault("MKL_DISABLE_FAST_MM", "1")
+
 # Measured on the 2-core VM (docs/benchmarks.md): two single-threaded replicas beat one
 # two-threaded replica; beam 4 and length penalty 0.2 match Argos Translate's own settings.
 DEFAULT_BEAM_SIZE = 4
 DEFAULT_INTER_THREADS = 2
 DEFAULT_INTRA_THREADS = 1
 DEFAULT_COMPUTE_TYPE = "auto"
-# Examples per CTranslate2 batch (each replica's chunk is sorted by length and cut into batches of
-# this size). The best size depends on the CPU's GEMM backend: on an Intel VM (MKL) 4 used the
-# least CPU on the 6 longest NTREX articles (8.0 s vs 10.1 s at 64); on the AMD EPYC VM (oneDNN,
-# AVX2) one thread translating 4 pooled articles (57 segments, beam 4) took 22.3 s CPU one at a
-# time, 14.1 s at 4, 10.7 s at 8 and at 16, 11.5 s at 64 (docs/benchmarks.md). 8 is the
-# smallest size at the AMD optimum (8 was not measured on the Intel VM); smaller batches keep
-# beam caches, and so peak RSS, small.
-MAX_BATCH_SIZE = 8
+# How CTranslate2 cuts each replica's chunk (sorted by length) into batches: by source tokens,
+# at most MAX_BATCH_TOKENS a batch. A batch's beam caches grow with its tokens, not its
+# sentences, so a token budget bounds the worker's peak memory whatever the sentence lengths,
+# while short sentences still share a batch. Intel VM, 200 articles on the worker's path
+# (bench/worker_memory.py, docs/benchmarks.md): 8 examples a batch peaked at 470 MB (VmHWM) in
+# 151 s, 4 examples at 344 MB in 115 s, 256 tokens at 271 MB in 116 s, 384 tokens at 306 MB in
+# 121 s. (AMD EPYC VM, oneDNN: one thread, 4 pooled articles, beam 4: 22.3 s CPU one sentence
+# at a time, 14.1 s at 4 examples, 10.7 s at 8 and 16, 11.5 s at 64.)
+DEFAULT_BATCH_TYPE = "tokens"
+MAX_BATCH_TOKENS = 256
+MAX_BATCH_SIZE = 8  # examples a batch, with batch_type="examples"
 SPECIAL_TOKENS = frozenset({"<s>", "</s>", "<pad>", "<blank>"})
 
 
@@ -88,6 +98,7 @@ class ArgosEngine:
         intra_threads: int = DEFAULT_INTRA_THREADS,
         cache_size: int = 2,
         max_batch_size: int | None = None,
+        batch_type: str = DEFAULT_BATCH_TYPE,
         max_decoding_length: int = 256,
         length_penalty: float = 0.2,
         fuzzy_threshold: float = FUZZY_THRESHOLD,
@@ -101,6 +112,7 @@ class ArgosEngine:
         self.intra_threads = intra_threads
         self.cache_size = max(1, cache_size)
         self.max_batch_size = max_batch_size
+        self.batch_type = batch_type
         self.max_decoding_length = max_decoding_length
         self.length_penalty = length_penalty
         self.fuzzy_threshold = fuzzy_threshold
@@ -213,10 +225,11 @@ class ArgosEngine:
             self.inter_threads,
             beam_size=self.beam_size,
             max_batch_size=self.max_batch_size,
+            batch_type=self.batch_type,
             max_decoding_length=self.max_decoding_length,
             length_penalty=self.length_penalty,
         )
-        options["max_batch_size"] = self.max_batch_size
+        options["max_batch_size"] = self.max_batch_size  # per chunk, in translate_on_replicas
         try:
             results = translate_on_replicas(
                 model.translator,
@@ -271,20 +284,30 @@ class ArgosEngine:
         return LoadedModel(package, translator, processor)
 
 
+def batch_limit(chunk_size: int, batch_type: str = DEFAULT_BATCH_TYPE,
+                max_batch_size: int | None = None) -> int:
+    """translate_batch's max_batch_size for a chunk of ``chunk_size`` sentences."""
+    if max_batch_size:
+        return max_batch_size
+    return MAX_BATCH_TOKENS if batch_type == "tokens" else min(MAX_BATCH_SIZE, max(1, chunk_size))
+
+
 def batch_options(
     batch: Sequence[Sequence[str]],
     inter_threads: int,
     *,
     beam_size: int = DEFAULT_BEAM_SIZE,
     max_batch_size: int | None = None,
+    batch_type: str = DEFAULT_BATCH_TYPE,
     max_decoding_length: int = 256,
     length_penalty: float = 0.2,
 ) -> dict[str, Any]:
     """translate_batch options for one call: the whole batch, split so every replica works."""
     return {
         "beam_size": beam_size,
-        "max_batch_size": max_batch_size
-        or min(MAX_BATCH_SIZE, math.ceil(len(batch) / inter_threads)),
+        "max_batch_size": batch_limit(math.ceil(len(batch) / inter_threads), batch_type,
+                                      max_batch_size),
+        "batch_type": batch_type,
         "max_decoding_length": max_decoding_length,
         "length_penalty": length_penalty,
         "replace_unknowns": True,
@@ -311,6 +334,7 @@ def translate_on_replicas(
     *,
     target_prefix: list[str] | None = None,
     max_batch_size: int | None = None,
+    batch_type: str = DEFAULT_BATCH_TYPE,
     **options: Any,
 ) -> list[Any]:
     """One translate_batch per chunk of split_for_replicas, asynchronous when there are several,
@@ -321,7 +345,8 @@ def translate_on_replicas(
         translator.translate_batch(
             [batch[i] for i in chunk],
             target_prefix=[target_prefix] * len(chunk) if target_prefix else None,
-            max_batch_size=max_batch_size or min(MAX_BATCH_SIZE, len(chunk)),
+            max_batch_size=batch_limit(len(chunk), batch_type, max_batch_size),
+            batch_type=batch_type,
             asynchronous=parallel,
             **options,
         )
