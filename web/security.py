@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask, Request, Response
 from flask.json.provider import DefaultJSONProvider
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from werkzeug.routing import IntegerConverter
 
 from workflow.db import MAX_ID
@@ -40,6 +41,16 @@ class BoundedJSONProvider(DefaultJSONProvider):
             raise ValueError("The JSON is nested too deeply.") from None
 
 
+class CookieFirstSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, but a request without a session cookie (every partner
+    pull, every API call) gets an empty session without building the cookie's signer first."""
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
+
+
 def _bounded_json(app: Flask) -> BoundedJSONProvider:
     provider = BoundedJSONProvider(app)
     for name in ("ensure_ascii", "sort_keys", "compact", "mimetype"):
@@ -51,6 +62,7 @@ def init_app(app: Flask) -> None:
     """Add the headers after every request; install the id converter and bounded JSON."""
     app.url_map.converters["int"] = IdConverter
     app.json = _bounded_json(app)
+    app.session_interface = CookieFirstSessionInterface()
 
     @app.after_request
     def _headers(response: Response) -> Response:
