@@ -27,10 +27,10 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 from web.extensions import limiter, login_manager
-from workflow.db import autocommit_connection, utcnow
+from workflow.db import utcnow
 from workflow.keys import find_key, note_use
 from workflow.models import User
-from workflow.partners import find_partner_key
+from workflow.partners import look_up_partner_key
 from workflow.users import check_sign_in
 
 bp = Blueprint("auth", __name__)
@@ -124,9 +124,7 @@ def api_key_required(kind: str = "user") -> Callable:
             secret = secret or request.args.get("key", "")
             now = utcnow()
             if kind == "partner":  # one query outside a transaction: no BEGIN, no ROLLBACK
-                engine = current_app.extensions["audarma.db"].engine
-                with autocommit_connection(engine) as connection:
-                    key = find_partner_key(connection, secret)
+                key = look_up_partner_key(current_app.extensions["audarma.db"].engine, secret)
                 if key is None:
                     return error_response(401, "unauthorized", "A valid API key is required.")
                 if _due(key.last_used_at, now):
