@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -39,10 +41,12 @@ def compile_catalogues(target: Path) -> Path:
         mo_path.parent.mkdir(parents=True, exist_ok=True)
         with po_path.open("rb") as fh:
             catalog = read_po(fh, locale=locale)
-        tmp = mo_path.with_suffix(".tmp")
-        with tmp.open("wb") as fh:
+        # Each gunicorn worker compiles at start-up, at the same moment: each writes its own
+        # temporary file and renames it into place (atomic; the last one wins, all identical).
+        with tempfile.NamedTemporaryFile(dir=mo_path.parent, prefix="messages.", suffix=".tmp",
+                                         delete=False) as fh:
             write_mo(fh, catalog)
-        tmp.replace(mo_path)
+        os.replace(fh.name, mo_path)
     return target
 
 
