@@ -115,18 +115,21 @@ def prepare(database_url: str) -> dict:
 
 def start_server(database_url: str, port: int, workers: int, instance: str,
                  threads: int = 1, access_log_flush: float = 0,
-                 ratelimit_storage: str = "memory://") -> subprocess.Popen:
+                 ratelimit_storage: str = "memory://", tree: Path = ROOT) -> subprocess.Popen:
     """gunicorn like the Procfile (gthread with ``threads`` > 1; 1 = sync workers), no access log.
 
     ``access_log_flush`` > 0 turns on the per-process partner access-log buffer (opt-in);
-    ``ratelimit_storage`` is where the rate limits count (production: Redis).
+    ``ratelimit_storage`` is where the rate limits count (production: Redis); ``tree`` is the
+    source tree served (another checkout, e.g. ``git worktree add /tmp/old <commit>``, runs with
+    this checkout's .venv: old against new on one machine, one after the other).
     """
     env = dict(os.environ, DATABASE_URL=database_url, AUDARMA_INSTANCE=instance,
                RATELIMIT_STORAGE_URI=ratelimit_storage, SECRET_KEY=SECRET,
                AUDARMA_ACCESS_LOG_FLUSH_SECONDS=str(access_log_flush))
-    command = [str(ROOT / ".venv/bin/gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers",
-               str(workers), "--threads", str(threads), "--no-control-socket", "web.wsgi:app"]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+    command = [str(ROOT / ".venv/bin/gunicorn"), "--chdir", str(tree), "--bind",
+               f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
+               "--no-control-socket", "web.wsgi:app"]
+    server = subprocess.Popen(command, cwd=tree, env=env, stdout=subprocess.DEVNULL,
                               stderr=open(Path(instance) / "gunicorn.log", "w"))  # noqa: SIM115
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -345,6 +348,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ratelimit-storage", default="memory://",
                         help="RATELIMIT_STORAGE_URI of the server (production: "
                              "redis://127.0.0.1:6379/0)")
+    parser.add_argument("--tree", type=Path, default=ROOT,
+                        help="source tree to serve (default: this checkout), e.g. a git worktree "
+                             "of an older commit, to measure old and new side by side")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
@@ -360,7 +366,7 @@ def main(argv: list[str] | None = None) -> int:
     runs: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="audarma-load-") as instance:
         server = start_server(args.db, args.port, args.workers, instance, args.gthreads,
-                              args.access_log_flush, args.ratelimit_storage)
+                              args.access_log_flush, args.ratelimit_storage, args.tree)
         database = urllib.parse.urlsplit(args.db).path.lstrip("/")
 
         def measure_cpu() -> dict:
@@ -386,6 +392,8 @@ def main(argv: list[str] | None = None) -> int:
             except subprocess.TimeoutExpired:
                 server.kill()
     for run in runs:
+        if args.tree.resolve() != ROOT:
+            print(f"serving {args.tree}")
         print(f"wrk -t{min(args.threads, run['connections'])} -c{run['connections']} "
               f"-d{args.duration}s, gunicorn {args.workers} workers × {args.gthreads} "
               f"thread(s), access-log buffer {args.access_log_flush:g} s, rate limits in "
