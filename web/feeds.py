@@ -109,6 +109,12 @@ def _feed_url(language: str, fmt: str) -> str:
     return f"{current_app.config['BASE_URL'].rstrip('/')}/feeds/{language}.{fmt}"
 
 
+def _x(text: str | None) -> str | None:
+    """Text for RSS/Atom without what XML 1.0 cannot carry: a vertical tab pasted into a
+    headline must not make lxml refuse the whole feed (every partner would get a 500)."""
+    return xml_safe(text) if text else text
+
+
 def _xml_feed(snapshot: FeedSnapshot, language: str, fmt: str) -> bytes:
     fg = FeedGenerator()
     fg.register_extension("audarma", AudarmaExtension, AudarmaEntryExtension)
@@ -128,26 +134,26 @@ def _xml_feed(snapshot: FeedSnapshot, language: str, fmt: str) -> bytes:
         entry = fg.add_entry(order="append")
         entry.id(item_uri(pub.article_id, pub.language))
         entry.guid(item_uri(pub.article_id, pub.language), permalink=False)
-        entry.title(pub.headline)
+        entry.title(_x(pub.headline))
         others = [o for o in snapshot.others.get(pub.article_id, []) if o.language != language]
         links = [{"rel": "alternate", "type": "application/json", "hreflang": o.language,
-                  "href": item_url(o), "title": o.headline} for o in [pub, *others]]
+                  "href": item_url(o), "title": _x(o.headline)} for o in [pub, *others]]
         if fmt == "rss":
             entry.link(href=item_url(pub))
-            entry.content(body_with_notes(pub), type="CDATA")
-            entry.description(pub.disclosure or pub.headline)
+            entry.content(_x(body_with_notes(pub)), type="CDATA")
+            entry.description(_x(pub.disclosure or pub.headline))
         else:
-            entry.content(body_with_notes(pub), type="html")
-            entry.summary(pub.disclosure or pub.headline)
+            entry.content(_x(body_with_notes(pub)), type="html")
+            entry.summary(_x(pub.disclosure or pub.headline))
         entry.published(pub.first_published_at or pub.published_at)
         entry.updated(pub.published_at)
         if pub.byline:
-            entry.author({"name": pub.byline})
+            entry.author({"name": _x(pub.byline)})
         if article.category:
-            entry.category(term=article.category)
+            entry.category(term=_x(article.category))
         entry.audarma.set(links=links if fmt == "atom" else None, version=str(pub.version),
-                          disclosure=pub.disclosure, route=pub.route_label,
-                          correction=pub.correction_note)
+                          disclosure=_x(pub.disclosure), route=_x(pub.route_label),
+                          correction=_x(pub.correction_note))
     return fg.atom_str(pretty=True) if fmt == "atom" else fg.rss_str(pretty=True)
 
 
