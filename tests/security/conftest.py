@@ -34,7 +34,6 @@ def xss_story(app, make_story, publish, make_partner, make_user) -> XssStory:  #
 
     from workflow.models import Article, Edition, GlossaryTerm, SegmentTranslation
     from workflow.review import add_comment
-    from workflow.states import EditionState, transition
 
     marks = {"s1": (f"The river <1>{BREAKOUT}</1> fell {IMG} overnight.",
                     [{"kind": "link", "href": JS_URL}]),
@@ -59,13 +58,23 @@ def xss_story(app, make_story, publish, make_partner, make_user) -> XssStory:  #
                                  translation=SVG, note=BREAKOUT))
         article_id = edition.article_id
         session.get(Article, article_id).title = TITLE
-    for edition_id in editions.values():
-        publish("publish_edition", edition_id, None)
-    publish("reopen_for_correction", editions["kk"], None)
-    with app.app_context(), db.transaction() as session:
-        edition = session.get(Edition, editions["kk"])
-        for state in (EditionState.SUBMITTED, EditionState.APPROVED):
-            transition(edition, state)
-    publish("publish_edition", editions["kk"], None, correction_note=f"Fixed {IMG} {BREAKOUT}")
+    publish_with_correction(app, publish, editions, "kk", f"Fixed {IMG} {BREAKOUT}")
     _pid, _kid, secret = make_partner(languages="kk,en")
     return XssStory(article_id, editions["kk"], editions["en"], secret)
+
+
+def publish_with_correction(app, publish_step, editions: dict[str, int], language: str,
+                            note: str) -> None:
+    """Publish every edition (``publish_step``: the ``publish`` fixture), then correct
+    ``language``'s edition and publish it again with ``note``."""
+    from workflow.models import Edition
+    from workflow.states import EditionState, transition
+
+    for edition_id in editions.values():
+        publish_step("publish_edition", edition_id, None)
+    publish_step("reopen_for_correction", editions[language], None)
+    with app.app_context(), app.extensions["audarma.db"].transaction() as session:
+        edition = session.get(Edition, editions[language])
+        for state in (EditionState.SUBMITTED, EditionState.APPROVED):
+            transition(edition, state)
+    publish_step("publish_edition", editions[language], None, correction_note=note)

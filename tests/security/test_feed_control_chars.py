@@ -7,6 +7,7 @@ from __future__ import annotations
 from lxml import etree
 
 from tests.publishing.conftest import bearer
+from tests.security.conftest import publish_with_correction
 
 ODD = "\x0b\x01\x1f\x7f"
 
@@ -15,7 +16,6 @@ def test_feeds_leave_out_what_xml_cannot_carry(app, client, make_story, publish,
     from sqlalchemy import select
 
     from workflow.models import Article, Edition, SegmentTranslation
-    from workflow.states import EditionState, transition
 
     editions = make_story(languages=("kk",), title=f"Flood{ODD} recedes", byline=f"By{ODD} Aida",
                           category=f"sport{ODD}")
@@ -26,14 +26,7 @@ def test_feeds_leave_out_what_xml_cannot_carry(app, client, make_story, publish,
             row.text = f"{row.text}{ODD} end"
         edition = session.get(Edition, editions["kk"])
         session.get(Article, edition.article_id).title = f"Flood{ODD} recedes"
-    for edition_id in editions.values():
-        publish("publish_edition", edition_id, None)
-    publish("reopen_for_correction", editions["kk"], None)
-    with app.app_context(), db.transaction() as session:
-        edition = session.get(Edition, editions["kk"])
-        for state in (EditionState.SUBMITTED, EditionState.APPROVED):
-            transition(edition, state)
-    publish("publish_edition", editions["kk"], None, correction_note=f"Fixed{ODD} a date")
+    publish_with_correction(app, publish, editions, "kk", f"Fixed{ODD} a date")
     _pid, _kid, secret = make_partner(languages="kk,en")
 
     for path in ("/feeds/kk.rss", "/feeds/kk.atom", "/feeds/en.rss", "/feeds/en.atom"):
