@@ -66,7 +66,12 @@ class FeedServer:
                 self.send_header("ETag", etag)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    # the poller hangs up once it has read past the feed size limit; the
+                    # server's error report would land in a CLI test's captured output
+                    return
 
             def log_message(self, *args: object) -> None:
                 pass
