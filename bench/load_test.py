@@ -115,7 +115,8 @@ def prepare(database_url: str) -> dict:
 
 def start_server(database_url: str, port: int, workers: int, instance: str,
                  threads: int = 1, access_log_flush: float = 0,
-                 ratelimit_storage: str = "memory://", tree: Path = ROOT) -> subprocess.Popen:
+                 ratelimit_storage: str = "memory://", tree: Path = ROOT,
+                 keep_alive: float | None = None) -> subprocess.Popen:
     """gunicorn like the Procfile (gthread with ``threads`` > 1; 1 = sync workers), no access log.
 
     ``access_log_flush`` > 0 turns on the per-process partner access-log buffer (opt-in);
@@ -129,6 +130,8 @@ def start_server(database_url: str, port: int, workers: int, instance: str,
     command = [str(ROOT / ".venv/bin/gunicorn"), "--chdir", str(tree), "--bind",
                f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
                "--no-control-socket", "web.wsgi:app"]
+    if keep_alive is not None:  # gunicorn's default is 2 s; 0 closes after every response
+        command[1:1] = ["--keep-alive", f"{keep_alive:g}"]
     server = subprocess.Popen(command, cwd=tree, env=env, stdout=subprocess.DEVNULL,
                               stderr=open(Path(instance) / "gunicorn.log", "w"))  # noqa: SIM115
     deadline = time.monotonic() + 60
@@ -351,6 +354,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tree", type=Path, default=ROOT,
                         help="source tree to serve (default: this checkout), e.g. a git worktree "
                              "of an older commit, to measure old and new side by side")
+    parser.add_argument("--keep-alive", type=float, default=None,
+                        help="gunicorn --keep-alive seconds (default: gunicorn's 2; 0 = a new "
+                             "connection per request, which spreads them over the workers)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
@@ -366,7 +372,8 @@ def main(argv: list[str] | None = None) -> int:
     runs: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="audarma-load-") as instance:
         server = start_server(args.db, args.port, args.workers, instance, args.gthreads,
-                              args.access_log_flush, args.ratelimit_storage, args.tree)
+                              args.access_log_flush, args.ratelimit_storage, args.tree,
+                              args.keep_alive)
         database = urllib.parse.urlsplit(args.db).path.lstrip("/")
 
         def measure_cpu() -> dict:
@@ -394,6 +401,8 @@ def main(argv: list[str] | None = None) -> int:
     for run in runs:
         if args.tree.resolve() != ROOT:
             print(f"serving {args.tree}")
+        if args.keep_alive is not None:
+            print(f"gunicorn --keep-alive {args.keep_alive:g}")
         print(f"wrk -t{min(args.threads, run['connections'])} -c{run['connections']} "
               f"-d{args.duration}s, gunicorn {args.workers} workers × {args.gthreads} "
               f"thread(s), access-log buffer {args.access_log_flush:g} s, rate limits in "
