@@ -8,7 +8,7 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import lru_cache
 
 from sqlalchemy import bindparam, func, insert, select, text
@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from workflow.db import as_id, autocommit_connection, utcnow
+from workflow.db import UTCDateTime, as_id, autocommit_connection, utcnow
 from workflow.errors import Conflict, Forbidden, InvalidInput, NotFound
 from workflow.keys import _hash as key_hash
 from workflow.keys import issue_key, revoke_key
@@ -184,6 +184,9 @@ def look_up_partner_key(engine: Engine, secret: str) -> PartnerKey | None:
     return _find_on_psycopg(engine, key_hash(secret))
 
 
+_UTC = UTCDateTime()
+
+
 @lru_cache(maxsize=8)
 def _live_partner_key_sql(dialect: Dialect) -> str:
     return str(_LIVE_PARTNER_KEY.compile(dialect=dialect))
@@ -213,9 +216,7 @@ def _find_on_psycopg(engine: Engine, digest: str) -> PartnerKey | None:
     if row is None:
         return None
     key_id, prefix, last_used_at, *rest = row
-    if last_used_at is not None:  # as UTCDateTime reads it
-        last_used_at = (last_used_at.replace(tzinfo=UTC) if last_used_at.tzinfo is None
-                        else last_used_at.astimezone(UTC))
+    last_used_at = _UTC.process_result_value(last_used_at, engine.dialect)  # as the ORM reads it
     return PartnerKey(key_id, prefix, last_used_at, *rest)
 
 
