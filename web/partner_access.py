@@ -26,6 +26,7 @@ from web.extensions import limiter
 from workflow.errors import DomainError
 from workflow.partners import (
     AccessLogBuffer,
+    PartnerKey,
     Reader,
     access_row,
     reader_for_key,
@@ -86,14 +87,14 @@ class PartnerRateLimit:
     RETRY_SECONDS = 5.0
 
     def __init__(self) -> None:
-        self._strategy_for: FixedWindowRateLimiter | None = None
+        self._shared: FixedWindowRateLimiter | None = None
         self._memory = FixedWindowRateLimiter(MemoryStorage())
         self._down_until = 0.0
 
     def _strategy(self, storage: Storage) -> FixedWindowRateLimiter:
-        strategy = self._strategy_for  # Flask-Limiter's storage, set by the app's init_app
+        strategy = self._shared  # Flask-Limiter's storage, set by the app's init_app
         if strategy is None or strategy.storage is not storage:
-            strategy = self._strategy_for = FixedWindowRateLimiter(storage)
+            strategy = self._shared = FixedWindowRateLimiter(storage)
         return strategy
 
     @staticmethod
@@ -107,8 +108,8 @@ class PartnerRateLimit:
         refused = [v for v in verdicts if not v.allowed]
         return min(refused or verdicts, key=lambda v: (v.remaining, -v.reset_at))
 
-    def check(self, key: Any) -> Verdict | None:
-        """Count one pull of ``key`` (a ``PartnerKey``); None if rate limiting is off."""
+    def check(self, key: PartnerKey) -> Verdict | None:
+        """Count one pull of ``key``; None if rate limiting is off."""
         if not limiter.enabled:
             return None
         items = _parsed(key.rate_limit or "60/minute")
