@@ -116,20 +116,27 @@ def prepare(database_url: str) -> dict:
 def start_server(database_url: str, port: int, workers: int, instance: str,
                  threads: int = 1, access_log_flush: float = 0,
                  ratelimit_storage: str = "memory://", tree: Path = ROOT,
-                 keep_alive: float | None = None) -> subprocess.Popen:
+                 keep_alive: float | None = None,
+                 keepalive_requests: int | None = None) -> subprocess.Popen:
     """gunicorn like the Procfile (gthread with ``threads`` > 1; 1 = sync workers), no access log.
 
     ``access_log_flush`` > 0 turns on the per-process partner access-log buffer (opt-in);
     ``ratelimit_storage`` is where the rate limits count (production: Redis); ``tree`` is the
     source tree served (another checkout, e.g. ``git worktree add /tmp/old <commit>``, runs with
-    this checkout's .venv: old against new on one machine, one after the other).
+    this checkout's .venv: old against new on one machine, one after the other). The Procfile's
+    ``--config python:web.gunicorn_conf`` is passed when the tree has that module;
+    ``keepalive_requests`` sets its AUDARMA_KEEPALIVE_REQUESTS (None: its default).
     """
     env = dict(os.environ, DATABASE_URL=database_url, AUDARMA_INSTANCE=instance,
                RATELIMIT_STORAGE_URI=ratelimit_storage, SECRET_KEY=SECRET,
                AUDARMA_ACCESS_LOG_FLUSH_SECONDS=str(access_log_flush))
+    if keepalive_requests is not None:
+        env["AUDARMA_KEEPALIVE_REQUESTS"] = str(keepalive_requests)
     command = [str(ROOT / ".venv/bin/gunicorn"), "--chdir", str(tree), "--bind",
                f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
                "--no-control-socket", "web.wsgi:app"]
+    if (tree / "web" / "gunicorn_conf.py").exists():
+        command[1:1] = ["--config", "python:web.gunicorn_conf"]
     if keep_alive is not None:  # gunicorn's default is 2 s; 0 closes after every response
         command[1:1] = ["--keep-alive", f"{keep_alive:g}"]
     server = subprocess.Popen(command, cwd=tree, env=env, stdout=subprocess.DEVNULL,
@@ -274,8 +281,19 @@ def cpu_used(before: dict[str, dict[int, float]], after: dict[str, dict[int, flo
                        for pid, cpu in after[group].items()) for group in after}
 
 
+def worker_split(before: dict[str, dict[int, float]], after: dict[str, dict[int, float]],
+                 server_pid: int) -> list[int]:
+    """Each gunicorn worker's share (%) of the workers' CPU between two samples, largest first:
+    50/50 when the requests were spread evenly, 99/1 when one process served them all."""
+    spent = [max(0.0, cpu - before["server"].get(pid, 0.0))
+             for pid, cpu in after["server"].items() if pid != server_pid]
+    total = sum(spent) or 1.0
+    return sorted((round(100 * s / total) for s in spent), reverse=True)
+
+
 def run_wrk(base: str, target: Target, duration: int, threads: int, connections: int,
-            workdir: Path, measure_cpu: Callable[[], dict] | None = None) -> dict:
+            workdir: Path, measure_cpu: Callable[[], dict] | None = None,
+            server_pid: int | None = None) -> dict:
     """One bounded wrk run; its JSON summary line plus wrk's own latency distribution."""
     script = workdir / "bench.lua"
     script.write_text(LUA % {"paths": ", ".join(json.dumps(p) for p in target.paths)})
@@ -286,7 +304,8 @@ def run_wrk(base: str, target: Target, duration: int, threads: int, connections:
     cpu_before = measure_cpu() if measure_cpu else None
     done = subprocess.run([*command, base], capture_output=True, text=True,
                           timeout=duration + 60)
-    cpu = cpu_used(cpu_before, measure_cpu()) if measure_cpu else {}
+    cpu_after = measure_cpu() if measure_cpu else None
+    cpu = cpu_used(cpu_before, cpu_after) if measure_cpu else {}
     if done.returncode != 0:
         sys.exit(f"wrk failed on {target.name}: {done.stderr or done.stdout}")
     output = done.stdout
@@ -296,14 +315,16 @@ def run_wrk(base: str, target: Target, duration: int, threads: int, connections:
     result["name"] = target.name
     for group, seconds in cpu.items():
         result[f"cpu_{group}_ms"] = seconds * 1000 / max(result["requests"], 1)
+    if cpu_before is not None and server_pid is not None:
+        result["worker_split"] = worker_split(cpu_before, cpu_after, server_pid)
     return result
 
 
 def table(results: list[dict]) -> str:
     """Markdown table of the results (latencies in ms)."""
     lines = ["| endpoint | req/s | p50 ms | p95 ms | p99 ms | max ms | bytes/resp | errors "
-             "| CPU ms/req gunicorn | CPU ms/req PostgreSQL |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "| CPU ms/req gunicorn | CPU ms/req PostgreSQL | workers' CPU % |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in results:
         lines.append(
             f"| {r['name']} | {r['rps']:,.0f} | {r['p50'] / 1000:.1f} | {r['p95'] / 1000:.1f} | "
@@ -311,7 +332,8 @@ def table(results: list[dict]) -> str:
             f"{r['bytes'] / max(r['requests'], 1):,.0f} | "
             f"{r['status_errors'] + r['socket_errors']} | "
             f"{r.get('cpu_server_ms', float('nan')):.2f} | "
-            f"{r.get('cpu_postgres_ms', float('nan')):.2f} |")
+            f"{r.get('cpu_postgres_ms', float('nan')):.2f} | "
+            f"{'/'.join(str(p) for p in r.get('worker_split', [])) or '-'} |")
     return "\n".join(lines)
 
 
@@ -357,6 +379,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep-alive", type=float, default=None,
                         help="gunicorn --keep-alive seconds (default: gunicorn's 2; 0 = a new "
                              "connection per request, which spreads them over the workers)")
+    parser.add_argument("--keepalive-requests", type=int, default=None,
+                        help="AUDARMA_KEEPALIVE_REQUESTS: requests per connection before the "
+                             "server closes it (default: web/gunicorn_conf.py's 100; 0 = no cap)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
@@ -373,7 +398,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="audarma-load-") as instance:
         server = start_server(args.db, args.port, args.workers, instance, args.gthreads,
                               args.access_log_flush, args.ratelimit_storage, args.tree,
-                              args.keep_alive)
+                              args.keep_alive, args.keepalive_requests)
         database = urllib.parse.urlsplit(args.db).path.lstrip("/")
 
         def measure_cpu() -> dict:
@@ -389,7 +414,7 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"  -c{connections} {target.name} …", file=sys.stderr, flush=True)
                     results.append(run_wrk(base, target, args.duration,
                                            min(args.threads, connections), connections,
-                                           Path(instance), measure_cpu))
+                                           Path(instance), measure_cpu, server.pid))
                 runs.append({"connections": connections, "load": [load_before[0],
                              os.getloadavg()[0]], "results": results})
         finally:
@@ -403,6 +428,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"serving {args.tree}")
         if args.keep_alive is not None:
             print(f"gunicorn --keep-alive {args.keep_alive:g}")
+        if args.keepalive_requests is not None:
+            print(f"AUDARMA_KEEPALIVE_REQUESTS={args.keepalive_requests}")
         print(f"wrk -t{min(args.threads, run['connections'])} -c{run['connections']} "
               f"-d{args.duration}s, gunicorn {args.workers} workers × {args.gthreads} "
               f"thread(s), access-log buffer {args.access_log_flush:g} s, rate limits in "

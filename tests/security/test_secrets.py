@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import logging
-import os
 import re
 import shlex
-import signal
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 from sqlalchemy import String, Text, select
+
+from tests.procfile import procfile_web, web_command
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery staple 7"
@@ -136,53 +132,21 @@ def test_redacting_logger_hides_keys_that_gunicorns_default_logs():
     assert "/feeds/kk.rss?since=c1.abc&key=[redacted]&limit=5" in redacted
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_procfile_gunicorn_access_log_has_no_key(app, make_story, publish):
     """The production web process (Procfile's command line) serves a feed pulled with ?key=."""
     from workflow.partners import create_partner
 
     with app.app_context(), app.extensions["audarma.db"].transaction() as session:
         _partner, _key, secret = create_partner(session, "Wire", "kk", None, None)
-    procfile = (ROOT / "Procfile").read_text()
-    command = next(line.split(":", 1)[1] for line in procfile.splitlines()
-                   if line.startswith("web:"))
-    port = _free_port()
-    env = dict(os.environ, AUDARMA_BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="1",
-               AUDARMA_INSTANCE=app.config["INSTANCE_DIR"], DATABASE_URL=app.config["DATABASE_URL"],
-               CELERY_BROKER_URL="filesystem://",
-               PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
-    env.pop("REDIS_URL", None)
-    log_path = Path(app.config["INSTANCE_DIR"]) / "gunicorn.log"
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen(["bash", "-c", f"exec {command.strip()}"], env=env, stdout=log,
-                                stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.time() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=2).read()  # noqa: S310
-                break
-            except OSError:
-                if time.time() > deadline or proc.poll() is not None:
-                    raise AssertionError(log_path.read_text()[-2000:]) from None
-                time.sleep(0.2)
+    with procfile_web(app) as (base, log_path):
         with urllib.request.urlopen(f"{base}/feeds/kk.rss?key={secret}") as reply:  # noqa: S310
             assert reply.status == 200
         request = urllib.request.Request(f"{base}/api/v1/items?limit=3",
                                          headers={"Authorization": f"Bearer {secret}"})
         with urllib.request.urlopen(request) as reply:  # noqa: S310
             assert reply.status == 200
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=15)
     log = log_path.read_text()
     assert "GET /feeds/kk.rss?key=[redacted]" in log, log[-2000:]
     assert "GET /api/v1/items?limit=3" in log
     assert secret not in log
-    assert shlex.split(command)[0] == "gunicorn"
+    assert shlex.split(web_command())[0] == "gunicorn"

@@ -44,7 +44,8 @@ def register(app: Flask) -> None:
         env = dict(os.environ, AUDARMA_INSTANCE=current_app.config["INSTANCE_DIR"])
         procs = [
             subprocess.Popen(worker_argv(concurrency, beat=True), env=env),
-            subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}",
+            subprocess.Popen([sys.executable, "-m", "gunicorn", "--config",
+                              "python:web.gunicorn_conf", "--bind", f"{host}:{port}",
                               "--workers", str(web_workers), "--worker-class", "gthread",
                               "--threads", "4", "--access-logfile", "-",
                               "--logger-class", "web.access_log.RedactingLogger",
