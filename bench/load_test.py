@@ -117,7 +117,7 @@ def start_server(database_url: str, port: int, workers: int, instance: str,
                  threads: int = 1, access_log_flush: float = 0,
                  ratelimit_storage: str = "memory://", tree: Path = ROOT,
                  keep_alive: float | None = None,
-                 keepalive_requests: int | None = None) -> subprocess.Popen:
+                 keepalive_max_seconds: float | None = None) -> subprocess.Popen:
     """gunicorn like the Procfile (gthread with ``threads`` > 1; 1 = sync workers), no access log.
 
     ``access_log_flush`` > 0 turns on the per-process partner access-log buffer (opt-in);
@@ -125,13 +125,13 @@ def start_server(database_url: str, port: int, workers: int, instance: str,
     source tree served (another checkout, e.g. ``git worktree add /tmp/old <commit>``, runs with
     this checkout's .venv: old against new on one machine, one after the other). The Procfile's
     ``--config python:web.gunicorn_conf`` is passed when the tree has that module;
-    ``keepalive_requests`` sets its AUDARMA_KEEPALIVE_REQUESTS (None: its default).
+    ``keepalive_max_seconds`` sets its AUDARMA_KEEPALIVE_MAX_SECONDS (None: its default).
     """
     env = dict(os.environ, DATABASE_URL=database_url, AUDARMA_INSTANCE=instance,
                RATELIMIT_STORAGE_URI=ratelimit_storage, SECRET_KEY=SECRET,
                AUDARMA_ACCESS_LOG_FLUSH_SECONDS=str(access_log_flush))
-    if keepalive_requests is not None:
-        env["AUDARMA_KEEPALIVE_REQUESTS"] = str(keepalive_requests)
+    if keepalive_max_seconds is not None:
+        env["AUDARMA_KEEPALIVE_MAX_SECONDS"] = f"{keepalive_max_seconds:g}"
     command = [str(ROOT / ".venv/bin/gunicorn"), "--chdir", str(tree), "--bind",
                f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
                "--no-control-socket", "web.wsgi:app"]
@@ -379,9 +379,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep-alive", type=float, default=None,
                         help="gunicorn --keep-alive seconds (default: gunicorn's 2; 0 = a new "
                              "connection per request, which spreads them over the workers)")
-    parser.add_argument("--keepalive-requests", type=int, default=None,
-                        help="AUDARMA_KEEPALIVE_REQUESTS: requests per connection before the "
-                             "server closes it (default: web/gunicorn_conf.py's 100; 0 = no cap)")
+    parser.add_argument("--keepalive-max-seconds", type=float, default=None,
+                        help="AUDARMA_KEEPALIVE_MAX_SECONDS: age at which the server closes a "
+                             "kept-alive connection (default: web/gunicorn_conf.py's 1; 0 = never)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
@@ -398,7 +398,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="audarma-load-") as instance:
         server = start_server(args.db, args.port, args.workers, instance, args.gthreads,
                               args.access_log_flush, args.ratelimit_storage, args.tree,
-                              args.keep_alive, args.keepalive_requests)
+                              args.keep_alive, args.keepalive_max_seconds)
         database = urllib.parse.urlsplit(args.db).path.lstrip("/")
 
         def measure_cpu() -> dict:
@@ -428,8 +428,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"serving {args.tree}")
         if args.keep_alive is not None:
             print(f"gunicorn --keep-alive {args.keep_alive:g}")
-        if args.keepalive_requests is not None:
-            print(f"AUDARMA_KEEPALIVE_REQUESTS={args.keepalive_requests}")
+        if args.keepalive_max_seconds is not None:
+            print(f"AUDARMA_KEEPALIVE_MAX_SECONDS={args.keepalive_max_seconds:g}")
         print(f"wrk -t{min(args.threads, run['connections'])} -c{run['connections']} "
               f"-d{args.duration}s, gunicorn {args.workers} workers × {args.gthreads} "
               f"thread(s), access-log buffer {args.access_log_flush:g} s, rate limits in "
