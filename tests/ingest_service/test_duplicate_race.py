@@ -1,4 +1,10 @@
-"""Two submissions of one article at the same moment: the loser gets the normal duplicate answer."""
+"""Two submissions of one article at the same moment: the loser gets the normal duplicate answer.
+
+Both submissions are held after their first duplicate check until both have made it. Then two
+guards decide: submissions of the same words take a lock (PostgreSQL: advisory, on the content
+hash; SQLite: the write lock) and check again, so a paste and an API post of one text store it
+once; two submissions of one source key meet at its unique index.
+"""
 
 from __future__ import annotations
 
@@ -156,3 +162,47 @@ def test_text_pasted_again_after_its_article_was_edited_is_a_new_article(app, db
     with db.transaction() as session:
         again = ingest_text(session, EN_TEXT, source="desk", targets=["kk"])
         assert again.duplicate_of is None and again.article.id != first
+
+
+def test_a_paste_and_an_api_post_of_one_text_at_once_store_it_once(
+        race_app, make_user, monkeypatch):
+    """Different source keys (pasted content, the API's external id), the same words."""
+    from workflow.db import utcnow
+    from workflow.keys import issue_key
+
+    app = race_app
+    user_id = make_user("editor", email="desk@example.test", app=app)
+    with app.app_context(), app.extensions["audarma.db"].transaction() as session:
+        key, secret = issue_key(session, user_id=user_id, label="race")
+        key.last_used_at = utcnow()  # so neither request writes the key row while it waits
+    desk = app.test_client()
+    assert desk.post("/login", data={"email": "desk@example.test",
+                                     "password": "password123"}).status_code == 302
+    barrier = _both_past_the_check(monkeypatch)
+
+    def _paste():
+        response = desk.post("/articles/new", data={
+            "title": "", "format": "text", "body": EN_TEXT, "language": "auto",
+            "targets": ["kk"], "priority": "normal"})
+        return response.status_code, response.headers.get("Location") or response.get_data(
+            as_text=True)
+
+    def _post():
+        response = app.test_client().post(
+            "/api/v1/articles",
+            data=json.dumps({"body": EN_TEXT, "external_id": "wire-7", "targets": ["kk"]}),
+            headers={"Authorization": f"Bearer {secret}", "Content-Type": "application/json"})
+        return response.status_code, response.get_json()
+
+    (paste_status, paste_page), (api_status, api_body) = _at_once(_paste, _post)
+    assert barrier.n_waiting == 0 and not barrier.broken  # both really were past the check
+    stored = _counts(app)
+    assert stored["Article"] == 1 and stored["TranslationJob"] == 1, (paste_status, api_status)
+    # Whichever came second got its channel's duplicate answer, pointing at the first.
+    if api_status == 200:
+        assert paste_status == 302 and api_body["duplicate_of"] == api_body["id"]
+        assert paste_page.endswith(f"/articles/{api_body['id']}")  # where the paste went
+    else:
+        assert api_status == 201 and paste_status == 200
+        assert 'id="ingest-duplicate"' in paste_page
+        assert f'href="/articles/{api_body["id"]}"' in paste_page

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import false, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -124,6 +124,25 @@ def find_duplicate(session: Session, *, source: str, external_id: str | None = N
     return None
 
 
+def _one_at_a_time(session: Session, digest: str) -> None:
+    """Make a simultaneous submission of the same words wait until this transaction ends.
+
+    Its duplicate check then finds this article whatever its source key says: a paste and an API
+    post with an external id, or two feeds carrying one wire story, would otherwise both pass
+    the check and store the text twice (the unique source key only catches equal keys).
+    PostgreSQL: a transaction-scoped advisory lock on the content hash. SQLite: the database's
+    write lock, taken now by a write that changes nothing (SQLite lets one writer in at a time
+    anyway; this takes the lock just before the check instead of at the first insert). Taken
+    after the text is parsed and segmented, so the wait covers only the checks and inserts.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        key = int.from_bytes(bytes.fromhex(digest[:16]), "big", signed=True)
+        session.execute(select(func.pg_advisory_xact_lock(key)))
+    else:
+        table = Article.__table__
+        session.execute(update(table).where(false()).values(id=table.c.id))
+
+
 def _insert_article(session: Session, **values: object) -> Article | None:
     """Insert the article row, or nothing (None) when its source_key is already committed.
 
@@ -217,6 +236,11 @@ def ingest(session: Session, parsed: ParsedArticle, *, source: str, source_url: 
     choice = choose_language(parsed.title, drafts, language)  # type: ignore[arg-type]
     wanted = parse_targets(choice.language, targets)
     segment_blocks(drafts, choice.language)
+    _one_at_a_time(session, digest)
+    existing = find_duplicate(session, source=source, external_id=external_id,
+                              source_url=source_url, digest=digest)  # again, now others wait
+    if existing is not None:
+        return IngestResult(existing, existing.id, [], [])
     article, stored = _claim(
         session, _source_key(source, external_id, source_url, digest), digest,
         title=parsed.title, source_language=choice.language,
