@@ -69,16 +69,22 @@ def _counts(app) -> dict[str, int]:
                 for name in TABLES}
 
 
-def test_api_race_on_one_external_id_gives_one_article_and_one_duplicate_answer(
-        race_app, make_user, monkeypatch):
+def _api_secret(app, make_user, email: str) -> str:
+    """An editor's API key, already marked used (so no request writes its row while it waits)."""
     from workflow.db import utcnow
     from workflow.keys import issue_key
 
-    app = race_app
-    user_id = make_user("editor", email="api@example.test", app=app)
+    user_id = make_user("editor", email=email, app=app)
     with app.app_context(), app.extensions["audarma.db"].transaction() as session:
         key, secret = issue_key(session, user_id=user_id, label="race")
-        key.last_used_at = utcnow()  # so neither request writes the key row while it waits
+        key.last_used_at = utcnow()
+    return secret
+
+
+def test_api_race_on_one_external_id_gives_one_article_and_one_duplicate_answer(
+        race_app, make_user, monkeypatch):
+    app = race_app
+    secret = _api_secret(app, make_user, "api@example.test")
     barrier = _both_past_the_check(monkeypatch)
     payload = json.dumps({"body": EN_TEXT, "external_id": "wire-42", "targets": ["kk"]})
 
@@ -167,14 +173,8 @@ def test_text_pasted_again_after_its_article_was_edited_is_a_new_article(app, db
 def test_a_paste_and_an_api_post_of_one_text_at_once_store_it_once(
         race_app, make_user, monkeypatch):
     """Different source keys (pasted content, the API's external id), the same words."""
-    from workflow.db import utcnow
-    from workflow.keys import issue_key
-
     app = race_app
-    user_id = make_user("editor", email="desk@example.test", app=app)
-    with app.app_context(), app.extensions["audarma.db"].transaction() as session:
-        key, secret = issue_key(session, user_id=user_id, label="race")
-        key.last_used_at = utcnow()  # so neither request writes the key row while it waits
+    secret = _api_secret(app, make_user, "desk@example.test")
     desk = app.test_client()
     assert desk.post("/login", data={"email": "desk@example.test",
                                      "password": "password123"}).status_code == 302
