@@ -3,7 +3,8 @@ saves segments, then check that every article, job and saved segment is there ex
 
 Everything runs on 127.0.0.1 and belongs to the drill: its own PostgreSQL cluster (initdb into a
 temp dir, started and restarted with pg_ctl; never the machine's server), its own redis-server on
-a free port, gunicorn (2 workers), 2 celery workers and beat, a tiny random-weight package.
+a free port, gunicorn as in the Procfile (2 gthread workers × 4 threads, web/gunicorn_conf.py),
+2 celery workers and beat, a tiny random-weight package.
 
     .venv/bin/python bench/fault_drill.py --runs 10 --duration 60
 
@@ -353,9 +354,13 @@ class System:
         return name
 
     def start_web(self) -> None:
-        self.web = Proc([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.web_port}",
-                         "--workers", "2", "--timeout", "60", "--no-control-socket",
-                         "--access-logfile", "-", "web.wsgi:app"], self.dir / "web.log", self.env)
+        """gunicorn as the Procfile runs it (2 gthread workers × 4 threads, its config)."""
+        self.web = Proc([sys.executable, "-m", "gunicorn", "--config", "python:web.gunicorn_conf",
+                         "--bind", f"127.0.0.1:{self.web_port}", "--workers", "2",
+                         "--worker-class", "gthread", "--threads", "4", "--timeout", "60",
+                         "--no-control-socket", "--access-logfile", "-",
+                         "--logger-class", "web.access_log.RedactingLogger", "web.wsgi:app"],
+                        self.dir / "web.log", self.env)
 
     def start_beat(self) -> None:
         self.beat = Proc([sys.executable, "-m", "celery", "-A", "tasks.worker", "beat",
