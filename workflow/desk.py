@@ -118,8 +118,8 @@ def list_articles(session: Session, filters: DeskFilters, user_id: int | None = 
                   with_translators: bool = False) -> DeskPage:
     """Articles newest first, filtered by edition state/language/assignee, priority and title.
 
-    ``with_translators`` also fills ``translators`` (as ``translators()`` would) from the same
-    query as the page's people: one round trip less for the full desk page.
+    ``with_translators`` also fills ``translators``: the active users who can be assigned
+    editions, by name (the assignee filter's list), from the same query as the page's people.
     """
     query = select(Article)
     if filters.priority:
@@ -162,12 +162,6 @@ def list_articles(session: Session, filters: DeskFilters, user_id: int | None = 
                       total=total, live=live, translators=assignable)
     result.rows = desk_rows(result)
     return result
-
-
-def translators(session: Session) -> list[User]:
-    """Active users who can be assigned editions, by name."""
-    users = session.scalars(select(User).where(User.is_active.is_(True)).order_by(User.name))
-    return [u for u in users if u.has_role("translator")]
 
 
 def my_work(session: Session, user_id: int) -> list[Edition]:
