@@ -14,8 +14,9 @@ from tasks.packages import install_package, package_store
 from web.auth import db_session, role_required
 from workflow import glossary
 from workflow.errors import DomainError
-from workflow.models import LANGUAGES, ROLES, User
+from workflow.models import User
 from workflow.users import create_user
+from workflow.vocabulary import LANGUAGES, ROLES
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

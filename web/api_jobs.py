@@ -9,7 +9,8 @@ from web.auth import api_key_required, db_session
 from web.errors import error_response
 from workflow import jobs
 from workflow.errors import DomainError
-from workflow.models import LANGUAGES, Article, TranslationJob
+from workflow.models import Article, TranslationJob
+from workflow.vocabulary import LANGUAGES
 
 bp = Blueprint("api_jobs", __name__, url_prefix="/api/v1")
 csrf_exempt = True

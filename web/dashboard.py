@@ -19,6 +19,7 @@ from web.auth import db_session, role_required
 from web.review_errors import handle_domain_errors
 from workflow import desk, review
 from workflow.db import as_id
+from workflow.vocabulary import EDITION_STATES
 
 bp = Blueprint("dashboard", __name__)
 handle_domain_errors(bp)
@@ -146,5 +147,4 @@ def _desk_helpers() -> dict:
         return format_decimal(value, *args, **kwargs)
 
     return {"label": label_for, "when": when, "number": number, "percent": format_percent,
-            "edition_states": ("translating", "editing", "submitted", "approved", "scheduled",
-                               "published", "withdrawn", "cancelled")}
+            "edition_states": EDITION_STATES}

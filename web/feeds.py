@@ -16,7 +16,7 @@ from web.errors import error_response
 from web.partner_access import has_credentials, partner_pull
 from workflow.errors import DomainError, Forbidden, NotFound
 from workflow.feed_cache import BodyCache, CachedFeed, latest_change
-from workflow.models import LANGUAGES, Publication
+from workflow.models import Publication
 from workflow.ninjs import (
     FeedSnapshot,
     Tombstone,
@@ -26,6 +26,7 @@ from workflow.ninjs import (
     item_uri,
 )
 from workflow.render import xml_safe
+from workflow.vocabulary import LANGUAGES
 
 bp = Blueprint("feeds", __name__)
 csrf_exempt = True

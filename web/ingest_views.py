@@ -27,11 +27,10 @@ from workflow.errors import DomainError
 from workflow.ingest.service import ingest_body, ingest_upload, parse_body, preview, update_source
 from workflow.ingest.source_text import article_markdown
 from workflow.models import Article, TranslationJob
+from workflow.vocabulary import LANGUAGES, OPEN_JOB_STATES
 
 bp = Blueprint("ingest", __name__)
 
-OPEN_JOB_STATES = ("queued", "translating", "waiting_for_model")
-ALL_TARGETS = ["kk", "ru", "en"]
 
 
 class ArticleOptions(FlaskForm):
@@ -44,11 +43,11 @@ class ArticleOptions(FlaskForm):
 def _targets() -> list[str]:
     """Ticked target languages; none ticked means the default (every other language)."""
     if request.method != "POST":
-        return ALL_TARGETS
+        return list(LANGUAGES)
     try:
         return request.form.getlist("targets")
     except RequestEntityTooLarge:
-        return ALL_TARGETS
+        return list(LANGUAGES)
 
 
 class NewArticleForm(ArticleOptions):

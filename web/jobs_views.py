@@ -10,7 +10,8 @@ from flask_babel import gettext as _
 from web.auth import db_session, role_required
 from workflow import jobs
 from workflow.errors import DomainError
-from workflow.models import LANGUAGES, Article, TranslationJob
+from workflow.models import Article, TranslationJob
+from workflow.vocabulary import LANGUAGES
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 

@@ -6,7 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflow.errors import Conflict, InvalidInput, NotFound
-from workflow.models import LANGUAGES, GlossaryTerm
+from workflow.models import GlossaryTerm
+from workflow.vocabulary import LANGUAGES
 
 MAX_TERM = 500
 

@@ -30,16 +30,14 @@ from workflow.claims import (  # noqa: F401  (the public face of job claiming)
 )
 from workflow.db import utcnow
 from workflow.errors import Conflict, InvalidInput, NotFound
-from workflow.models import LANGUAGES, Article, Edition, SegmentTranslation, TranslationJob
+from workflow.models import Article, Edition, SegmentTranslation, TranslationJob
 from workflow.states import EditionState, JobState, SegmentState, transition
-
-PRIORITIES = ("breaking", "normal")
-OPEN_JOB_STATES = (JobState.QUEUED, JobState.TRANSLATING, JobState.WAITING_FOR_MODEL)
+from workflow.vocabulary import LANGUAGES, PRIORITIES, other_languages
 
 
 def default_targets(source_language: str) -> list[str]:
     """The languages an article is not in."""
-    return [lang for lang in LANGUAGES if lang != source_language]
+    return other_languages(source_language)
 
 
 def parse_targets(source_language: str, targets: Iterable[str] | str | None) -> list[str]:

@@ -23,11 +23,11 @@ from workflow.models import (
     User,
 )
 from workflow.states import EditionState, SegmentState, check_transition, transition
+from workflow.vocabulary import EDITABLE_EDITION_STATES
 
 MAX_SEGMENT_CHARS = 10_000
 MAX_COMMENT_CHARS = 4_000
 MAX_TIME_PER_SAVE_MS = 10 * 60 * 1000  # an idle tab must not count as an hour of work
-EDITABLE_STATES = (EditionState.EDITING.value,)
 AUTHORING_KINDS = ("save", "confirm", "conflict")
 
 
@@ -69,7 +69,7 @@ def _require_translator(user: User, edition: Edition) -> None:
 
 
 def _require_editable(edition: Edition) -> None:
-    if edition.state not in EDITABLE_STATES:
+    if edition.state not in EDITABLE_EDITION_STATES:
         raise Conflict(f"The edition is {edition.state}; it cannot be edited now.",
                        code="not_editable", state=edition.state)
 

@@ -9,6 +9,7 @@ from flask import Flask, current_app
 
 from workflow.errors import DomainError
 from workflow.users import create_user, parse_languages
+from workflow.vocabulary import INTERFACE_LOCALES, ROLES
 
 
 def register(app: Flask) -> None:
@@ -21,11 +22,11 @@ def register(app: Flask) -> None:
     @users_group.command("create")
     @click.argument("email")
     @click.option("--role", "roles", multiple=True, required=True,
-                  type=click.Choice(["translator", "editor", "admin"]),
+                  type=click.Choice(ROLES),
                   help="Role; repeat for several.")
     @click.option("--languages", default="", help="Working languages, e.g. kk,ru")
     @click.option("--name", default="", help="Display name.")
-    @click.option("--locale", default="en", type=click.Choice(["kk", "ru", "en"]))
+    @click.option("--locale", default="en", type=click.Choice(INTERFACE_LOCALES))
     def create(email: str, roles: tuple[str, ...], languages: str, name: str, locale: str) -> None:
         """Create a user; the password is asked for, or read from standard input."""
         from web.commands import require_schema

@@ -22,8 +22,9 @@ from workflow.ingest.language import NAMES, block_language, choose_language
 from workflow.ingest.limits import MAX_TITLE_CHARS, MAX_UPLOAD_BYTES
 from workflow.ingest.parse import parse_html, parse_markdown, parse_text, parse_upload
 from workflow.ingest.segments import BlockDraft, clean_blocks, content_hash, segment_blocks
-from workflow.jobs import PRIORITIES, create_jobs, parse_targets
+from workflow.jobs import create_jobs, parse_targets
 from workflow.models import Article, Block, Segment, TranslationJob
+from workflow.vocabulary import PRIORITIES
 
 FORMATS = ("text", "markdown", "html")
 MAX_EXTERNAL_ID = 500
