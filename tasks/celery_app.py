@@ -6,6 +6,7 @@ from celery import Celery, Task
 from flask import Flask
 
 import tasks.beat
+import tasks.effects
 import tasks.feeds  # noqa: F401  (registers audarma.feeds.poll)
 import tasks.translate  # noqa: F401  (registers the tasks)
 from tasks.context import setting
@@ -26,5 +27,6 @@ def celery_init_app(app: Flask) -> Celery:
                                      **(celery_app.conf.beat_schedule or {})}
     celery_app.set_default()
     app.extensions["celery"] = celery_app
+    tasks.effects.register(app.extensions["audarma.db"], celery_app)
 
     return celery_app

@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 from celery import shared_task
-from flask import current_app
 
 from tasks.context import database
 from workflow.ingest.polling import due_feeds, poll_feed
 
 
 def poll_feeds(feed_ids: list[int] | None = None) -> list[dict]:
-    """Poll the given feeds (default: every due one), then dispatch the jobs they created."""
-    from tasks.dispatch import dispatch_pending
-
+    """Poll the given feeds (default: every due one); their new jobs are dispatched on commit."""
     db = database()
     if feed_ids is None:
         with db.transaction() as session:
             feed_ids = due_feeds(session)
-    reports = [poll_feed(db, feed_id).to_json() for feed_id in feed_ids]
-    if any(r["created"] for r in reports):
-        dispatch_pending(db, current_app.extensions["celery"])
-    return reports
+    return [poll_feed(db, feed_id).to_json() for feed_id in feed_ids]
 
 
 @shared_task(name="audarma.feeds.poll", ignore_result=True)

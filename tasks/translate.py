@@ -9,6 +9,7 @@ from sqlalchemy.exc import DBAPIError
 
 from tasks.context import database, setting
 from tasks.engine import get_engine
+from workflow.db import DISPATCH_JOBS
 from workflow.machine import BATCH_FIRST, BATCH_LARGEST, BATCH_SECONDS, work_once
 
 log = logging.getLogger(__name__)
@@ -33,7 +34,5 @@ def translate_job(self, *, job_id: int) -> dict:
         database().session.remove()
         raise self.retry(exc=exc, countdown=min(5 * (self.request.retries + 1), 30)) from exc
     if report.requeued:  # handed back (breaking news, new segments): wake a worker for them
-        from tasks.dispatch import dispatch_pending
-
-        dispatch_pending(database(), self.app)
+        database().run_effects({DISPATCH_JOBS})
     return {"jobs": report.job_ids, "translated": report.translated, "outcome": report.outcome}

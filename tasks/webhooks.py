@@ -7,8 +7,10 @@ import os
 
 from celery import shared_task
 
-from tasks.context import database, setting
+from tasks.context import database as current_database
+from tasks.context import setting
 from workflow import webhooks
+from workflow.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +39,7 @@ def deliver(self, *, delivery_id: int) -> str:
     A refused target (non-public address) comes back "failed" at once and is not retried.
     """
     attempt = webhooks.attempt_delivery(
-        database(), delivery_id,
+        current_database(), delivery_id,
         max_attempts=int(_setting("WEBHOOK_MAX_ATTEMPTS", 8)),
         backoff_base=_setting("WEBHOOK_BACKOFF_SECONDS", 30.0),
         timeout=_setting("WEBHOOK_TIMEOUT_SECONDS", 10.0),
@@ -48,9 +50,9 @@ def deliver(self, *, delivery_id: int) -> str:
     return attempt.outcome
 
 
-def send_due(limit: int = 500) -> int:
+def send_due(limit: int = 500, *, database: Database | None = None) -> int:
     """Enqueue every due pending delivery (after a commit, and from the beat); returns how many."""
-    with database().transaction() as session:
+    with (database or current_database()).transaction() as session:
         ids = webhooks.due_deliveries(session, limit=limit)
     sent = 0
     try:

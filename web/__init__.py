@@ -54,12 +54,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     celery_init_app(app)
 
-    from web import errors, extensions, i18n, security
+    from web import boundary, errors, extensions, i18n, security
 
     extensions.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    boundary.init_app(app)
     register_blueprints(app)
 
     from web.cli import register_commands

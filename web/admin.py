@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from tasks.packages import install_package, package_store
 from web.auth import db_session, role_required
+from web.boundary import commit, on_refusal
 from workflow import glossary
-from workflow.errors import DomainError
 from workflow.models import User
 from workflow.users import create_user
 from workflow.vocabulary import LANGUAGES, ROLES
@@ -72,13 +72,9 @@ def remove_model(code: str):
 
 def _act(action, done: str, anchor: str, error_field: str):
     """Run one service call, commit, flash ``done``; a DomainError re-renders with its message."""
-    session = db_session()
-    try:
-        action(session)
-        session.commit()
-    except DomainError as exc:
-        session.rollback()
-        return _page(exc.status, **{error_field: exc.message})
+    on_refusal(lambda exc: _page(exc.status, **{error_field: exc.message}))
+    action(db_session())
+    commit()
     flash(done, "success")
     return redirect(url_for("admin.index") + anchor)
 

@@ -168,7 +168,7 @@ def login():
         user = session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
         if check_sign_in(user, form.password.data):
             user.last_login_at = utcnow()
-            session.commit()
+            current_app.extensions["audarma.db"].commit()
             login_user(SignedInUser(user))
             return redirect(_safe_next(request.args.get("next")))
         flash(_("Wrong e-mail or password."), "error")

@@ -16,13 +16,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from web.auth import db_session, role_required
-from web.review_errors import handle_domain_errors
+from web.boundary import commit
 from workflow import desk, review
 from workflow.db import as_id
 from workflow.vocabulary import EDITION_STATES
 
 bp = Blueprint("dashboard", __name__)
-handle_domain_errors(bp)
 
 
 def _filters() -> desk.DeskFilters:
@@ -70,7 +69,7 @@ def take(edition_id: int):
     """Take a free edition and open it in the editor."""
     session = db_session()
     review.take_edition(session, edition_id, current_user.id)
-    session.commit()
+    commit()
     return redirect(url_for("editor.edition", edition_id=edition_id))
 
 
@@ -81,7 +80,7 @@ def assign(edition_id: int):
     raw = request.form.get("assignee_id", "")
     session = db_session()
     review.assign_edition(session, edition_id, as_id(raw), current_user.id)
-    session.commit()
+    commit()
     flash(_("Assignment saved."), "success")
     return redirect(url_for("editor.edition", edition_id=edition_id))
 

@@ -12,9 +12,8 @@ from flask import Blueprint, Response, current_app, g, request
 from lxml import etree
 
 from web.auth import db_session
-from web.errors import error_response
 from web.partner_access import has_credentials, partner_pull
-from workflow.errors import DomainError, Forbidden, NotFound
+from workflow.errors import Forbidden, NotFound
 from workflow.feed_cache import BodyCache, CachedFeed, latest_change
 from workflow.models import Publication
 from workflow.ninjs import (
@@ -247,9 +246,6 @@ def _partner_feed(language: str, fmt: str):
 def feed(language: str, fmt: str):
     """A language feed: partner key (Bearer or ?key=), or no key if PUBLIC_FEEDS is on."""
     if not has_credentials() and current_app.config.get("PUBLIC_FEEDS"):
-        try:
-            response, status, _count = _serve(language, fmt, [])
-        except DomainError as exc:
-            return error_response(exc.status, exc.code, exc.message)
+        response, status, _count = _serve(language, fmt, [])
         return response, status
     return _partner_feed(language, fmt)

@@ -21,6 +21,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, scoped_session
 
 from web.auth import api_key_required
+from web.boundary import api_error
 from web.errors import error_response
 from web.extensions import limiter
 from workflow.errors import DomainError
@@ -197,10 +198,9 @@ def partner_pull(view: Callable) -> Callable:
             reader = reader_for_key(g.api_key)
             g.reader = reader
             response, status, items = view(*args, **kwargs)
-        except DomainError as exc:
-            database.session.rollback()
-            response, status, items = (
-                error_response(exc.status, exc.code, exc.message)[0], exc.status, 0)
+        except DomainError as exc:  # answered here so that the access log records the refusal
+            database.rollback()
+            response, status, items = api_error(exc)[0], exc.status, 0
         if reader is not None:
             row = access_row(reader, logged_path(), status, items)
             if buffer is not None:
@@ -208,7 +208,7 @@ def partner_pull(view: Callable) -> Callable:
             else:
                 record_access(database.session, row)
         if buffer is None or _wrote(database.session):
-            database.session.commit()  # a buffered pull usually has nothing to write: no COMMIT
+            database.commit()  # a buffered pull usually has nothing to write: no COMMIT
         if verdict is not None:
             response = current_app.make_response(response)
             verdict.apply(response)

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from workflow.db import utcnow
+from workflow.db import DISPATCH_JOBS, after_commit, utcnow
 from workflow.models import JobRun, Segment, SegmentTranslation, TranslationJob
 from workflow.models.review import SegmentRevision
 from workflow.states import EditionState, JobState, SegmentState, check_transition, transition
@@ -59,6 +59,8 @@ def move_job(session: Session, job_id: int, current: JobState | str, target: Job
     if token is not None:
         stmt = stmt.where(TranslationJob.claim_token == token)
     result = session.execute(stmt.values(state=target.value, updated_at=utcnow(), **values))
+    if result.rowcount == 1 and values.get("needs_dispatch"):
+        after_commit(session, DISPATCH_JOBS)
     return result.rowcount == 1
 
 
@@ -282,4 +284,6 @@ def requeue_expired(session: Session, now: datetime | None = None,
         if session.execute(stmt).rowcount:
             _close_run(session, row.id, row.claim_token, "lost", error)
             requeued.append(row.id)
+            if not give_up:
+                after_commit(session, DISPATCH_JOBS)
     return requeued

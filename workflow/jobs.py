@@ -28,7 +28,7 @@ from workflow.claims import (  # noqa: F401  (the public face of job claiming)
     renew_lease,
     requeue_expired,
 )
-from workflow.db import utcnow
+from workflow.db import DISPATCH_JOBS, after_commit, utcnow
 from workflow.errors import Conflict, InvalidInput, NotFound
 from workflow.models import Article, Edition, SegmentTranslation, TranslationJob
 from workflow.states import EditionState, JobState, SegmentState, transition
@@ -70,7 +70,7 @@ def ensure_source_edition(session: Session, article: Article) -> Edition:
 
 def create_jobs(session: Session, article: Article, targets: Sequence[str],
                 priority: str = "normal") -> list[TranslationJob]:
-    """Create (or re-open) an edition and a queued job per target; caller commits, dispatches."""
+    """Create (or re-open) an edition and a queued job per target; dispatched after commit."""
     if priority not in PRIORITIES:
         raise InvalidInput(f"Priority must be one of {', '.join(PRIORITIES)}.", code="bad_priority")
     ensure_source_edition(session, article)
@@ -115,6 +115,8 @@ def create_jobs(session: Session, article: Article, targets: Sequence[str],
     session.flush()
     for job in jobs:
         job.segments_done = count_done(session, job.edition_id)
+    if any(job.needs_dispatch for job in jobs):
+        after_commit(session, DISPATCH_JOBS)
     return jobs
 
 

@@ -123,7 +123,7 @@ def _write(session: Session, translation_id: int, text: str, expected_version: i
               expected_version=expected_version, current_version=row.version)
         session.flush()
         raise Conflict("Someone saved this segment after you opened it. Both texts are kept.",
-                       code="stale_version", yours=text, theirs=row.text or "",
+                       code="stale_version", keep_work=True, yours=text, theirs=row.text or "",
                        version=row.version)
     session.add(SegmentRevision(translation_id=row.id, version=expected_version + 1, text=text,
                                 kind=kind, user_id=user.id))
@@ -291,7 +291,7 @@ def approve_edition(session: Session, edition_id: int, user_id: int) -> Edition:
     if user.id in editors_of(session, edition.id):
         audit(session, user.id, "edition.approve_refused", edition, reason="own_work")
         raise Forbidden("You edited or submitted this edition, so another editor must approve it.",
-                        code="own_work")
+                        code="own_work", keep_work=True)
     transition(edition, EditionState.APPROVED, code="not_submitted",
                message="Only a submitted edition can be approved; this one is {current}.")
     edition.approved_at = utcnow()

@@ -9,17 +9,12 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 
+from web.boundary import cli_errors, cli_unit, error_body
 from workflow.errors import DomainError
 
 
 def _db():
     return current_app.extensions["audarma.db"]
-
-
-def _dispatch() -> None:
-    from tasks.dispatch import dispatch_pending
-
-    dispatch_pending(_db(), current_app.extensions["celery"])
 
 
 def _echo_json(data: dict) -> None:
@@ -39,14 +34,14 @@ def _import_one(path: Path, language: str | None, targets: str | None, priority:
         message = exc.strerror or str(exc)
         return {"file": str(path), "error": {"code": "unreadable", "message": message}}
     try:
-        with _db().transaction() as session:
+        with _db().unit() as session:
             result = ingest_upload(session, path.name, data, source="cli", language=language,
                                    targets=targets, priority=priority,
                                    max_bytes=limit)
             summary = article_summary(session, result.article, duplicate_of=result.duplicate_of,
                                       editions=False)
-    except DomainError as exc:
-        return {"file": str(path), "error": {"code": exc.code, "message": exc.message}}
+    except DomainError as exc:  # reported per file; the other files still go in
+        return {"file": str(path), "error": error_body(exc)}
     return summary
 
 
@@ -97,7 +92,6 @@ def register(app: Flask) -> None:
             else:
                 click.echo(f"{path}: imported as #{data['id']} ({data['language']}, "
                            f"{data['segments']} segments)")
-        _dispatch()
         if failed:
             sys.exit(1)
 
@@ -134,13 +128,10 @@ def register(app: Flask) -> None:
         """Add a feed to poll."""
         from workflow.ingest.polling import add_feed
 
-        try:
-            with _db().transaction() as session:
-                feed = add_feed(session, url, name=name, language=language, targets=targets,
-                                interval_seconds=interval)
-                feed_id = feed.id
-        except DomainError as exc:
-            raise click.ClickException(exc.message) from None
+        with cli_unit() as session:
+            feed = add_feed(session, url, name=name, language=language, targets=targets,
+                            interval_seconds=interval)
+            feed_id = feed.id
         click.echo(f"feed #{feed_id} added: {url}")
 
     @feeds_group.command("list")
@@ -173,10 +164,8 @@ def register(app: Flask) -> None:
                     FeedSource.active.is_(True)).order_by(FeedSource.id)))
         else:
             ids = [feed_id]
-        try:
+        with cli_errors():
             reports = poll_feeds(ids)
-        except DomainError as exc:
-            raise click.ClickException(exc.message) from None
         for report in reports:
             if as_json:
                 _echo_json(report)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 
-from workflow.errors import DomainError
+from web.boundary import cli_unit
 from workflow.users import create_user, parse_languages
 from workflow.vocabulary import INTERFACE_LOCALES, ROLES
 
@@ -36,12 +36,8 @@ def register(app: Flask) -> None:
             password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
         else:
             password = sys.stdin.readline().rstrip("\n")
-        db = current_app.extensions["audarma.db"]
-        try:
-            with db.transaction() as session:
-                user = create_user(session, email, password, list(roles),
-                                   parse_languages(languages), name=name, locale=locale)
-                user_id = user.id
-        except DomainError as exc:
-            raise click.ClickException(exc.message) from None
+        with cli_unit() as session:
+            user = create_user(session, email, password, list(roles),
+                               parse_languages(languages), name=name, locale=locale)
+            user_id = user.id
         click.echo(f"created user {user_id} {email.lower()} ({', '.join(roles)})")
