@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from translations.glossary import Glossary, GlossaryEntry
+from translations.glossary import GlossaryEntry
 from workflow.db import as_id
 from workflow.errors import InvalidInput, NotFound
 from workflow.memory import glossary_for
@@ -187,11 +187,6 @@ def my_work(session: Session, user_id: int) -> list[Edition]:
     return list(session.scalars(query))
 
 
-def pair_glossary(session: Session, source_language: str, target_language: str) -> Glossary:
-    """The glossary entries of one language pair, for checks and the editor's term list."""
-    return glossary_for(session, source_language, target_language)
-
-
 @dataclass
 class SegmentView:
     """Everything the editor shows for one segment."""
@@ -244,7 +239,7 @@ def edition_view(session: Session, edition_id: int, user_id: int) -> EditionView
     article_blocks = list(session.scalars(select(Block).where(Block.article_id == article.id)))
     memory = DatabaseMemory(session, article.source_language, edition.language)
     memory.preload([r.segment.source_text for r in rows])
-    glossary = pair_glossary(session, article.source_language, edition.language)
+    glossary = glossary_for(session, article.source_language, edition.language)
     comments = list(session.scalars(select(Comment).where(Comment.edition_id == edition.id)
                                     .order_by(Comment.id)))
     by_row: dict[int | None, list[Comment]] = {}

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, contains_eager
 from translations.checks import run_checks
 from workflow.db import utcnow
 from workflow.errors import Conflict, Forbidden, InvalidInput, NotFound
-from workflow.memory import remember
+from workflow.memory import glossary_for, remember
 from workflow.models import (
     AuditEvent,
     Comment,
@@ -83,10 +83,8 @@ def _clean(text: str) -> str:
 
 
 def _checks(session: Session, edition: Edition, source: str, text: str) -> list[dict]:
-    from workflow.desk import pair_glossary
-
     source_language = edition.article.source_language
-    glossary = pair_glossary(session, source_language, edition.language)
+    glossary = glossary_for(session, source_language, edition.language)
     return [c.to_json() for c in run_checks(source, text, edition.language, glossary,
                                             source_language=source_language)]
 

@@ -2,7 +2,8 @@
 
 It cleans, detects the language, segments, stores the article with its blocks and segments,
 reports re-submissions as duplicates and creates the translation jobs. The caller commits once,
-then calls ``tasks.dispatch.dispatch_pending``; on any error nothing has been added.
+and the jobs' wake-ups go out after that commit; on any error nothing has been added.
+Changing an article's source afterwards is ``workflow.ingest.source_edit.update_source``.
 """
 
 from __future__ import annotations
@@ -212,7 +213,7 @@ def _language_warnings(article: Article, blocks: Iterable[Block]) -> list[str]:
     return notes
 
 
-def _require_text(drafts: list[BlockDraft]) -> None:
+def require_text(drafts: list[BlockDraft]) -> None:
     if not any(d.kind not in _UNTRANSLATED_KINDS for d in drafts):
         raise InvalidInput("No article text was found in this input.", code="no_text")
 
@@ -228,7 +229,7 @@ def ingest(session: Session, parsed: ParsedArticle, *, source: str, source_url: 
     external_id = _clean_external_id(external_id)
     parse_targets("", targets)  # unknown codes are refused even for a re-submission
     drafts, hygiene = clean_blocks(parsed)
-    _require_text(drafts)
+    require_text(drafts)
     digest = content_hash(parsed.title, drafts)
     existing = find_duplicate(session, source=source, external_id=external_id,
                               source_url=source_url, digest=digest)
@@ -323,7 +324,7 @@ def ingest_upload(session: Session, filename: str, data: bytes, *, source: str,
 def preview(parsed: ParsedArticle, language: str | None = None) -> dict:
     """What ingest would store, without storing: blocks, language and confidence, removed lines."""
     drafts, hygiene = clean_blocks(parsed)
-    _require_text(drafts)
+    require_text(drafts)
     result: dict = {"title": parsed.title, "byline": parsed.byline,
                     "photo_credit": parsed.photo_credit, "removed": list(parsed.removed),
                     "warnings": list(dict.fromkeys(list(parsed.warnings) + hygiene)),
@@ -347,9 +348,6 @@ def preview(parsed: ParsedArticle, language: str | None = None) -> dict:
     result["blocks"] = blocks
     return result
 
-
-from workflow.ingest.source_edit import update_source  # noqa: E402  (re-exported service entry)
-
 __all__ = [
     "FORMATS",
     "IngestResult",
@@ -364,5 +362,4 @@ __all__ = [
     "parse_file",
     "preview",
     "rejected",
-    "update_source",
 ]
