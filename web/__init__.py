@@ -30,6 +30,7 @@ BLUEPRINTS = (
     "web.jobs_views",
     "web.exchange_views",
     "web.api_exchange",
+    "web.permalinks",
 )
 
 

@@ -85,6 +85,9 @@ EXPECTED: dict[str, tuple[int, int, int, int]] = {
     "GET /api/v1/items": NO_KEY,
     "GET /api/v1/items/<path:uri>": NO_KEY,
     "GET /feeds/<language>.<fmt>": NO_KEY,
+    # public permalinks of published editions: no key, no session (nothing published: 404)
+    "GET /<language>/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/<slug_id>": (
+        404, 404, 404, 404),
 }
 
 
