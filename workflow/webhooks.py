@@ -22,7 +22,7 @@ from workflow.db import Database, utcnow
 from workflow.errors import InvalidInput
 from workflow.models import Article, FeedEvent, Partner, Publication, WebhookDelivery
 from workflow.ninjs import build_item, encode_cursor, siblings
-from workflow.webhook_targets import Target, UnresolvedTarget, resolve_target
+from workflow.webhook_targets import Target, UnresolvedTarget, pinned_pool, resolve_target
 
 SIGNATURE_HEADER = "X-Audarma-Signature"
 TIMESTAMP_HEADER = "X-Audarma-Timestamp"
@@ -108,22 +108,12 @@ def _claim(session: Session, delivery_id: int, now: datetime) -> bool:
     ).rowcount)
 
 
-def _pool(target: Target, address: str, timeout: float) -> urllib3.HTTPConnectionPool:
-    """A one-connection pool to ``address`` that still speaks TLS and HTTP to ``target.host``."""
-    options = {"timeout": urllib3.Timeout(connect=timeout, read=timeout), "maxsize": 1,
-               "retries": False}
-    if target.scheme == "https":
-        return urllib3.HTTPSConnectionPool(address, target.port, server_hostname=target.host,
-                                           assert_hostname=target.host, **options)
-    return urllib3.HTTPConnectionPool(address, target.port, **options)
-
-
 def _post(target: Target, body: bytes, headers: dict[str, str],
           timeout: float) -> tuple[int | None, str]:
     """POST to the checked addresses only (no new DNS lookup); redirects are never followed."""
     error = "no address to connect to"
     for address in target.addresses:
-        pool = _pool(target, address, timeout)
+        pool = pinned_pool(target, address, timeout)
         try:
             response = pool.urlopen("POST", target.path, body=body,
                                     headers={**headers, "Host": target.netloc}, redirect=False,
