@@ -112,7 +112,9 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "MAX_ARTICLE_BYTES": int(env.get("AUDARMA_MAX_UPLOAD_BYTES", DEFAULT_LIMIT_BYTES)),
         "METRICS_ALLOW": env.get("AUDARMA_METRICS_ALLOW", "127.0.0.1,::1"),
         "REDIS_URL": redis_url,
-        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", redis_url or "memory://"),
+        # shared by every process: Redis if configured, else a SQLite file in the instance
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or redis_url
+        or f"audarma+sqlite:///{instance / 'ratelimits.db'}",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env.get("AUDARMA_SECURE_COOKIES", "0") == "1",
