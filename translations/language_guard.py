@@ -80,18 +80,18 @@ def _copied_run(source: str, target: str) -> str | None:
     if len(source_words) < MIN_COPIED_RUN or len(target_words) < MIN_COPIED_RUN:
         return None
     folded = [w.casefold() for w in target_words]
+    # Longest common run of words, by dynamic programming: O(len(source) × len(target)) even
+    # for text that repeats one word a thousand times.
     best: tuple[int, int] = (0, 0)
-    positions: dict[str, list[int]] = {}
-    for i, word in enumerate(source_words):
-        positions.setdefault(word, []).append(i)
-    for start in range(len(folded)):
-        for s in positions.get(folded[start], ()):
-            length = 0
-            while (start + length < len(folded) and s + length < len(source_words)
-                   and folded[start + length] == source_words[s + length]):
-                length += 1
-            if length > best[1] - best[0]:
-                best = (start, start + length)
+    previous = [0] * (len(source_words) + 1)
+    for i, word in enumerate(folded, start=1):
+        current = [0] * (len(source_words) + 1)
+        for j, source_word in enumerate(source_words, start=1):
+            if word == source_word:
+                current[j] = previous[j - 1] + 1
+                if current[j] > best[1] - best[0]:
+                    best = (i - current[j], i)
+        previous = current
     run = target_words[best[0]:best[1]]
     common = sum(1 for w in run if not any(c.isupper() for c in w))
     if len(run) >= MIN_COPIED_RUN and common >= MIN_COPIED_COMMON:
