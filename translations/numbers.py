@@ -29,6 +29,18 @@ _MONTHS = {
     11: ("november", "nov", "ноябр", "қараша"),
     12: ("december", "dec", "декабр", "желтоқсан"),
 }
+# Units a translator converts (a human ru/kk translation often gives metric for imperial): a
+# quantity also reads as its metric value rounded to one and two significant digits, so "550
+# pounds" meets "250 кг" and "10 inches" meets "25 см". Stems; "градус" is °F or °C.
+_TO_METRIC = {
+    "mile": 1.609344, "mi": 1.609344, "mph": 1.609344, "миля": 1.609344, "мил": 1.609344,
+    "foot": 0.3048, "feet": 0.3048, "ft": 0.3048, "фут": 0.3048,
+    "inch": 2.54, "дюйм": 2.54, "pound": 0.45359237, "lb": 0.45359237, "фунт": 0.45359237,
+    "yard": 0.9144, "ярд": 0.9144,
+}
+_METRIC = ("km", "kilomet", "км", "километр", "metre", "meter", "м", "метр", "cm", "см",
+           "сантиметр", "kg", "кг", "килограмм", "kilogram", "°c", "celsius", "цельси")
+_DEGREES = ("degree", "fahrenheit", "градус")
 _SCALES = {
     "thousand": 3, "thousands": 3, "k": 3, "тыс": 3, "тысяч": 3, "тысячи": 3, "тысяча": 3,
     "мың": 3, "million": 6, "millions": 6, "mln": 6, "m": 6, "млн": 6, "миллион": 6,
@@ -166,6 +178,7 @@ def mentions(text: str) -> list[Mention]:
         after = _AFTER.match(text, end)
         word = after.group(1).casefold() if after else ""
         attached = bool(after) and not after.group(0)[:1].isspace()
+        readings |= _metric_readings(word, values)
         if (power := _scale(word, attached)) and values:
             values = {v * (Decimal(10) ** power) for v in values}
             end = after.end()
@@ -195,6 +208,37 @@ def mentions(text: str) -> list[Mention]:
         consumed_until = end
     found.extend(_written_numbers(text))
     return found
+
+
+def _metric_readings(unit: str, values: set[Decimal]) -> set[str]:
+    """'≈' readings of a quantity in metric units: a metric one to two significant digits; a
+    converted one to one or two, as translators round what they convert ("about 6 metres")."""
+    if not unit or not values:
+        return set()
+    readings: set[str] = set()
+
+    def add(number: float, converted: bool) -> None:
+        if number > 0:
+            readings.update(f"≈{_significant(number, d)}" for d in ((1, 2) if converted else (2,)))
+
+    def named(units) -> bool:
+        return any(unit == u or (len(u) >= 3 and unit.startswith(u)) for u in units)
+
+    for value in values:
+        number = float(value)
+        if named(_DEGREES):
+            add(number, False)
+            add((number - 32) * 5 / 9, True)
+        elif factor := next((f for u, f in _TO_METRIC.items() if named((u,))), None):
+            add(number * factor, True)
+        elif named(_METRIC):
+            add(number, False)
+    return readings
+
+
+def _significant(number: float, digits: int) -> str:
+    rounded = float(f"{number:.{digits}g}")
+    return _canon(Decimal(repr(rounded)))
 
 
 def _scale(word: str, attached: bool) -> int | None:
@@ -290,18 +334,19 @@ def compare_numbers(source: str, target: str) -> tuple[list[str], list[str]]:
 
 
 def _unmatched(wanted: list[Mention], available: list[Mention]) -> list[Mention]:
-    """Mentions of wanted left over after pairing each with one available mention sharing a value.
+    """Mentions of wanted left over by a maximum pairing with available mentions sharing a value
+    (augmenting paths, so "14.30" never takes the only partner "14.3" needed)."""
+    partner_of: dict[int, int] = {}  # available index -> wanted index
 
-    Mentions with fewer readings pair first, so an ambiguous "14.30" does not take the only
-    partner of an unambiguous "14.3".
-    """
-    pool = list(available)
-    left = []
-    for mention in sorted(wanted, key=lambda m: len(m.readings)):
-        partner = next((p for p in pool if p.readings & mention.readings), None)
-        if partner is None:
-            left.append(mention)
-        else:
-            pool.remove(partner)
-    order = {id(m): i for i, m in enumerate(wanted)}
-    return sorted(left, key=lambda m: order[id(m)])
+    def place(i: int, seen: set[int]) -> bool:
+        for j, candidate in enumerate(available):
+            if j in seen or not (candidate.readings & wanted[i].readings):
+                continue
+            seen.add(j)
+            if j not in partner_of or place(partner_of[j], seen):
+                partner_of[j] = i
+                return True
+        return False
+
+    placed = {i for i in range(len(wanted)) if place(i, set())}
+    return [m for i, m in enumerate(wanted) if i not in placed]
