@@ -73,6 +73,7 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "PACKAGES_DIR": env.get("AUDARMA_PACKAGES_DIR", str(instance / "packages")),
         "MAX_CONTENT_LENGTH": int(env.get("AUDARMA_MAX_UPLOAD_BYTES", DEFAULT_LIMIT_BYTES)) + 65536,
         "MAX_ARTICLE_BYTES": int(env.get("AUDARMA_MAX_UPLOAD_BYTES", DEFAULT_LIMIT_BYTES)),
+        "METRICS_ALLOW": env.get("AUDARMA_METRICS_ALLOW", "127.0.0.1,::1"),
         "REDIS_URL": redis_url,
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", redis_url or "memory://"),
         "SESSION_COOKIE_HTTPONLY": True,
@@ -81,6 +82,7 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "PUBLIC_FEEDS": env.get("AUDARMA_PUBLIC_FEEDS", "0") == "1",
         "BASE_URL": env.get("AUDARMA_BASE_URL", "http://127.0.0.1:5000"),
+        "PUBLIC_BASE_URL": env.get("AUDARMA_PUBLIC_BASE_URL", ""),
         "JOB_LEASE_SECONDS": int(env.get("AUDARMA_JOB_LEASE_SECONDS", "600")),
         "JOB_BATCH_SIZE": int(env.get("AUDARMA_JOB_BATCH_SIZE", "16")),
         "JOB_BATCH_MAX": int(env.get("AUDARMA_JOB_BATCH_MAX", "64")),
@@ -107,6 +109,9 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
             "broker_connection_retry_on_startup": True,
             "beat_schedule_filename": str(instance / "celerybeat-schedule"),
             "timezone": "UTC",
+            # Task events for monitors such as Flower (celery -A tasks.worker flower)
+            "worker_send_task_events": True,
+            "task_send_sent_event": True,
         },
     }
     config["CELERY"].update(broker_settings(broker_url, instance))
