@@ -295,8 +295,6 @@ def _left_end(left: str, language: str) -> str:
         return "initial"
     if language != "en" and _TRUNCATED.fullmatch(token):
         return "truncated"
-    if language == "kk" and token.islower() and len(token) <= 2:
-        return "truncated"  # "ұз. 120 км": a Kazakh sentence ends with a verb, not "ұз"
     return "word"
 
 
