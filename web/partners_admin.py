@@ -23,14 +23,26 @@ def _flash_and_go(endpoint: str, **values: object):
     return reply
 
 
+def _box():
+    from flask import current_app
+
+    return current_app.extensions["audarma.secrets"]
+
+
+def _page(session, partner_id: int) -> dict:
+    """The partner page's data and the webhook signing secret opened for the admin."""
+    page = partners.partner_page(session, partner_id)
+    return {"page": page, "signing_secret": partners.webhook_secret(page.partner, _box())}
+
+
 def _act(partner_id: int, action, done: str, show_secret: bool = False):
     session = db_session()
     on_refusal(_flash_and_go("partners_admin.show", partner_id=partner_id))
     result = action(session)
     commit()
     if show_secret:  # a new key: shown on this one page, never stored in clear
-        page = partners.partner_page(session, partner_id)
-        return render_template("partners/show.html", page=page, new_secret=result)
+        return render_template("partners/show.html", **_page(session, partner_id),
+                               new_secret=result)
     flash(done, "success")
     return redirect(url_for("partners_admin.show", partner_id=partner_id))
 
@@ -52,8 +64,7 @@ def create():
         session, request.form.get("name", ""), request.form.get("languages", ""),
         request.form.get("categories", ""), request.form.get("rate_limit") or None)
     commit()
-    page = partners.partner_page(session, partner.id)
-    return render_template("partners/show.html", page=page, new_secret=secret)
+    return render_template("partners/show.html", **_page(session, partner.id), new_secret=secret)
 
 
 @bp.get("/<int:partner_id>")
@@ -62,8 +73,8 @@ def show(partner_id: int):
     """One partner: keys, webhook, deliveries, access log."""
     on_refusal(lambda exc: (render_template("partners/index.html", partners=[],
                                             error=exc.message), 404))
-    page = partners.partner_page(db_session(), partner_id)
-    return render_template("partners/show.html", page=page, new_secret=None)
+    data = _page(db_session(), partner_id)
+    return render_template("partners/show.html", **data, new_secret=None)
 
 
 @bp.post("/<int:partner_id>/keys")
@@ -92,7 +103,7 @@ def webhook(partner_id: int):
     url, private_ok, warnings = request.form.get("webhook_url", ""), allow_private(), []
 
     def action(session):
-        _partner, warning = partners.set_webhook(session, partner_id, url,
+        _partner, warning = partners.set_webhook(session, partner_id, url, box=_box(),
                                                  allow_private=private_ok)
         warnings.extend([warning] if warning else [])
 
@@ -106,7 +117,7 @@ def webhook(partner_id: int):
 @role_required("admin")
 def rotate_secret(partner_id: int):
     """Replace the webhook signing secret."""
-    return _act(partner_id, lambda s: partners.rotate_webhook_secret(s, partner_id),
+    return _act(partner_id, lambda s: partners.rotate_webhook_secret(s, partner_id, box=_box()),
                 _("New signing secret made; give it to the partner."))
 
 

@@ -34,6 +34,9 @@ EDITION_LANGUAGES: Final[tuple[Language, ...]] = (
 LANGUAGES: Final[tuple[str, ...]] = tuple(lang.code for lang in EDITION_LANGUAGES)
 """Every edition language code, in desk order."""
 
+NATIVE_NAMES: Final[dict[str, str]] = {lang.code: lang.native for lang in EDITION_LANGUAGES}
+"""Each edition language in its own words (feed titles, public pages, the locale switcher)."""
+
 INTERFACE_LOCALES: Final[tuple[str, ...]] = tuple(
     lang.code for lang in EDITION_LANGUAGES if lang.interface)
 """Languages the interface is translated into (a person's ``locale``)."""

@@ -18,7 +18,7 @@ from workflow.vocabulary import INTERFACE_LOCALES
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 LOCALES = INTERFACE_LOCALES
-KEYWORDS = {"_": None, "gettext": None, "lazy_gettext": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "gettext": None, "lazy_gettext": None, "ngettext": (1, 2), "N_": None}
 
 
 def extract() -> Catalog:
