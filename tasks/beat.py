@@ -51,5 +51,5 @@ def tick() -> dict:
         resumed = jobs.resume_waiting(session, has_route)
         _heartbeat(session, socket.gethostname())
     sent = dispatch_pending(db, celery_app)
-    resent = redispatch_lost(db, celery_app, setting("JOB_REDISPATCH_SECONDS", 120.0))
+    resent = redispatch_lost(db, celery_app, setting("JOB_REDISPATCH_SECONDS"))
     return {"requeued": requeued, "resumed": resumed, "sent": sent, "resent": resent}

@@ -22,7 +22,7 @@ def celery_init_app(app: Flask) -> Celery:
 
     celery_app = Celery(app.name, task_cls=FlaskTask)
     celery_app.config_from_object(app.config["CELERY"])
-    tick_seconds = setting("JOB_TICK_SECONDS", 10.0, config=app.config)
+    tick_seconds = setting("JOB_TICK_SECONDS", config=app.config)
     celery_app.conf.beat_schedule = {**tasks.beat.schedule(tick_seconds),
                                      **(celery_app.conf.beat_schedule or {})}
     celery_app.set_default()

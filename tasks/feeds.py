@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 from celery import shared_task
 
 from tasks.context import database, setting
@@ -11,15 +9,12 @@ from workflow.ingest.polling import due_feeds, poll_feed
 
 
 def allow_private() -> bool:
-    """``FEED_ALLOW_PRIVATE`` (app config, else env ``AUDARMA_FEED_ALLOW_PRIVATE``); off.
+    """The ``FEED_ALLOW_PRIVATE`` setting (``AUDARMA_FEED_ALLOW_PRIVATE``); off.
 
     On, the poller may fetch from loopback and private addresses (a wire server inside the
     newsroom's network, or a test server); link-local and metadata addresses included.
     """
-    value = setting("FEED_ALLOW_PRIVATE")
-    if value is None:
-        value = os.environ.get("AUDARMA_FEED_ALLOW_PRIVATE", "")
-    return value is True or str(value).strip().lower() in ("1", "true", "yes", "on")
+    return bool(setting("FEED_ALLOW_PRIVATE"))
 
 
 def poll_feeds(feed_ids: list[int] | None = None) -> list[dict]:

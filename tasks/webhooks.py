@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 
 from celery import shared_task
 
@@ -15,20 +14,9 @@ from workflow.db import Database
 log = logging.getLogger(__name__)
 
 
-def _setting(name: str, default: float) -> float:
-    """App config ``WEBHOOK_*``, else environment ``AUDARMA_WEBHOOK_*``, else the default."""
-    value = setting(name)
-    if value is None:
-        value = os.environ.get(f"AUDARMA_{name}", default)
-    return float(value)
-
-
 def allow_private() -> bool:
-    """``WEBHOOK_ALLOW_PRIVATE`` (app config, else env ``AUDARMA_WEBHOOK_ALLOW_PRIVATE``); off."""
-    value = setting("WEBHOOK_ALLOW_PRIVATE")
-    if value is None:
-        value = os.environ.get("AUDARMA_WEBHOOK_ALLOW_PRIVATE", "")
-    return value is True or str(value).strip().lower() in ("1", "true", "yes", "on")
+    """The ``WEBHOOK_ALLOW_PRIVATE`` setting (``AUDARMA_WEBHOOK_ALLOW_PRIVATE``); off."""
+    return bool(setting("WEBHOOK_ALLOW_PRIVATE"))
 
 
 @shared_task(bind=True, name="audarma.webhooks.deliver", ignore_result=True, max_retries=None,
@@ -40,9 +28,9 @@ def deliver(self, *, delivery_id: int) -> str:
     """
     attempt = webhooks.attempt_delivery(
         current_database(), delivery_id, box=secret_box(),
-        max_attempts=int(_setting("WEBHOOK_MAX_ATTEMPTS", 8)),
-        backoff_base=_setting("WEBHOOK_BACKOFF_SECONDS", 30.0),
-        timeout=_setting("WEBHOOK_TIMEOUT_SECONDS", 10.0),
+        max_attempts=int(setting("WEBHOOK_MAX_ATTEMPTS")),
+        backoff_base=float(setting("WEBHOOK_BACKOFF_SECONDS")),
+        timeout=float(setting("WEBHOOK_TIMEOUT_SECONDS")),
         allow_private=allow_private(),
     )
     if attempt.outcome == "retry":

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import atexit
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -132,14 +131,12 @@ RATE_LIMIT = PartnerRateLimit()
 def _buffer() -> AccessLogBuffer | None:
     """The process's access-log buffer if ``ACCESS_LOG_FLUSH_SECONDS`` > 0 (default: none).
 
-    Set in the app config or as ``AUDARMA_ACCESS_LOG_FLUSH_SECONDS``; see ``AccessLogBuffer``
-    for what a crash can lose.
+    A setting (``AUDARMA_ACCESS_LOG_FLUSH_SECONDS``; web/wsgi.py makes it 1); see
+    ``AccessLogBuffer`` for what a crash can lose.
     """
     global _BUFFER
     if _BUFFER is None:
-        raw = current_app.config.get("ACCESS_LOG_FLUSH_SECONDS",
-                                     os.environ.get("AUDARMA_ACCESS_LOG_FLUSH_SECONDS", "0"))
-        seconds = float(raw or 0)
+        seconds = float(current_app.config.get("ACCESS_LOG_FLUSH_SECONDS") or 0)
         if seconds <= 0:
             return None
         with _BUFFER_LOCK:
