@@ -12,7 +12,8 @@ ARGOS_VERSION := 1.11.0
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	# argostranslate's own deps (stanza, spaCy, torch) are not needed: see docs/dependencies.md
+	# argostranslate (tests and benches only; the engine never imports it) without its own deps
+	# (stanza, spaCy, torch): see docs/dependencies.md
 	$(PY) -m pip install --quiet --no-deps argostranslate==$(ARGOS_VERSION)
 	$(PY) -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)

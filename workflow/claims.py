@@ -162,15 +162,6 @@ def renew_lease(session: Session, claim: Claim, job_id: int, lease_seconds: int)
     return result.rowcount == 1
 
 
-def holds_claim(session: Session, job_id: int, token: str) -> bool:
-    """True while ``token`` still owns the job (a re-queued job belongs to someone else)."""
-    return session.scalar(
-        select(func.count()).select_from(TranslationJob).where(
-            TranslationJob.id == job_id, TranslationJob.claim_token == token,
-            TranslationJob.state == JobState.TRANSLATING.value)
-    ) == 1
-
-
 def record_results(session: Session, claim: Claim, job_id: int, results: Sequence[MachineResult],
                    lease_seconds: int = 600) -> int:
     """Store a batch of machine output for one job if the claim still holds; returns rows written.

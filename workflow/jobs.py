@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -20,7 +20,6 @@ from workflow.claims import (  # noqa: F401  (the public face of job claiming)
     claimable,
     count_done,
     finish,
-    holds_claim,
     move_job,
     pending_work,
     record_results,
@@ -257,21 +256,3 @@ def job_progress(job: TranslationJob) -> dict:
             "priority": job.priority, "segments_done": job.segments_done,
             "segments_total": job.segments_total, "attempts": job.attempts, "error": job.error}
 
-
-def queue_depth(session: Session) -> dict[str, int]:
-    """Jobs per state, for monitoring."""
-    rows = session.execute(
-        select(TranslationJob.state, func.count()).group_by(TranslationJob.state)
-    ).all()
-    return {state: count for state, count in rows}
-
-
-def oldest_queued_age(session: Session, now: datetime | None = None) -> float | None:
-    """Seconds the oldest queued job has waited, or None."""
-    oldest = session.scalar(
-        select(func.min(TranslationJob.created_at)).where(
-            TranslationJob.state == JobState.QUEUED.value)
-    )
-    if oldest is None:
-        return None
-    return ((now or utcnow()) - oldest).total_seconds()
