@@ -26,8 +26,10 @@ run: install
 test: install
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
+# ruff everywhere; mypy on the pure layers, workflow/ and translations/ (config in pyproject.toml)
 lint: install
 	$(VENV)/bin/ruff check workflow translations tasks web tests bench
+	$(VENV)/bin/mypy
 
 # make migration MSG="add publication table"  (autogenerates against a fresh SQLite database)
 migration: install

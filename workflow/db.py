@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import DateTime, MetaData, TypeDecorator, create_engine, event
 from sqlalchemy.engine import Connection, Engine
@@ -71,7 +72,7 @@ IDLE_PING_SECONDS = 5.0  # a pooled connection idle longer than this is pinged b
 _IDLE_SINCE = "audarma.idle_since"
 
 
-def _server_wrote(dbapi_connection: object) -> bool:
+def _server_wrote(dbapi_connection: Any) -> bool:
     """True if an idle connection's socket is readable: PostgreSQL's goodbye (or EOF), usually."""
     try:
         fd = dbapi_connection.fileno()
@@ -94,11 +95,11 @@ def watch_connections(engine: Engine, idle_ping: float = IDLE_PING_SECONDS) -> N
     """
 
     @event.listens_for(engine, "checkin")
-    def _idle_from_now(_dbapi_connection: object, record: object) -> None:
+    def _idle_from_now(_dbapi_connection: Any, record: Any) -> None:
         record.info[_IDLE_SINCE] = time.monotonic()
 
     @event.listens_for(engine, "checkout")
-    def _check_alive(dbapi_connection: object, record: object, _proxy: object) -> None:
+    def _check_alive(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
         idle_since = record.info.get(_IDLE_SINCE)
         if idle_since is None:  # connected for this checkout
             return

@@ -240,6 +240,8 @@ def _release_for_retry(database: Database, claim: jobs.Claim, error: str) -> Non
     with database.transaction() as session:
         for job_id in claim.job_ids:
             job = session.get(TranslationJob, job_id)
+            if job is None:  # deleted with its article meanwhile
+                continue
             if job.attempts >= MAX_ATTEMPTS:
                 jobs.release(session, claim, job_id, JobState.FAILED,
                              f"gave up after {job.attempts} attempts: {error}")
