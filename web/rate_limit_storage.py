@@ -44,6 +44,9 @@ class SQLiteStorage(Storage):
         if not self.path.is_absolute():
             self.path = Path("/") / self.path
         self._local = threading.local()
+        # one writer at a time per process: threads queue on this lock (woken at once) instead of
+        # on SQLite's busy handler, which sleeps 1, 2, 5, 10 ms… between retries
+        self._write = threading.Lock()
         with self._connect() as connection:
             connection.execute(_SCHEMA)
 
@@ -68,10 +71,12 @@ class SQLiteStorage(Storage):
         return connection
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
-        now = time.time()
-        count, expires_at = self._connection().execute(
-            _HIT, {"key": key, "amount": amount, "now": now, "expires_at": now + expiry}
-        ).fetchone()
+        connection = self._connection()
+        with self._write:
+            now = time.time()
+            count, expires_at = connection.execute(
+                _HIT, {"key": key, "amount": amount, "now": now, "expires_at": now + expiry}
+            ).fetchone()
         self._local.hit = (key, int(count), float(expires_at), time.monotonic())
         if random.random() < 0.001:  # noqa: S311 - now and then, drop long-expired windows
             self._connection().execute("DELETE FROM rate_limits WHERE expires_at < ?",
