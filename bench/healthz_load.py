@@ -93,7 +93,8 @@ def prepare(instance: Path, stories: int) -> tuple[str, str]:
     return url, secret
 
 
-def start_web(tree: Path, instance: Path, database_url: str) -> subprocess.Popen:
+def start_web(tree: Path, instance: Path, database_url: str,
+              ratelimit_storage: str | None = None) -> subprocess.Popen:
     """The Procfile's web command line, in its own process group, once /healthz answers."""
     from tests.procfile import web_command
 
@@ -104,6 +105,8 @@ def start_web(tree: Path, instance: Path, database_url: str) -> subprocess.Popen
                AUDARMA_INSTANCE=str(instance), DATABASE_URL=database_url,
                CELERY_BROKER_URL="filesystem://", PYTHONPATH=str(tree),
                PATH=f"{venv_bin}{os.pathsep}{env.get('PATH', '')}")
+    if ratelimit_storage:
+        env["RATELIMIT_STORAGE_URI"] = ratelimit_storage
     log = open(instance / "gunicorn.log", "w")  # noqa: SIM115 - closed with the process
     server = subprocess.Popen(["bash", "-c", f"exec {web_command()}"], env=env, cwd=tree,
                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -148,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tree", type=Path, default=ROOT, help="source tree to serve")
     parser.add_argument("--probe-interval-ms", type=int, default=0,
                         help="pause of each /healthz client between probes (0: tight loop)")
+    parser.add_argument("--ratelimit-storage", default=None,
+                        help="RATELIMIT_STORAGE_URI (default: the app's, a shared SQLite file)")
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (apt-get install wrk)")
@@ -160,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     server = None
     try:
         database_url, key = prepare(instance, args.stories)
-        server = start_web(args.tree.resolve(), instance, database_url)
+        server = start_web(args.tree.resolve(), instance, database_url, args.ratelimit_storage)
         feed = {"Authorization": f"Bearer {key}"}
         summary(wrk("/feeds/kk.json", 1, 2, 3, script, feed), 3)  # warm-up: caches, connections
         rows = []
