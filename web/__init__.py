@@ -29,6 +29,9 @@ BLUEPRINTS = (
     "web.api_articles",
     "web.api_jobs",
     "web.jobs_views",
+    "web.exchange_views",
+    "web.api_exchange",
+    "web.permalinks",
 )
 
 

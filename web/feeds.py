@@ -108,6 +108,14 @@ def item_url(publication: Publication) -> str:
     return f"{base}/api/v1/items/{item_uri(publication.article_id, publication.language)}"
 
 
+def page_url(publication: Publication) -> str:
+    """The edition's public HTML page (``AUDARMA_PUBLIC_BASE_URL`` when the newsroom sets it)."""
+    from web.permalinks import public_url
+    from workflow.permalinks import path_for
+
+    return public_url(path_for(publication))
+
+
 def _feed_url(language: str, fmt: str) -> str:
     return f"{current_app.config['BASE_URL'].rstrip('/')}/feeds/{language}.{fmt}"
 
@@ -173,10 +181,12 @@ def _xml_document(snapshot: FeedSnapshot, language: str, fmt: str, leave_out: se
         entry.guid(item_uri(pub.article_id, pub.language), permalink=False)
         entry.title(title)
         others = [o for o in snapshot.others.get(pub.article_id, []) if o.language != language]
-        links = [{"rel": "alternate", "type": "application/json", "hreflang": o.language,
-                  "href": item_url(o), "title": _x(o.headline)} for o in [pub, *others]]
+        links = [{"rel": "alternate", "type": "text/html", "hreflang": pub.language,
+                  "href": page_url(pub)}]
+        links += [{"rel": "alternate", "type": "application/json", "hreflang": o.language,
+                   "href": item_url(o), "title": _x(o.headline)} for o in [pub, *others]]
         if fmt == "rss":
-            entry.link(href=item_url(pub))
+            entry.link(href=page_url(pub))
             entry.content(_x(body_with_notes(pub)), type="CDATA")
             entry.description(_x(pub.disclosure or pub.headline))
         else:
@@ -201,7 +211,7 @@ def _json_feed(snapshot: FeedSnapshot, language: str) -> bytes:
         others = [o for o in snapshot.others.get(pub.article_id, []) if o.language != language]
         item = {
             "id": item_uri(pub.article_id, pub.language),
-            "url": item_url(pub),
+            "url": page_url(pub),
             "title": pub.headline,
             "content_html": body_with_notes(pub),
             "summary": pub.disclosure or "",
@@ -209,6 +219,7 @@ def _json_feed(snapshot: FeedSnapshot, language: str) -> bytes:
             "date_modified": iso(pub.published_at),
             "language": pub.language,
             "_audarma": {
+                "api_url": item_url(pub),
                 "version": pub.version, "disclosure": pub.disclosure, "route": pub.route_label,
                 "correction_note": pub.correction_note,
                 "alternates": [{"language": o.language, "id": item_uri(o.article_id, o.language),
