@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from workflow import webhooks
+from workflow import corrections, memory_admin, webhooks
 from workflow.db import utcnow
 from workflow.errors import Conflict, InvalidInput, NotFound
 from workflow.models import (
@@ -99,6 +99,7 @@ def _go_live(session: Session, publication: Publication, edition: Edition,
     publication.published_at = now
     publication.first_published_at = publication.first_published_at or now
     transition(edition, EditionState.PUBLISHED)
+    corrections.clear(edition)
     session.flush()
     return append_event(session, publication, kind)
 
@@ -148,6 +149,8 @@ def publish_edition(session: Session, edition_id: int, user_id: int | None,
     else:
         _go_live(session, publication, edition, now)
         _audit(session, user_id, "publish", edition, version=version)
+    if first_published is not None:
+        corrections.after_correction(session, edition, version, note, user_id)
     return publication
 
 
@@ -212,7 +215,9 @@ def kill_edition(session: Session, edition_id: int, user_id: int | None, reason:
         append_event(session, killed, "kill")
     if edition.state in (EditionState.PUBLISHED, EditionState.SCHEDULED):
         transition(edition, EditionState.WITHDRAWN)
-    _audit(session, user_id, "kill", edition, reason=reason)
+    corrections.clear(edition)
+    retracted = memory_admin.retract_for_edition(session, edition.id, user_id, reason, now)
+    _audit(session, user_id, "kill", edition, reason=reason, memory_retracted=retracted)
     return killed
 
 
