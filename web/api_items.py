@@ -36,7 +36,7 @@ def _languages() -> list[str]:
 def list_items():
     """Items created after ``since`` (publish, correct, kill), oldest first; ``next`` to resume."""
     page = items_page(db_session(), _languages(), decode_cursor(request.args.get("since")),
-                      _limit(), g.reader.categories)
+                      _limit(), g.reader.categories, provenance=g.reader.provenance)
     body = {"items": page.items, "next": page.next_cursor, "has_more": page.has_more}
     return jsonify(body), 200, len(page.items)
 
@@ -45,5 +45,6 @@ def list_items():
 @partner_pull
 def show_item(uri: str):
     """The latest visible version of one item (usable, or canceled after a kill)."""
-    item = get_item(db_session(), uri, g.reader.languages, g.reader.categories)
+    item = get_item(db_session(), uri, g.reader.languages, g.reader.categories,
+                    provenance=g.reader.provenance)
     return jsonify(item), 200, 1

@@ -244,10 +244,33 @@ def rights_for(article: object) -> Rights:
                   usage_terms=getattr(article, "usage_terms", None) or v.usage_terms)
 
 
+def snapshot(article: object) -> dict:
+    """The metadata a published version carries, frozen at publication (JSON-serialisable)."""
+    rights = rights_for(article)
+    return {
+        "category": getattr(article, "category", None),
+        "subjects": [{"code": code, "name": subject_name(code)}
+                     for code in getattr(article, "subjects", None) or []],
+        "keywords": list(getattr(article, "keywords", None) or []),
+        "dateline": getattr(article, "dateline", None),
+        "copyright_holder": rights.holder,
+        "copyright_notice": rights.notice,
+        "usage_terms": rights.usage_terms,
+        "photo_credit": getattr(article, "photo_credit", None),
+    }
+
+
+def subject_uri(code: str) -> str | None:
+    """The IPTC Media Topics URI of a ``medtop:`` code (None for codes of another scheme)."""
+    scheme, _, number = code.partition(":")
+    return MEDIATOPIC_URI + number if scheme == "medtop" and number.isdigit() else None
+
+
 def subject_name(code: str) -> str:
     """The configured name of a subject code (the code itself if it left the list since)."""
     return vocabulary().subjects.get(code, code)
 
 
 __all__ = ["ArticleMetadata", "Rights", "Vocabulary", "clean_metadata", "configure",
-           "from_feed_categories", "rights_for", "subject_name", "vocabulary"]
+           "from_feed_categories", "rights_for", "snapshot", "subject_name", "subject_uri",
+           "vocabulary"]
