@@ -28,6 +28,8 @@ BLUEPRINTS = (
     "web.api_articles",
     "web.api_jobs",
     "web.jobs_views",
+    "web.corrections_views",
+    "web.memory_views",
 )
 
 
