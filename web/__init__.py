@@ -30,6 +30,7 @@ BLUEPRINTS = (
     "web.jobs_views",
     "web.corrections_views",
     "web.memory_views",
+    "web.audit_views",
 )
 
 

@@ -129,6 +129,24 @@ def register(app: Flask) -> None:
         else:
             _print_article(data)
 
+    @articles_group.command("audit")
+    @click.argument("article_id", type=int)
+    @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv",
+                  show_default=True)
+    def audit(article_id: int, fmt: str) -> None:
+        """Print an article's audit trail (who changed which segment from what to what)."""
+        from workflow.audit_trail import article_trail, to_csv
+
+        try:
+            with _db().transaction() as session:
+                entries = article_trail(session, article_id)
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from None
+        if fmt == "json":
+            _echo_json({"article_id": article_id, "events": [e.to_json() for e in entries]})
+        else:
+            click.echo(to_csv(entries), nl=False)
+
     @app.cli.group("feeds")
     def feeds_group() -> None:
         """RSS/Atom sources polled for new articles."""
