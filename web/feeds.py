@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 from datetime import UTC, datetime
 
@@ -157,7 +158,8 @@ def _xml_feed(snapshot: FeedSnapshot, language: str, fmt: str) -> bytes:
         if fmt == "rss":
             entry.link(href=item_url(pub))
             entry.content(_x(body_with_notes(pub)), type="CDATA")
-            entry.description(_x(summary_of(pub)))
+            # RSS readers render description as HTML: the plain-text lead goes in escaped
+            entry.description(_x(html.escape(summary_of(pub), quote=False)))
         else:
             entry.content(_x(body_with_notes(pub)), type="html")
             entry.summary(_x(summary_of(pub)))

@@ -334,3 +334,19 @@ def test_metadata_in_ninjs_3_1_and_feeds(make_app, make_user, make_article):
     feed = client.get("/feeds/en.json", headers=bearer(secret)).get_json()
     assert feed["items"][0]["_audarma"]["dateline"] == "ASTANA. KAZINFORM"
     assert set(feed["items"][0]["tags"]) == {"politics", "summit", "Astana"}
+
+
+def test_admin_turns_provenance_on_for_a_partner(app, make_partner, make_user):
+    from workflow.models import Partner
+
+    partner_id, _kid, _secret = make_partner(name="Lab")
+    admin = _sign_in(app, make_user, "admin")
+    page = admin.get(f"/admin/partners/{partner_id}").get_data(as_text=True)
+    assert 'name="provenance"' in page
+    assert admin.post(f"/admin/partners/{partner_id}/provenance",
+                      data={"provenance": "on"}).status_code == 302
+    with app.app_context():
+        assert app.extensions["audarma.db"].session.get(Partner, partner_id).provenance is True
+    admin.post(f"/admin/partners/{partner_id}/provenance", data={})
+    with app.app_context():
+        assert app.extensions["audarma.db"].session.get(Partner, partner_id).provenance is False
