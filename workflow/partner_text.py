@@ -18,6 +18,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "withdrawn": "This story has been withdrawn. Reason: {reason}",
         "reason_not_given": "not given",
         "photo": "Photo",
+        "update": "Update: version {version}.",
         "feed_description": "Published Audarma editions in English.",
     },
     "kk": {
@@ -30,6 +31,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "withdrawn": "Бұл материал жариялымнан алынды. Себебі: {reason}",
         "reason_not_given": "көрсетілмеген",
         "photo": "Фото",
+        "update": "Жаңарту: {version}-нұсқа.",
         "feed_description": "Audarma-ның қазақ тіліндегі жарияланған материалдары.",
     },
     "ru": {
@@ -42,6 +44,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "withdrawn": "Этот материал отозван. Причина: {reason}",
         "reason_not_given": "не указана",
         "photo": "Фото",
+        "update": "Обновление: версия {version}.",
         "feed_description": "Опубликованные материалы Audarma на русском языке.",
     },
 }
