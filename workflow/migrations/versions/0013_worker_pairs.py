@@ -24,6 +24,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table('worker_heartbeats') as batch:
         batch.add_column(sa.Column('pairs', sa.JSON(), nullable=True))
+        batch.add_column(sa.Column('queue_pairs', sa.JSON(), nullable=True))
         batch.add_column(sa.Column('started_at', workflow.db.UTCDateTime(timezone=True),
                                    nullable=True))
 
@@ -31,4 +32,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table('worker_heartbeats') as batch:
         batch.drop_column('started_at')
+        batch.drop_column('queue_pairs')
         batch.drop_column('pairs')
