@@ -8,7 +8,7 @@ from celery import shared_task
 from sqlalchemy.exc import DBAPIError
 
 from tasks.context import database, setting
-from tasks.engine import get_engine
+from tasks.engine import get_engine, served_pairs
 from workflow.db import DISPATCH_JOBS
 from workflow.machine import work_once
 
@@ -25,7 +25,8 @@ def translate_job(self, *, job_id: int) -> dict:
                            batch_size=setting("JOB_BATCH_SIZE"),
                            batch_max=setting("JOB_BATCH_MAX"),
                            batch_seconds=setting("JOB_BATCH_SECONDS"),
-                           max_segments=setting("JOB_MAX_SEGMENTS"))
+                           max_segments=setting("JOB_MAX_SEGMENTS"),
+                           pairs=served_pairs() or None)  # no model at all: old behaviour
     except DBAPIError as exc:
         if not exc.connection_invalidated and "connect" not in str(exc.orig).lower():
             raise

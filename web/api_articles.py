@@ -11,12 +11,14 @@ from web.errors import error_response
 from workflow.errors import DomainError, InvalidInput, NotFound
 from workflow.ingest.service import FORMATS, ingest_body
 from workflow.ingest.summary import article_summary
+from workflow.metadata import METADATA_FIELDS, clean_metadata
 from workflow.models import Article
 
 bp = Blueprint("api_articles", __name__, url_prefix="/api/v1")
 csrf_exempt = True
 
 _TEXT_FIELDS = ("title", "language", "source_url", "priority")
+FIELDS = frozenset({"body", "format", "external_id", "targets", *_TEXT_FIELDS, *METADATA_FIELDS})
 
 
 @bp.errorhandler(RequestEntityTooLarge)
@@ -36,6 +38,10 @@ def _read_payload() -> dict:
         raise DomainError("The request body is not valid JSON.", code="malformed_json")
     if not isinstance(data, dict):
         raise DomainError("The request body must be a JSON object.", code="malformed_json")
+    unknown = sorted(set(data) - FIELDS)
+    if unknown:
+        raise InvalidInput(f"Unknown field(s): {', '.join(unknown)}. Accepted: "
+                           f"{', '.join(sorted(FIELDS))}.", code="unknown_field", fields=unknown)
     body = data.get("body")
     if body is None:
         raise InvalidInput("The article body is missing.", code="empty")
@@ -60,21 +66,25 @@ def _read_payload() -> dict:
 @bp.post("/articles")
 @api_key_required("user")
 def create_article():
-    """Ingest one article; 201 with the article, or 200 with ``duplicate_of`` if it was there."""
+    """Ingest one article: 201 with the article; 200 with ``duplicate_of`` if it was there, or
+    with ``updated: true`` when a changed copy came under a known ``external_id`` (wire update)."""
     data = _read_payload()
     session = db_session()
     external_id = data.get("external_id")
+    metadata = clean_metadata(**{name: data.get(name) for name in METADATA_FIELDS})
     result = ingest_body(
         session, data["body"], data.get("format", "text"), title=data.get("title"),
         source=f"api:user{g.api_key.user_id}", source_url=data.get("source_url"),
         external_id=None if external_id is None else str(external_id),
         language=data.get("language"), targets=data.get("targets"),
-        priority=data.get("priority") or "normal", user_id=g.api_key.user_id,
+        priority=data.get("priority") or None, user_id=g.api_key.user_id,
+        metadata=metadata,
     )
     body = article_summary(session, result.article, duplicate_of=result.duplicate_of)
     body["warnings"] = result.warnings
+    body["updated"] = result.updated
     commit()
-    return body, 200 if result.is_duplicate else 201
+    return body, 200 if result.is_duplicate or result.updated else 201
 
 
 @bp.get("/articles/<int:article_id>")

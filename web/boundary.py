@@ -71,7 +71,9 @@ def message_for(exc: DomainError) -> str:
 
 def error_body(exc: DomainError) -> dict:
     """``{"code", "message", ...}`` with the error's plain detail: the API's and CLI's shape."""
-    detail = {k: v for k, v in exc.detail.items() if isinstance(v, (str, int, float))}
+    plain = (str, int, float)
+    detail = {k: v for k, v in exc.detail.items() if isinstance(v, plain)
+              or isinstance(v, list) and all(isinstance(x, plain) for x in v)}
     return {**detail, "code": exc.code, "message": exc.message}
 
 

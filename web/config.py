@@ -106,6 +106,12 @@ class Settings:
     base_url: str
     public_base_url: str
     broker_url: str
+    # metadata vocabulary and rights defaults (README, Configuration)
+    categories: tuple[str, ...] = ()
+    subjects: str = ""
+    copyright_holder: str = ""
+    copyright_notice: str = ""
+    usage_terms: str = ""
     job_lease_seconds: int = 600
     job_batch_size: int = 16
     job_batch_max: int = 64
@@ -170,6 +176,11 @@ class Settings:
             base_url=env.get("AUDARMA_BASE_URL", "http://127.0.0.1:5000"),
             public_base_url=env.get("AUDARMA_PUBLIC_BASE_URL", ""),
             broker_url=broker_url,
+            categories=tuple(c for c in env.get("AUDARMA_CATEGORIES", "").split(",") if c.strip()),
+            subjects=env.get("AUDARMA_SUBJECTS", ""),
+            copyright_holder=env.get("AUDARMA_COPYRIGHT_HOLDER", ""),
+            copyright_notice=env.get("AUDARMA_COPYRIGHT_NOTICE", ""),
+            usage_terms=env.get("AUDARMA_USAGE_TERMS", ""),
             job_lease_seconds=int(get("JOB_LEASE_SECONDS", 600)),
             job_batch_size=int(get("JOB_BATCH_SIZE", 16)),
             job_batch_max=int(get("JOB_BATCH_MAX", 64)),
@@ -193,6 +204,7 @@ class Settings:
         """The settings as Flask config keys, with the fixed web and Celery options."""
         config: dict[str, Any] = {f.name.upper(): getattr(self, f.name) for f in fields(self)}
         config["SECRET_KEY_FALLBACKS"] = list(self.secret_key_fallbacks)
+        config["CATEGORIES"] = list(self.categories)
         config["MAX_CONTENT_LENGTH"] = self.max_article_bytes + 65536
         config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                       REMEMBER_COOKIE_HTTPONLY=True)
