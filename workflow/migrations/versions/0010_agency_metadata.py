@@ -1,7 +1,7 @@
 """agency metadata, wire updates, correction flags, memory retraction, partner provenance
 
 Revision ID: 0010
-Revises: 0013
+Revises: 0012
 Create Date: 2026-12-02 08:10:00
 
 Articles gain subjects, keywords, dateline, per-article copyright and usage terms, and the hash
@@ -18,7 +18,7 @@ from alembic import op
 import workflow.db
 
 revision = '0010'
-down_revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
