@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-__all__ = ["ALPHABETS", "guess_alphabet", "to_cyrillic", "to_latin"]
+__all__ = ["ALPHABETS", "guess_alphabet", "is_latin", "to_cyrillic", "to_latin"]
 
 ALPHABETS = ("2021", "2018", "2017")
 
@@ -88,6 +88,13 @@ def guess_alphabet(text: str) -> str | None:
     counts["2017"] = len(re.findall(r"[a-zA-Z]'[a-zA-Z]?", text))
     best = max(counts, key=lambda k: counts[k])
     return best if counts[best] else None
+
+
+def is_latin(text: str) -> bool:
+    """True when most letters of text are Latin ones (placeholders like [X1X] aside)."""
+    letters = [ch for ch in re.sub(r"\[X\d+X\]", "", text) if ch.isalpha()]
+    latin = sum(1 for ch in letters if ch < "\u0250" or "\u1e00" <= ch <= "\u1eff")
+    return latin >= 3 and latin > len(letters) / 2
 
 
 def to_cyrillic(text: str, alphabet: str | None = None) -> str:
