@@ -5,12 +5,15 @@ Usage: python bench/transliteration_roundtrip.py DATA_DIR [--alphabet 2018] [--s
 DATA_DIR holds kazinform-kk-latn/articles_kk_latn.jsonl (Kazinform's Latin site, 2018 acute
 alphabet). Every article text is written in Cyrillic with translations.transliteration and back
 in the same Latin alphabet; CER = character edit distance / characters of the original. The words
-that changed are counted, so the letters the Latin alphabets merge (и/й, х/һ, ц) show up.
+that changed are counted, so the letters the Latin alphabets merge (и/й, х/һ, ц) show up. When
+DATA_DIR also holds flores-kk-ru-en/, every FLORES+ Kazakh sentence goes the other way round
+(Cyrillic -> each Latin alphabet -> Cyrillic).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import sys
 from collections import Counter
@@ -55,6 +58,19 @@ def main(argv: list[str] | None = None) -> int:
     print(f"all: {chars} chars, {errors} edits, CER {errors / chars:.4f}")
     for (a, b), count in changed.most_common(args.show):
         print(f"  {count} x {a} -> {b}")
+    flores = args.data_dir / "flores-kk-ru-en" / "aligned_kk_ru_en.tsv"
+    if flores.exists():
+        with open(flores, encoding="utf-8") as f:
+            kazakh = [
+                row["kk"] for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+            ]
+        for alphabet in ("2021", "2018", "2017"):
+            edits = sum(distance(t, to_cyrillic(to_latin(t, alphabet), alphabet)) for t in kazakh)
+            total = sum(len(t) for t in kazakh)
+            print(
+                f"FLORES+ kk Cyrillic -> {alphabet} -> Cyrillic: {len(kazakh)} sentences, "
+                f"{total} chars, {edits} edits, CER {edits / total:.4f}"
+            )
     return 0
 
 

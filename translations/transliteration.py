@@ -2,8 +2,9 @@
 
 Cyrillic to Latin is exact letter by letter (the Kazakh Latin edition). Latin to Cyrillic (Latin
 input for models trained on Cyrillic) resolves the letters the Latin alphabets merge: и/й
-(й after a vowel), х/һ (х), ц (only a word-initial "ts"), я/ю (a "ia"/"iu" pair); ъ and ь, which
-no Latin alphabet writes, are not restored.
+(й after a vowel), х/һ (х), ц ("ts" at the start of a word or before и/у), я/ю ("ia"/"iu" at the
+start of a word or after a vowel); ъ, ь and э, which no Latin alphabet tells apart, are not
+restored.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ _OWN = {
 _UPPER = {"ı": "I", "i": "İ"}
 _VOWELS = set("аәеиоөұүуыіэюяё")
 _CYRILLIC_WORD = re.compile(r"[А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]+")
+# After "ts", the letters of и and у (Russian "-ция", "-цу") make it ц; Kazakh "-тса", "-тсін" stay.
+_LOAN_AFTER_TS = {"2021": ("i", "u"), "2018": ("ı", "ý"), "2017": ("i'", "y'")}
 _IA_2018 = re.compile(r"I(?=[aAýÝ])")
 # Letters only one Latin alphabet has; their presence names it.
 _MARKS = {
@@ -113,8 +116,11 @@ def to_cyrillic(text: str, alphabet: str | None = None) -> str:
             continue
         if cyrillic == "и" and previous in _VOWELS:
             cyrillic = "й"
-        if cyrillic == "ц" and previous:
-            cyrillic = "тс"  # "aıtsa" is айтса; only "tsentr" starts with ц
+        following = lowered[m.end() : m.end() + 2]
+        if cyrillic == "ц" and previous and not following.startswith(_LOAN_AFTER_TS[alphabet]):
+            cyrillic = "тс"  # "aıtsa", "ketsin" are айтса, кетсін; "tsentr", "polıtsıia" have ц
+        if cyrillic in ("я", "ю") and previous and previous not in _VOWELS:
+            cyrillic = "и" + ("а" if cyrillic == "я" else "у")  # "Olımpıada" is Олимпиада
         if any(c.isupper() for c in piece):  # "Sh", "SH" and Kazinform's "ıA" (Я)
             if _caps_word(text, m.start()):
                 cyrillic = cyrillic.upper()
