@@ -75,6 +75,8 @@ EXPECTED: dict[str, tuple[int, int, int, int]] = {
     "POST /admin/models/<code>/remove": (302, 403, 403, 404),
     "POST /admin/glossary": (302, 403, 403, 422),  # empty form
     "POST /admin/glossary/<int:term_id>/delete": (302, 403, 403, 404),
+    "GET /admin/glossary.csv": (302, 403, 403, 200),
+    "POST /admin/glossary/import": (302, 403, 403, 422),  # no file
     "POST /admin/users": (302, 403, 403, 422),
     # jobs: editors retry and cancel; the same through the API with a user key
     "POST /jobs/<int:job_id>/retry": (302, 403, 404, 404),
