@@ -73,6 +73,13 @@ def test_dropped_and_wrong_numbers_are_still_flagged(
     assert "numbers" in _codes(source, target, target_language, source_language)
 
 
+def test_a_repetition_the_source_has_is_faithful_not_runaway():
+    assert "repetition" not in _codes('"No, no, no, no, no."', '"Жоқ, жоқ, жоқ, жоқ, жоқ."',
+                                      "kk", "en")
+    assert "repetition" not in _codes("NOOOOOOOOOOO!", "ЖООООООООООҚ!", "kk", "en")
+    assert "repetition" in _codes("No.", "Жоқ, жоқ, жоқ, жоқ, жоқ.", "kk", "en")
+
+
 # --- script and letters ------------------------------------------------------------------------
 
 
