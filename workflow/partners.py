@@ -21,6 +21,7 @@ from workflow.errors import Conflict, Forbidden, InvalidInput, NotFound
 from workflow.keys import _hash as key_hash
 from workflow.keys import issue_key, revoke_key
 from workflow.models import LANGUAGES, AccessLog, ApiKey, Partner, WebhookDelivery
+from workflow.secret_box import SecretBox
 from workflow.webhook_targets import check_url
 
 logger = logging.getLogger(__name__)
@@ -59,21 +60,32 @@ def _partner(session: Session, ref: int | str) -> Partner:
 
 def create_partner(session: Session, name: str, languages: str | list[str],
                    categories: str | list[str] | None = None,
-                   rate_limit: str | None = None) -> tuple[Partner, ApiKey, str]:
-    """Create a partner with its first API key; the secret is returned once and never stored."""
+                   rate_limit: str | None = None, *,
+                   provenance: bool = False) -> tuple[Partner, ApiKey, str]:
+    """Create a partner with its first API key; the secret is returned once and never stored.
+
+    ``provenance``: the partner's items name the machine-translation models used.
+    """
     name = (name or "").strip()
     if not name or len(name) > 200:
         raise InvalidInput("A partner needs a name of 1–200 characters.", code="bad_name")
     if session.scalar(select(Partner.id).where(Partner.name == name)) is not None:
         raise Conflict(f"A partner called {name!r} exists already.", code="duplicate_partner")
     partner = Partner(name=name, languages=_languages(languages),
-                      categories=parse_list(categories), active=True)
+                      categories=parse_list(categories), active=True, provenance=provenance)
     if rate_limit:
         partner.rate_limit = check_rate_limit(rate_limit)
     session.add(partner)
     session.flush()
     key, secret = issue_key(session, partner_id=partner.id, label="first key")
     return partner, key, secret
+
+
+def set_provenance(session: Session, ref: int | str, provenance: bool) -> Partner:
+    """Whether the partner's items name the machine-translation models (ninjs infoSources)."""
+    partner = _partner(session, ref)
+    partner.provenance = bool(provenance)
+    return partner
 
 
 def check_rate_limit(value: str) -> str:
@@ -99,27 +111,57 @@ def revoke_partner_key(session: Session, key_id: int, partner_id: int | None = N
     return revoke_key(session, key_id)
 
 
-def set_webhook(session: Session, partner_id: int, url: str | None, *,
+def set_webhook(session: Session, partner_id: int, url: str | None, *, box: SecretBox,
                 allow_private: bool = False) -> tuple[Partner, str | None]:
     """Set or clear a partner's webhook URL (public http/https only); returns it and any warning.
 
-    A signing secret is made once. The host must be, and resolve to, public addresses unless
-    ``allow_private`` (development); a name that does not resolve yet is saved with a warning.
+    A signing secret is made once and stored sealed by ``box``. The host must be, and resolve
+    to, public addresses unless ``allow_private`` (development); a name that does not resolve
+    yet is saved with a warning.
     """
     partner = _partner(session, partner_id)
     if not (url or "").strip():
         partner.webhook_url = None
         return partner, None
     partner.webhook_url, warning = check_url(url or "", allow_private=allow_private)
-    partner.webhook_secret = partner.webhook_secret or "whsec_" + secrets.token_urlsafe(32)
+    if not partner.webhook_secret:
+        _new_webhook_secret(partner, box)
     return partner, warning
 
 
-def rotate_webhook_secret(session: Session, partner_id: int) -> Partner:
+def rotate_webhook_secret(session: Session, partner_id: int, *, box: SecretBox) -> Partner:
     """Replace the webhook signing secret (the partner must update its verifier)."""
     partner = _partner(session, partner_id)
-    partner.webhook_secret = "whsec_" + secrets.token_urlsafe(32)
+    _new_webhook_secret(partner, box)
     return partner
+
+
+def _webhook_context(partner: Partner) -> str:
+    return f"partner:{partner.id}:webhook_secret"
+
+
+def _new_webhook_secret(partner: Partner, box: SecretBox) -> None:
+    partner.webhook_secret = box.seal("whsec_" + secrets.token_urlsafe(32),
+                                      _webhook_context(partner))
+
+
+def webhook_secret(partner: Partner, box: SecretBox) -> str | None:
+    """The partner's webhook signing secret in clear (to sign a delivery or show an admin)."""
+    if not partner.webhook_secret:
+        return None
+    return box.open(partner.webhook_secret, _webhook_context(partner))
+
+
+def reseal_webhook_secrets(session: Session, box: SecretBox) -> int:
+    """Seal every webhook secret with the current key (after a SECRET_KEY rotation, or one
+    stored in clear by an older release); returns how many changed."""
+    changed = 0
+    for partner in session.scalars(select(Partner).where(Partner.webhook_secret.is_not(None))):
+        if not box.is_current(partner.webhook_secret):
+            partner.webhook_secret = box.seal(webhook_secret(partner, box),
+                                              _webhook_context(partner))
+            changed += 1
+    return changed
 
 
 @dataclass(frozen=True)
@@ -131,6 +173,7 @@ class Reader:
     languages: list[str]
     categories: list[str]
     rate_limit: str
+    provenance: bool = False  # asked to be told which MT models made the text
 
 
 @dataclass(frozen=True)
@@ -145,12 +188,13 @@ class PartnerKey:
     languages: list[str]
     categories: list[str]
     rate_limit: str
+    provenance: bool = False
 
 
 # Built once: building the statement and its cache key per pull cost more than its execution.
 _LIVE_PARTNER_KEY = (select(ApiKey.id, ApiKey.prefix, ApiKey.last_used_at, Partner.id,
                             Partner.active, Partner.languages, Partner.categories,
-                            Partner.rate_limit)
+                            Partner.rate_limit, Partner.provenance)
                      .join(Partner, Partner.id == ApiKey.partner_id)
                      .where(ApiKey.key_hash == bindparam("key_hash"),
                             ApiKey.revoked_at.is_(None)))
@@ -225,7 +269,7 @@ def reader_for_key(key: PartnerKey, language: str | None = None) -> Reader:
     if not key.active:
         raise Forbidden("This partner is not active.", code="partner_inactive")
     reader = Reader(key.partner_id, key.key_id, list(key.languages or []),
-                    list(key.categories or []), key.rate_limit)
+                    list(key.categories or []), key.rate_limit, bool(key.provenance))
     if language is not None and language not in reader.languages:
         raise Forbidden(f"Your key may not read {language!r}.", code="language_not_allowed")
     return reader

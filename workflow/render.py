@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from workflow.models import Block, Edition, Segment, SegmentTranslation
 
-ALLOWED_TAGS = {"p", "h2", "blockquote", "figure", "figcaption", "em", "strong", "a", "code"}
+ALLOWED_TAGS = {"p", "h2", "blockquote", "em", "strong", "a", "code"}
 ALLOWED_ATTRIBUTES = {"a": {"href"}, "p": {"class"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 INLINE_TAG = re.compile(r"<(/?)(\d+)(/?)>")
@@ -29,6 +29,7 @@ class RenderedEdition:
     body_html: str
     byline: str | None
     routes: tuple[str, ...]  # distinct route labels, e.g. "en→kk via translate-en_kk 1.0"
+    warnings: tuple[str, ...] = ()  # repairs the editor should see on the publishing desk
 
     @property
     def route_label(self) -> str | None:
@@ -88,8 +89,8 @@ def _block_html(kind: str, inner: str) -> str:
         return f"<h2>{inner}</h2>"
     if kind == "quote":
         return f"<blockquote><p>{inner}</p></blockquote>"
-    if kind == "caption":
-        return f"<figure><figcaption>{inner}</figcaption></figure>"
+    if kind == "caption":  # no image travels with the text: a figure would be empty
+        return f'<p class="caption">{inner}</p>'
     if kind == "lead":
         return f'<p class="lead">{inner}</p>'
     return f"<p>{inner}</p>"
@@ -140,10 +141,32 @@ def render_edition(session: Session, edition: Edition) -> RenderedEdition:
             byline = byline or _text_only(inner)
         elif block.kind in BODY_KINDS and inner:
             body.append(_block_html(block.kind, inner))
-    headline = headline or INLINE_TAG.sub("", edition.title or article.title).strip()
+    headline, warnings = _feed_headline(
+        headline, edition.title or article.title, article.title, article.id)
     return RenderedEdition(
         headline=headline,
         body_html=sanitise("\n".join(body)),
         byline=byline or article.byline,
         routes=tuple(routes),
+        warnings=warnings,
     )
+
+
+def _feed_headline(rendered: str, title: str | None, source_title: str | None,
+                   article_id: int) -> tuple[str, tuple[str, ...]]:
+    """A headline every feed format accepts (never empty), and a warning when it was repaired.
+
+    Feed writers refuse an item without a title (feedgen: "Required fields not set"), which
+    would fail the whole feed for every partner; a title typed as ``<1>`` renders to nothing
+    because ``<1>`` reads as an inline-mark tag.
+    """
+    rendered = xml_safe(rendered).strip()
+    if rendered:
+        return rendered, ()
+    for candidate in (INLINE_TAG.sub("", title or ""), title, source_title):
+        candidate = xml_safe(candidate or "").strip()
+        if candidate:
+            return candidate, (f"The headline had no text once markup was removed; partners "
+                               f"get the title as typed: {candidate[:200]!r}.",)
+    fallback = f"Article {article_id}"
+    return fallback, (f"The headline is empty; partners get {fallback!r} until it is corrected.",)

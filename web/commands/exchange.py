@@ -1,4 +1,4 @@
-"""``audarma tmx``: the translation memory to and from TMX 1.4b files."""
+"""``audarma tmx`` and ``audarma tbx``: memory as TMX 1.4b, glossaries as TBX-Basic."""
 
 from __future__ import annotations
 
@@ -9,14 +9,14 @@ from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from workflow.errors import DomainError
-from workflow.exchange import tmx
+from workflow.exchange import tbx, tmx
 from workflow.models import User
 
 LANGUAGE = click.Choice(["kk", "ru", "en"])
 
 
 def register(app: Flask) -> None:
-    """Add the ``tmx`` group."""
+    """Add the ``tmx`` and ``tbx`` groups."""
 
     @app.cli.group("tmx")
     def tmx_group() -> None:
@@ -55,3 +55,43 @@ def register(app: Flask) -> None:
         except DomainError as exc:
             raise click.ClickException(exc.message) from None
         click.echo(f"stored {result.stored} pair(s), skipped {result.skipped}")
+
+    @app.cli.group("tbx")
+    def tbx_group() -> None:
+        """Glossary terms as TBX-Basic, one language pair per file."""
+
+    @tbx_group.command("export")
+    @click.option("--from", "source", required=True, type=LANGUAGE)
+    @click.option("--to", "target", required=True, type=LANGUAGE)
+    @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+    def tbx_export(source: str, target: str, out: Path) -> None:
+        """Write the SOURCE→TARGET glossary to OUT."""
+        from web.commands import require_schema
+
+        require_schema()
+        with current_app.extensions["audarma.db"].transaction() as session:
+            data = tbx.export_glossary(session, source, target)
+        out.write_bytes(data)
+        click.echo(f"wrote {data.count(b'<termEntry')} term(s) {source}→{target} to {out}")
+
+    @tbx_group.command("import")
+    @click.option("--from", "source", required=True, type=LANGUAGE)
+    @click.option("--to", "target", required=True, type=LANGUAGE)
+    @click.option("--as", "email", required=True, help="The admin the terms are recorded under.")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    def tbx_import(source: str, target: str, email: str, path: Path) -> None:
+        """Add the SOURCE→TARGET terms of a TBX file the glossary lacks."""
+        from web.commands import require_schema
+
+        require_schema()
+        try:
+            with current_app.extensions["audarma.db"].transaction() as session:
+                user = session.scalar(select(User).where(func.lower(User.email) == email.lower()))
+                if user is None or not user.is_active or not user.has_role("admin"):
+                    raise click.ClickException(f"{email} is not an active admin.")
+                result = tbx.import_glossary(session, path.read_bytes(), source, target, user.id)
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from None
+        click.echo(f"added {result.added} term(s), skipped {len(result.skipped)}")
+        for skipped in result.skipped:
+            click.echo(f"  skipped {skipped['term']!r}: {skipped['reason']}")

@@ -61,22 +61,28 @@ class TmxImport:
     skipped: int
 
 
-def _parse(data: bytes) -> tmx.tmxfile:
-    """Parse an untrusted TMX file: size-limited, no internal DTD subset, nothing fetched."""
+def parse_untrusted(data: bytes, root_name: str, kind: str) -> bytes:
+    """Check an untrusted XML file (size, no internal DTD subset, nothing fetched, the expected
+    root element) and hand back its bytes re-serialised without the DOCTYPE for the toolkit."""
     if len(data) > MAX_IMPORT_BYTES:
         raise InvalidInput(f"The file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB.",
-                           code="tmx_too_large")
+                           code=f"{kind}_too_large")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     try:
         root = etree.fromstring(data, parser=parser)
     except etree.XMLSyntaxError as exc:
-        raise InvalidInput(f"Not an XML file: {exc.msg}.", code="tmx_invalid") from None
-    subset = root.getroottree().docinfo.internalDTD  # the standard SYSTEM "tmx14.dtd" is fine
+        raise InvalidInput(f"Not an XML file: {exc.msg}.", code=f"{kind}_invalid") from None
+    subset = root.getroottree().docinfo.internalDTD  # a standard SYSTEM/PUBLIC id is fine
     if subset is not None and (list(subset.iterentities()) or list(subset.elements())):
-        raise InvalidInput("TMX files that declare entities are refused.", code="tmx_doctype")
-    if etree.QName(root).localname != "tmx":
-        raise InvalidInput("Not a TMX file.", code="tmx_invalid")
-    return tmx.tmxfile.parsestring(etree.tostring(root, encoding="UTF-8"))
+        raise InvalidInput("Files that declare entities are refused.", code=f"{kind}_doctype")
+    if etree.QName(root).localname != root_name:
+        raise InvalidInput(f"Not a {kind.upper()} file.", code=f"{kind}_invalid")
+    return etree.tostring(root, encoding="UTF-8")
+
+
+def _parse(data: bytes) -> tmx.tmxfile:
+    """Parse an untrusted TMX file."""
+    return tmx.tmxfile.parsestring(parse_untrusted(data, "tmx", "tmx"))
 
 
 def _language(unit: tmx.tmxunit, language: str) -> str | None:
