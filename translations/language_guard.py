@@ -89,7 +89,7 @@ def _copied_run(source: str, target: str) -> str | None:
     for i in range(len(folded) - size + 1):
         if tuple(folded[i:i + size]) not in grams:
             continue
-        if i > end - size:  # not overlapping the current run: start a new one
+        if i >= end:  # not overlapping the current run: start a new one
             start = i
         end = i + size
         if end - start > best[1] - best[0]:

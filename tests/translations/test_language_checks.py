@@ -249,3 +249,13 @@ def test_every_code_the_checks_and_engine_raise_is_registered():
     assert found and all(c.code in CHECK_KINDS for c in found)
     with pytest.raises(KeyError):
         Check.of("markup", "not a code any check raises")
+
+
+def test_a_long_run_copied_into_a_translation_is_found_whole():
+    source = ("Animal Liberation and the Royal Society for the Prevention of Cruelty to Animals "
+              "are again calling for cameras in all abattoirs.")
+    target = ("Animal Liberation және Royal Society for the Prevention of Cruelty to Animals "
+              "ұйымдары барлық мал соятын жерлерде камера орнатуға шақыруда.")
+    (guard,) = [c for c in run_checks(source, target, "kk", source_language="en")
+                if c.code == "wrong_language"]
+    assert "Royal Society for the Prevention of Cruelty to Animals" in guard.message
