@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, current_app, g, request
 from sqlalchemy import select
 
 from web.auth import api_key_required, db_session
 from web.errors import error_response
 from workflow import jobs
 from workflow.errors import DomainError
-from workflow.models import LANGUAGES, Article, TranslationJob
+from workflow.models import LANGUAGES, TranslationJob
 
 bp = Blueprint("api_jobs", __name__, url_prefix="/api/v1")
 csrf_exempt = True
@@ -42,10 +42,9 @@ def cancel(article_id: int):
     if problem is not None:
         return problem
     session = db_session()
-    if session.get(Article, article_id) is None:
-        return error_response(404, "not_found", f"No article {article_id}.")
     try:
-        cancelled = jobs.cancel_jobs(session, article_id, language)
+        cancelled = jobs.cancel_jobs(session, article_id, language,
+                                     actor_id=g.api_key.user_id)
     except DomainError as exc:
         return _domain_error(exc)
     session.commit()
@@ -61,7 +60,7 @@ def retry(job_id: int):
     """Send a failed or cancelled job back to the queue; 200 with the job, 409 if it is not."""
     session = db_session()
     try:
-        job = jobs.retry_job(session, job_id)
+        job = jobs.retry_job(session, job_id, actor_id=g.api_key.user_id)
     except DomainError as exc:
         return _domain_error(exc)
     session.commit()

@@ -6,11 +6,13 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
-from web.auth import db_session, role_required
+from web.auth import db_session, permission_required
 from workflow import jobs
 from workflow.errors import DomainError
 from workflow.models import LANGUAGES, Article, TranslationJob
+from workflow.permissions import Action
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 
@@ -28,7 +30,7 @@ def _back():
 
 
 @bp.post("/articles/<int:article_id>/cancel")
-@role_required("editor")
+@permission_required(Action.CANCEL_JOBS)
 def cancel(article_id: int):
     """Cancel an article's open jobs, or one language's (form field ``language``)."""
     language = (request.form.get("language") or "").lower() or None
@@ -39,7 +41,8 @@ def cancel(article_id: int):
     if session.get(Article, article_id) is None:
         abort(404)
     try:
-        cancelled = jobs.cancel_jobs(session, article_id, language)
+        cancelled = jobs.cancel_jobs(session, article_id, language,
+                                     actor_id=current_user.id)
     except DomainError:
         session.rollback()
         flash(_("There is no translation job to cancel."), "error")
@@ -53,14 +56,14 @@ def cancel(article_id: int):
 
 
 @bp.post("/<int:job_id>/retry")
-@role_required("editor")
+@permission_required(Action.RETRY_JOB)
 def retry(job_id: int):
     """Queue a failed or cancelled job again."""
     session = db_session()
     if session.get(TranslationJob, job_id) is None:
         abort(404)
     try:
-        jobs.retry_job(session, job_id)
+        jobs.retry_job(session, job_id, actor_id=current_user.id)
     except DomainError:
         session.rollback()
         flash(_("Only a failed or cancelled translation job can be retried."), "error")

@@ -22,6 +22,7 @@ def make_story(app, make_article):
     """
     from sqlalchemy import select
 
+    from workflow import review
     from workflow.models import Article, Edition, Segment, SegmentTranslation
     from workflow.states import EditionState, transition
 
@@ -54,13 +55,34 @@ def make_story(app, make_article):
                             machine_text=f"[mt {language}] {seg.source_text}",
                             machine_route={"label": ROUTES[language], "steps": []},
                             text=f"[{language}] {seg.source_text}"))
-                for state in (EditionState.EDITING, EditionState.SUBMITTED,
-                              EditionState.APPROVED):
-                    transition(edition, state)
+                transition(edition, EditionState.EDITING)
                 out[language] = edition.id
+            # Approved the real way: a translator submits, another person (an editor) approves,
+            # which freezes the snapshot publishing renders.
+            translator, editor = _desk_people(session)
+            for edition_id in out.values():
+                review.submit_edition(session, edition_id, translator)
+                review.approve_edition(session, edition_id, editor)
         return out
 
     return _make
+
+
+def _desk_people(session) -> tuple[int, int]:
+    """A translator and an editor (all languages) for the factories, created once per app."""
+    from sqlalchemy import select
+
+    from workflow.models import User
+    from workflow.users import create_user
+
+    ids = []
+    for role in ("translator", "editor"):
+        email = f"story-{role}@example.test"
+        user = session.scalar(select(User).where(User.email == email))
+        if user is None:
+            user = create_user(session, email, "password123", [role])
+        ids.append(user.id)
+    return ids[0], ids[1]
 
 
 @pytest.fixture

@@ -30,7 +30,8 @@ EXPECTED: dict[str, tuple[int, int, int, int]] = {
     "POST /segments/<int:translation_id>/save": (302, 422, 403, 422),  # no JSON body: 422
     "POST /segments/<int:translation_id>/confirm": (302, 422, 403, 422),
     "POST /editions/<int:edition_id>/comments": (302, 404, 404, 404),
-    "POST /editions/<int:edition_id>/submit": (302, 404, 403, 404),
+    "POST /editions/<int:edition_id>/submit": (302, 404, 404, 404),  # editors submit sources
+    "POST /editions/<int:edition_id>/credits": (302, 404, 403, 404),
     "POST /editions/<int:edition_id>/approve": (302, 403, 404, 404),
     "POST /editions/<int:edition_id>/send-back": (302, 403, 404, 404),
     "GET /editions/<int:edition_id>/preview": (302, 404, 404, 404),

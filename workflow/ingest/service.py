@@ -23,7 +23,8 @@ from workflow.ingest.limits import MAX_TITLE_CHARS, MAX_UPLOAD_BYTES
 from workflow.ingest.parse import parse_html, parse_markdown, parse_text, parse_upload
 from workflow.ingest.segments import BlockDraft, clean_blocks, content_hash, segment_blocks
 from workflow.jobs import PRIORITIES, create_jobs, parse_targets
-from workflow.models import Article, Block, Segment, TranslationJob
+from workflow.models import Article, Block, Segment, TranslationJob, User
+from workflow.permissions import Action, require
 
 FORMATS = ("text", "markdown", "html")
 MAX_EXTERNAL_ID = 500
@@ -220,7 +221,13 @@ def ingest(session: Session, parsed: ParsedArticle, *, source: str, source_url: 
            external_id: str | None = None, language: str | None = None,
            targets: Iterable[str] | str | None = None, priority: str = "normal",
            user_id: int | None = None, feed_source_id: int | None = None) -> IngestResult:
-    """Store a parsed article with blocks, segments and translation jobs (or report a duplicate)."""
+    """Store a parsed article with blocks, segments and translation jobs (or report a duplicate).
+
+    ``user_id`` (the form's or an API key's person) must hold ``ingest``; None is the system
+    (feeds, the CLI's operator, the demo).
+    """
+    if user_id is not None:
+        require(session.get(User, user_id), Action.INGEST)
     if priority not in PRIORITIES:
         raise InvalidInput(f"Priority must be one of {', '.join(PRIORITIES)}.", code="bad_priority")
     source_url = _clean_url(source_url)
