@@ -9,6 +9,7 @@ from celery import shared_task
 
 from tasks.context import database, setting
 from workflow import webhooks
+from workflow.cursors import cursor_key
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ def deliver(self, *, delivery_id: int) -> str:
         backoff_base=_setting("WEBHOOK_BACKOFF_SECONDS", 30.0),
         timeout=_setting("WEBHOOK_TIMEOUT_SECONDS", 10.0),
         allow_private=allow_private(),
+        cursor_key=cursor_key(setting("SECRET_KEY") or ""),
     )
     if attempt.outcome == "retry":
         raise self.retry(countdown=attempt.retry_in)

@@ -12,6 +12,12 @@ import hashlib
 
 import pytest
 
+from tests.publishing.conftest import (  # noqa: F401  (the publishing factories, shared)
+    make_partner,
+    make_story,
+    publish,
+    receiver,
+)
 from translations.checks import run_checks
 from translations.engine import Translation
 
@@ -61,5 +67,3 @@ def people(make_user):
         "en": make_user("translator", languages="en", email="en@desk.test"),
     }
 
-
-from tests.publishing.conftest import make_partner  # noqa: E402,F401  (the same partner factory)

@@ -173,3 +173,13 @@ def receiver():
     yield _make
     for r in made:
         r.close()
+
+
+TEST_CURSOR_KEY = b"test cursor key"
+
+
+def attempt_delivery(database, delivery_id, **kwargs):
+    """workflow.webhooks.attempt_delivery with the tests' cursor key."""
+    from workflow.webhooks import attempt_delivery as attempt
+
+    return attempt(database, delivery_id, cursor_key=TEST_CURSOR_KEY, **kwargs)
