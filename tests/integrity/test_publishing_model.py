@@ -86,6 +86,7 @@ class Desk(RuleBasedStateMachine):
     """The desk as people use it; the model records authorship and approvals on its own."""
 
     app = db = secret = None  # set by the test function
+    cursor: str | None = None  # where the previous run's items ended
     people: dict[str, int] = {}
 
     def __init__(self) -> None:
@@ -116,7 +117,9 @@ class Desk(RuleBasedStateMachine):
                 return pages, since
 
     def _latest_cursor(self) -> str | None:
-        return self._items(None)[1]
+        """The items cursor at the end of the log (kept across runs: each pages from there)."""
+        Desk.cursor = self._items(Desk.cursor)[1]
+        return Desk.cursor
 
     def _key(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.secret}"}
@@ -426,6 +429,7 @@ def _run(app, make_user, examples: int) -> None:
             pass
 
         Machine.app, Machine.db, Machine.secret, Machine.people = app, db, secret, people
+        Desk.cursor = None
         run_state_machine_as_test(Machine, settings=settings(
             max_examples=examples, stateful_step_count=14, deadline=None, derandomize=True,
             suppress_health_check=list(HealthCheck), database=None))
