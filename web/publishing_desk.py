@@ -12,7 +12,6 @@ from web.auth import db_session, permission_required
 from workflow import publishing
 from workflow.errors import DomainError, InvalidInput
 from workflow.permissions import Action
-from workflow.states import IllegalTransition
 
 bp = Blueprint("publishing", __name__, url_prefix="/publishing")
 
@@ -34,9 +33,9 @@ def _act(action, done: str):
     try:
         action(session)
         session.commit()
-    except (DomainError, IllegalTransition) as exc:
+    except DomainError as exc:
         session.rollback()
-        flash(getattr(exc, "message", str(exc)), "error")
+        flash(exc.message, "error")
         return redirect(url_for("publishing.index"))
     from tasks.webhooks import send_due
 

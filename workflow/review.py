@@ -252,7 +252,8 @@ def _snapshot(session: Session, edition: Edition, kind: str, user_id: int,
         digest=content_digest(edition_texts(session, edition), edition_byline(edition),
                               edition.photo_credit or edition.article.photo_credit),
         rendered={"headline": rendered.headline, "body_html": rendered.body_html,
-                  "byline": rendered.byline, "routes": list(rendered.routes)})
+                  "byline": rendered.byline, "routes": list(rendered.routes),
+                  "warnings": list(rendered.warnings)})
     session.add(snapshot)
     session.flush()
     return snapshot
@@ -332,9 +333,8 @@ def approve_edition(session: Session, edition_id: int, user_id: int,
         audit(session, user.id, "edition.approve_refused", edition, reason="own_work")
         raise Forbidden("You edited or submitted this edition, so another editor must approve it.",
                         code="own_work")
-    if edition.state != EditionState.SUBMITTED.value:
-        raise Conflict(f"Only a submitted edition can be approved; this one is {edition.state}.",
-                       code="not_submitted", state=edition.state)
+    check_transition(edition.state, EditionState.APPROVED, code="not_submitted",
+                     message="Only a submitted edition can be approved; this one is {current}.")
     state = readiness(session, edition.id)
     if not state.complete:
         raise Conflict(f"{state.total - state.confirmed} segment(s) are not confirmed; the "
@@ -375,10 +375,9 @@ def send_back(session: Session, edition_id: int, user_id: int, comment: str) -> 
     if not (comment or "").strip():
         raise InvalidInput("Say what needs to change before sending the edition back.",
                            code="empty_comment")
-    if edition.state != EditionState.SUBMITTED.value:
-        raise Conflict(f"Only a submitted edition can be sent back; this one is {edition.state}.",
-                       code="not_submitted", state=edition.state)
-    transition(edition, EditionState.EDITING)
+    transition(edition, EditionState.EDITING, only_from={EditionState.SUBMITTED},
+               code="not_submitted",
+               message="Only a submitted edition can be sent back; this one is {current}.")
     edition.reviewer_id = user.id
     add_comment(session, edition.id, user.id, comment)
     audit(session, user.id, "edition.sent_back", edition)
