@@ -81,8 +81,8 @@ def test_kk_webhook_carries_no_ru_link_and_no_global_seq(app, make_story, publis
     with app.app_context():
         session = app.extensions["audarma.db"].session
         (delivery_id,) = [d.id for d in session.query(WebhookDelivery)]
-    assert attempt_delivery(app.extensions["audarma.db"], delivery_id,
-                            allow_private=True).outcome == "delivered"
+        assert attempt_delivery(app.extensions["audarma.db"], delivery_id,
+                                allow_private=True).outcome == "delivered"
     payload = json.loads(hook.requests[0][2])
     assert "seq" not in payload and payload["cursor"].startswith("c2.")
     assert "associations" not in payload["item"]  # the ru edition is not even named

@@ -180,7 +180,12 @@ TEST_CURSOR_KEY = b"test cursor key"
 
 
 def attempt_delivery(database, delivery_id, **kwargs):
-    """workflow.webhooks.attempt_delivery with the tests' cursor key."""
+    """workflow.webhooks.attempt_delivery with the tests' cursor key (and the app's secret box
+    when the caller gives none)."""
+    from flask import current_app
+
     from workflow.webhooks import attempt_delivery as attempt
 
+    if "box" not in kwargs:
+        kwargs["box"] = current_app.extensions["audarma.secrets"]
     return attempt(database, delivery_id, cursor_key=TEST_CURSOR_KEY, **kwargs)

@@ -75,6 +75,8 @@ EXPECTED: dict[str, tuple[int, int, int, int]] = {
     "POST /admin/models": (302, 403, 403, 422),  # no file
     "POST /admin/models/<code>/remove": (302, 403, 403, 404),
     "POST /admin/glossary": (302, 403, 403, 422),  # empty form
+    "GET /admin/glossary.csv": (302, 403, 403, 200),
+    "POST /admin/glossary/import": (302, 403, 403, 422),
     "POST /admin/glossary/<int:term_id>/delete": (302, 403, 403, 404),
     "POST /admin/users": (302, 403, 403, 422),
     # jobs: editors retry and cancel; the same through the API with a user key
@@ -154,6 +156,8 @@ API_EXPECTED: dict[str, tuple[int, int, int]] = {
     "POST /api/v1/articles/<int:article_id>/cancel": (403, 404, 404),
     "POST /api/v1/jobs/<int:job_id>/retry": (403, 404, 404),
     "GET /api/v1/openapi.json": (200, 200, 200),
+    "GET /api/v1/editions/<int:edition_id>/xliff": (404, 404, 404),
+    "POST /api/v1/editions/<int:edition_id>/xliff": (404, 404, 404),
     "GET /api/v1/items": (401, 401, 401),  # partner keys only
     "GET /api/v1/items/<path:uri>": (401, 401, 401),
 }
