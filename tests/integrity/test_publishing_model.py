@@ -165,8 +165,10 @@ class Desk(RuleBasedStateMachine):
 
     def _text(self, kind: str, language: str, machine: str | None) -> str:
         tag = f"{language.upper()}H{next(self.numbers)}"
-        return {"own": f"{tag} человеческий текст", "machine": machine or f"{tag} пусто",
-                "blocking": f"{tag} ого ого ого ого ого", "draft": f"{tag} черновик"}[kind]
+        words = {"kk": ("адам жазған мәтін", "бос", "жоба"),
+                 "ru": ("человеческий текст", "пусто", "черновик")}[language]
+        return {"own": f"{tag} {words[0]}", "machine": machine or f"{tag} {words[1]}",
+                "blocking": f"{tag} ого ого ого ого ого", "draft": f"{tag} {words[2]}"}[kind]
 
     def _write(self, row_id: int, version: int, machine: str | None, edition_id: int,
                language: str, user: int, kind: str) -> None:

@@ -85,6 +85,18 @@ def _desk_people(session) -> tuple[int, int]:
     return ids[0], ids[1]
 
 
+def approve_again(session, edition_id: int) -> None:
+    """After a test changed an approved edition's rows: back to editing, submitted, approved."""
+    from workflow import review
+    from workflow.approval import ReturnReason, return_to_editing
+    from workflow.models import Edition
+
+    return_to_editing(session, session.get(Edition, edition_id), ReturnReason.RETRANSLATED, None)
+    translator, editor = _desk_people(session)
+    review.submit_edition(session, edition_id, translator)
+    review.approve_edition(session, edition_id, editor)
+
+
 @pytest.fixture
 def publish(app):
     """Call a workflow.publishing function in its own committed transaction."""
