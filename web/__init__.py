@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from web.config import load_config
+from web.config import app_config, load_settings
 from workflow.db import Database
 from workflow.secret_box import SecretBox
 
@@ -29,19 +29,30 @@ BLUEPRINTS = (
     "web.api_articles",
     "web.api_jobs",
     "web.jobs_views",
+    "web.corrections_views",
+    "web.memory_views",
+    "web.audit_views",
     "web.exchange_views",
     "web.api_exchange",
     "web.permalinks",
 )
 
 
-def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Build the Audarma web app (and its Celery app) from the environment plus ``config``."""
+def create_app(config: dict[str, Any] | None = None, *,
+               defaults: dict[str, Any] | None = None) -> Flask:
+    """Build the Audarma web app (and its Celery app) from the environment plus ``config``.
+
+    The settings are read once here (``web.config.Settings``) and kept as
+    ``app.extensions["audarma.settings"]``; the worker and the CLI build the same app.
+    """
     app = Flask(__name__, instance_relative_config=False)
-    app.config.update(load_config(config))
+    settings = load_settings(config, defaults)
+    app.config.update(app_config(settings, config))
+    app.extensions["audarma.settings"] = settings
     app.instance_path = app.config["INSTANCE_DIR"]
     app.json.ensure_ascii = False  # Kazakh and Russian stay readable in API responses
 
+    configure_metadata(app.config)
     database = Database(app.config["DATABASE_URL"])
     app.extensions["audarma.db"] = database
     app.extensions["audarma.secrets"] = SecretBox(app.config["SECRET_KEY"],
@@ -60,19 +71,34 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     celery_init_app(app)
 
-    from web import errors, extensions, i18n, prometheus, security
+    from web import boundary, errors, extensions, i18n, job_notes, prometheus, security
 
     prometheus.init_app(app)
+    job_notes.init_app(app)
     extensions.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    boundary.init_app(app)
     register_blueprints(app)
 
     from web.cli import register_commands
 
     register_commands(app)
     return app
+
+
+def configure_metadata(config: dict[str, Any]) -> None:
+    """Hand the configured categories, subjects and rights defaults to ``workflow.metadata``."""
+    from workflow import metadata
+
+    subjects = config.get("SUBJECTS") or None
+    if isinstance(subjects, str):
+        subjects = metadata.parse_subject_list(subjects) or None
+    metadata.configure(categories=config.get("CATEGORIES") or None, subjects=subjects,
+                       copyright_holder=config.get("COPYRIGHT_HOLDER"),
+                       copyright_notice=config.get("COPYRIGHT_NOTICE"),
+                       usage_terms=config.get("USAGE_TERMS"))
 
 
 def register_blueprints(app: Flask) -> None:

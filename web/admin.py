@@ -11,11 +11,12 @@ from sqlalchemy import select
 
 from tasks.packages import install_package, package_store
 from web.auth import db_session, permission_required
+from web.boundary import commit, on_refusal
 from workflow import glossary
-from workflow.errors import DomainError
-from workflow.models import LANGUAGES, ROLES, User
+from workflow.models import User
 from workflow.permissions import Action
 from workflow.users import create_user
+from workflow.vocabulary import LANGUAGES, ROLES
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -74,13 +75,9 @@ def remove_model(code: str):
 
 def _act(action, done: str, anchor: str, error_field: str):
     """Run one service call, commit, flash ``done``; a DomainError re-renders with its message."""
-    session = db_session()
-    try:
-        action(session)
-        session.commit()
-    except DomainError as exc:
-        session.rollback()
-        return _page(exc.status, **{error_field: exc.message})
+    on_refusal(lambda exc: _page(exc.status, **{error_field: exc.message}))
+    action(db_session())
+    commit()
     flash(done, "success")
     return redirect(url_for("admin.index") + anchor)
 
@@ -119,13 +116,9 @@ def import_glossary():
         return _page(422, glossary_error=_("The CSV file must be UTF-8 text."))
     if len(text) > glossary.MAX_IMPORT_BYTES:
         return _page(413, glossary_error=_("The CSV file is too large."))
-    session = db_session()
-    try:
-        added, skipped = glossary.import_csv(session, text, current_user.id)
-        session.commit()
-    except DomainError as exc:
-        session.rollback()
-        return _page(exc.status, glossary_error=exc.message)
+    on_refusal(lambda exc: _page(exc.status, glossary_error=exc.message))
+    added, skipped = glossary.import_csv(db_session(), text, current_user.id)
+    commit()
     flash(_("Imported %(added)d term(s); %(skipped)d were already in the glossary.",
             added=added, skipped=skipped), "success")
     return redirect(url_for("admin.index") + "#glossary")

@@ -7,15 +7,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from web.auth import db_session, permission_required
-from web.review_errors import handle_domain_errors
-from workflow import desk, review
+from web.boundary import commit
+from workflow import audit_trail, desk, review
 from workflow.db import as_id
 from workflow.errors import InvalidInput
 from workflow.metrics import edit_distance
 from workflow.permissions import Action
 
 bp = Blueprint("editor", __name__)
-handle_domain_errors(bp)
 
 
 @bp.get("/editions/<int:edition_id>")
@@ -62,7 +61,7 @@ def save(translation_id: int):
     text, version, spent = _segment_input()
     session = db_session()
     row = review.save_segment(session, translation_id, text, version, current_user.id, spent)
-    session.commit()
+    commit()
     return _segment_reply(session, row)
 
 
@@ -73,7 +72,7 @@ def confirm(translation_id: int):
     text, version, spent = _segment_input()
     session = db_session()
     row = review.confirm_segment(session, translation_id, text, version, current_user.id, spent)
-    session.commit()
+    commit()
     return _segment_reply(session, row)
 
 
@@ -84,7 +83,7 @@ def comment(edition_id: int):
     raw = as_id(request.form.get("translation_id", ""))
     session = db_session()
     review.add_comment(session, edition_id, current_user.id, request.form.get("body", ""), raw)
-    session.commit()
+    commit()
     flash(_("Comment added."), "success")
     anchor = f"seg-{raw}" if raw is not None else "comments"
     return redirect(url_for("editor.edition", edition_id=edition_id, _anchor=anchor))
@@ -97,7 +96,7 @@ def submit(edition_id: int):
     session = db_session()
     review.submit_edition(session, edition_id, current_user.id,
                           request.form.get("override_note", "")[:2000])
-    session.commit()
+    commit()
     flash(_("Edition submitted for approval."), "success")
     return redirect(url_for("editor.edition", edition_id=edition_id))
 
@@ -109,7 +108,7 @@ def approve(edition_id: int):
     session = db_session()
     review.approve_edition(session, edition_id, current_user.id,
                            request.form.get("override_note", "")[:2000])
-    session.commit()
+    commit()
     flash(_("Edition approved."), "success")
     return redirect(url_for("editor.edition", edition_id=edition_id))
 
@@ -133,7 +132,7 @@ def send_back(edition_id: int):
     """Return the edition to the translator with a comment."""
     session = db_session()
     review.send_back(session, edition_id, current_user.id, request.form.get("comment", ""))
-    session.commit()
+    commit()
     flash(_("Edition sent back to the translator."), "success")
     return redirect(url_for("editor.edition", edition_id=edition_id))
 
@@ -162,4 +161,6 @@ def history(edition_id: int):
         changes = review.diff_snapshots(by_number.get(old_number), by_number[new_number])
     return render_template("editor/history.html", view=view, snapshots=snapshots,
                            changes=changes, a=old_number, b=new_number,
-                           events=review.audit_trail(session, edition_id))
+                           events=audit_trail.edition_trail(session, edition_id),
+                           machine_diff=audit_trail.machine_to_approved(session, edition_id),
+                           versions=audit_trail.partner_versions(session, edition_id))

@@ -6,20 +6,24 @@ from flask import Blueprint, Response, render_template, request
 from flask_login import current_user
 
 from web.auth import db_session, permission_required
-from web.review_errors import handle_domain_errors
+from web.boundary import commit
 from workflow.errors import InvalidInput
-from workflow.exchange import xliff
+from workflow.exchange import xliff, xliff2
 from workflow.permissions import Action
 
 bp = Blueprint("exchange", __name__)
-handle_domain_errors(bp)
 
 XLIFF_TYPE = "application/xliff+xml"
 
 
 def download(edition_id: int) -> Response:
-    data = xliff.export_edition(db_session(), edition_id)
-    name = f"audarma-edition-{edition_id}.xlf"
+    """The edition as XLIFF 2.0, or 1.2 with ``?version=1.2`` (older CAT tools)."""
+    version = request.args.get("version", "2.0")
+    if version not in ("1.2", "2.0"):
+        raise InvalidInput("version is 2.0 or 1.2.", code="bad_version")
+    writer = xliff.export_edition if version == "1.2" else xliff2.export_edition
+    data = writer(db_session(), edition_id)
+    name = f"audarma-edition-{edition_id}-xliff{version}.xlf"
     return Response(data, mimetype=XLIFF_TYPE,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
@@ -27,7 +31,7 @@ def download(edition_id: int) -> Response:
 @bp.get("/editions/<int:edition_id>/xliff")
 @permission_required(Action.VIEW)
 def export(edition_id: int):
-    """The edition as an XLIFF 1.2 file for a CAT tool."""
+    """The edition as an XLIFF file for a CAT tool."""
     return download(edition_id)
 
 
@@ -40,5 +44,5 @@ def import_file(edition_id: int):
         raise InvalidInput("Choose an XLIFF file.", code="no_file")
     session = db_session()
     report = xliff.import_edition(session, edition_id, upload.read(), current_user.id)
-    session.commit()
+    commit()
     return render_template("exchange/import_result.html", report=report, edition_id=edition_id)

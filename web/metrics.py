@@ -8,6 +8,7 @@ from flask_login import current_user
 from web import prometheus
 from web.auth import db_session, permission_required
 from web.errors import error_response
+from workflow import evaluations
 from workflow.keys import find_key
 from workflow.metrics import post_edit_effort
 from workflow.permissions import Action
@@ -50,4 +51,6 @@ def index():
 @permission_required(Action.METRICS)
 def _effort_page():
     """Edit distance between machine output and approved text, and time spent."""
-    return render_template("metrics/index.html", report=post_edit_effort(db_session()))
+    session = db_session()
+    return render_template("metrics/index.html", report=post_edit_effort(session),
+                           evaluations=evaluations.latest(session))

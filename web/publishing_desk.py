@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from web.auth import db_session, permission_required
+from web.boundary import commit, on_refusal
 from workflow import publishing
 from workflow.errors import DomainError, InvalidInput
 from workflow.permissions import Action
@@ -27,19 +28,16 @@ def _embargo(raw: str | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def _act(action, done: str):
-    """Run one service call, commit, wake webhook deliveries, flash and go back to the desk."""
-    session = db_session()
-    try:
-        action(session)
-        session.commit()
-    except DomainError as exc:
-        session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("publishing.index"))
-    from tasks.webhooks import send_due
+def _back_to_desk(exc: DomainError):
+    flash(exc.message, "error")
+    return redirect(url_for("publishing.index"))
 
-    send_due()
+
+def _act(action, done: str):
+    """Run one service call in the unit of work, flash and go back to the desk."""
+    on_refusal(_back_to_desk)
+    action(db_session())
+    commit()
     flash(done, "success")
     return redirect(url_for("publishing.index"))
 

@@ -9,14 +9,14 @@ a worker whose lease expired while a slow batch ran finds zero rows and drops it
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import and_, false, func, or_, select, true, update
 from sqlalchemy.orm import Session
 
-from workflow.db import utcnow
+from workflow.db import DISPATCH_JOBS, after_commit, utcnow
 from workflow.models import JobRun, Segment, SegmentTranslation, TranslationJob
 from workflow.models.review import SegmentRevision
 from workflow.states import EditionState, JobState, SegmentState, check_transition, transition
@@ -60,6 +60,8 @@ def move_job(session: Session, job_id: int, current: JobState | str, target: Job
     if token is not None:
         stmt = stmt.where(TranslationJob.claim_token == token)
     result = session.execute(stmt.values(state=target.value, updated_at=utcnow(), **values))
+    if result.rowcount == 1 and values.get("needs_dispatch"):
+        after_commit(session, DISPATCH_JOBS)
     return result.rowcount == 1
 
 
@@ -70,18 +72,29 @@ def claimable(now: datetime | None = None):
         TranslationJob.not_before.is_(None), TranslationJob.not_before <= now)
 
 
+def serving(pairs: Collection[tuple[str, str]] | None):
+    """The WHERE clause of jobs whose language pair is in ``pairs`` (None: every pair)."""
+    if pairs is None:
+        return true()
+    return or_(false(), *(and_(TranslationJob.source_language == source,
+                               TranslationJob.target_language == target)
+                          for source, target in sorted(pairs)))
+
+
 def claim_next(session: Session, worker: str, *, prefer: int | None = None,
                lease_seconds: int = 600, max_segments: int = 200,
-               max_jobs: int = 8) -> Claim | None:
+               max_jobs: int = 8, pairs: Collection[tuple[str, str]] | None = None
+               ) -> Claim | None:
     """Claim the most urgent queued job (and same-pair companions up to ``max_segments``).
 
     Breaking jobs come first, then the job the wake-up message named, then the oldest. Each job
     is taken with ``UPDATE ... WHERE state = 'queued'`` so a duplicate message or a second worker
-    cannot take it again; on PostgreSQL candidates are read with SKIP LOCKED.
+    cannot take it again; on PostgreSQL candidates are read with SKIP LOCKED. A worker passes
+    the ``pairs`` its models serve and never claims a job of another pair.
     """
     now = utcnow()
     query = (
-        select(TranslationJob).where(claimable(now))
+        select(TranslationJob).where(claimable(now), serving(pairs))
         .order_by((TranslationJob.priority == "breaking").desc(),
                   (TranslationJob.id == (prefer or 0)).desc(), TranslationJob.id)
         .limit(max_jobs * 4)
@@ -158,15 +171,6 @@ def renew_lease(session: Session, claim: Claim, job_id: int, lease_seconds: int)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
-
-
-def holds_claim(session: Session, job_id: int, token: str) -> bool:
-    """True while ``token`` still owns the job (a re-queued job belongs to someone else)."""
-    return session.scalar(
-        select(func.count()).select_from(TranslationJob).where(
-            TranslationJob.id == job_id, TranslationJob.claim_token == token,
-            TranslationJob.state == JobState.TRANSLATING.value)
-    ) == 1
 
 
 def record_results(session: Session, claim: Claim, job_id: int, results: Sequence[MachineResult],
@@ -287,4 +291,6 @@ def requeue_expired(session: Session, now: datetime | None = None,
         if session.execute(stmt).rowcount:
             _close_run(session, row.id, row.claim_token, "lost", error)
             requeued.append(row.id)
+            if not give_up:
+                after_commit(session, DISPATCH_JOBS)
     return requeued

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -21,27 +21,25 @@ from workflow.claims import (  # noqa: F401  (the public face of job claiming)
     claimable,
     count_done,
     finish,
-    holds_claim,
     move_job,
     pending_work,
     record_results,
     release,
     renew_lease,
     requeue_expired,
+    serving,
 )
-from workflow.db import utcnow
+from workflow.db import DISPATCH_JOBS, after_commit, utcnow
 from workflow.errors import Conflict, InvalidInput, NotFound
-from workflow.models import LANGUAGES, Article, Edition, SegmentTranslation, TranslationJob, User
+from workflow.models import Article, Edition, SegmentTranslation, TranslationJob, User
 from workflow.permissions import Action, require
 from workflow.states import EditionState, JobState, SegmentState, transition
-
-PRIORITIES = ("breaking", "normal")
-OPEN_JOB_STATES = (JobState.QUEUED, JobState.TRANSLATING, JobState.WAITING_FOR_MODEL)
+from workflow.vocabulary import LANGUAGES, PRIORITIES, other_languages
 
 
 def default_targets(source_language: str) -> list[str]:
     """The languages an article is not in."""
-    return [lang for lang in LANGUAGES if lang != source_language]
+    return other_languages(source_language)
 
 
 def parse_targets(source_language: str, targets: Iterable[str] | str | None) -> list[str]:
@@ -74,7 +72,7 @@ def ensure_source_edition(session: Session, article: Article) -> Edition:
 
 def create_jobs(session: Session, article: Article, targets: Sequence[str],
                 priority: str = "normal") -> list[TranslationJob]:
-    """Create (or re-open) an edition and a queued job per target; caller commits, dispatches."""
+    """Create (or re-open) an edition and a queued job per target; dispatched after commit."""
     if priority not in PRIORITIES:
         raise InvalidInput(f"Priority must be one of {', '.join(PRIORITIES)}.", code="bad_priority")
     ensure_source_edition(session, article)
@@ -125,16 +123,25 @@ def create_jobs(session: Session, article: Article, targets: Sequence[str],
     session.flush()
     for job in jobs:
         job.segments_done = count_done(session, job.edition_id)
+    if any(job.needs_dispatch for job in jobs):
+        after_commit(session, DISPATCH_JOBS)
     return jobs
 
 
 @dataclass(frozen=True)
 class Dispatch:
-    """One wake-up message to send: the job, its queue's priority, and the claim count seen."""
+    """One wake-up message to send: the job, its queue's priority and language pair, and the
+    claim count seen."""
 
     job_id: int
     priority: str
     attempts: int
+    source_language: str = ""
+    target_language: str = ""
+
+
+_DISPATCH_COLUMNS = (TranslationJob.id, TranslationJob.priority, TranslationJob.attempts,
+                     TranslationJob.source_language, TranslationJob.target_language)
 
 
 def jobs_to_dispatch(session: Session, limit: int = 500) -> list[Dispatch]:
@@ -144,11 +151,11 @@ def jobs_to_dispatch(session: Session, limit: int = 500) -> list[Dispatch]:
     it is due, so its message is sent when a worker may actually take it.
     """
     rows = session.execute(
-        select(TranslationJob.id, TranslationJob.priority, TranslationJob.attempts)
+        select(*_DISPATCH_COLUMNS)
         .where(TranslationJob.needs_dispatch.is_(True), claimable())
         .order_by((TranslationJob.priority == "breaking").desc(), TranslationJob.id).limit(limit)
     ).all()
-    return [Dispatch(row.id, row.priority, row.attempts) for row in rows]
+    return [Dispatch(*row) for row in rows]
 
 
 def mark_dispatched(session: Session, sent: Sequence[Dispatch]) -> int:
@@ -181,14 +188,14 @@ def jobs_to_redispatch(session: Session, older_than: float, waiting_messages: in
     if deficit <= 0:
         return []
     rows = session.execute(
-        select(TranslationJob.id, TranslationJob.priority, TranslationJob.attempts)
+        select(*_DISPATCH_COLUMNS)
         .where(claimable(now), TranslationJob.needs_dispatch.is_(False),
                (TranslationJob.dispatched_at.is_(None))
                | (TranslationJob.dispatched_at < now - timedelta(seconds=older_than)))
         .order_by((TranslationJob.priority == "breaking").desc(), TranslationJob.dispatched_at)
         .limit(deficit)
     ).all()
-    return [Dispatch(row.id, row.priority, row.attempts) for row in rows]
+    return [Dispatch(*row) for row in rows]
 
 
 def resume_waiting(session: Session, has_route) -> list[int]:
@@ -275,21 +282,3 @@ def job_progress(job: TranslationJob) -> dict:
             "priority": job.priority, "segments_done": job.segments_done,
             "segments_total": job.segments_total, "attempts": job.attempts, "error": job.error}
 
-
-def queue_depth(session: Session) -> dict[str, int]:
-    """Jobs per state, for monitoring."""
-    rows = session.execute(
-        select(TranslationJob.state, func.count()).group_by(TranslationJob.state)
-    ).all()
-    return {state: count for state, count in rows}
-
-
-def oldest_queued_age(session: Session, now: datetime | None = None) -> float | None:
-    """Seconds the oldest queued job has waited, or None."""
-    oldest = session.scalar(
-        select(func.min(TranslationJob.created_at)).where(
-            TranslationJob.state == JobState.QUEUED.value)
-    )
-    if oldest is None:
-        return None
-    return ((now or utcnow()) - oldest).total_seconds()

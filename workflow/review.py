@@ -20,7 +20,7 @@ from workflow.approval import (
 )
 from workflow.db import utcnow
 from workflow.errors import Conflict, Forbidden, InvalidInput, NotFound
-from workflow.memory import remember
+from workflow.memory import glossary_for, remember
 from workflow.models import (
     Article,
     AuditEvent,
@@ -33,11 +33,11 @@ from workflow.models import (
 )
 from workflow.permissions import Action, require
 from workflow.states import EditionState, SegmentState, check_transition, transition
+from workflow.vocabulary import EDITABLE_EDITION_STATES
 
 MAX_SEGMENT_CHARS = 10_000
 MAX_COMMENT_CHARS = 4_000
 MAX_TIME_PER_SAVE_MS = 10 * 60 * 1000  # an idle tab must not count as an hour of work
-EDITABLE_STATES = (EditionState.EDITING.value,)
 AUTHORING_KINDS = ("save", "confirm", "conflict")
 
 
@@ -76,7 +76,7 @@ def _require_translator(user: User, edition: Edition) -> None:
 
 
 def _require_editable(edition: Edition) -> None:
-    if edition.state not in EDITABLE_STATES:
+    if edition.state not in EDITABLE_EDITION_STATES:
         raise Conflict(f"The edition is {edition.state}; it cannot be edited now.",
                        code="not_editable", state=edition.state)
 
@@ -90,10 +90,8 @@ def _clean(text: str) -> str:
 
 
 def _checks(session: Session, edition: Edition, source: str, text: str) -> list[dict]:
-    from workflow.desk import pair_glossary
-
     source_language = edition.article.source_language
-    glossary = pair_glossary(session, source_language, edition.language)
+    glossary = glossary_for(session, source_language, edition.language)
     return [c.to_json() for c in run_checks(source, text, edition.language, glossary,
                                             source_language=source_language)]
 
@@ -130,7 +128,7 @@ def _write(session: Session, translation_id: int, text: str, expected_version: i
               expected_version=expected_version, current_version=row.version)
         session.flush()
         raise Conflict("Someone saved this segment after you opened it. Both texts are kept.",
-                       code="stale_version", yours=text, theirs=row.text or "",
+                       code="stale_version", keep_work=True, yours=text, theirs=row.text or "",
                        version=row.version)
     session.add(SegmentRevision(translation_id=row.id, version=expected_version + 1, text=text,
                                 kind=kind, user_id=user.id))
@@ -332,7 +330,7 @@ def approve_edition(session: Session, edition_id: int, user_id: int,
     if user.id in editors_of(session, edition.id):
         audit(session, user.id, "edition.approve_refused", edition, reason="own_work")
         raise Forbidden("You edited or submitted this edition, so another editor must approve it.",
-                        code="own_work")
+                        code="own_work", keep_work=True)
     check_transition(edition.state, EditionState.APPROVED, code="not_submitted",
                      message="Only a submitted edition can be approved; this one is {current}.")
     state = readiness(session, edition.id)

@@ -19,7 +19,7 @@ import urllib3
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from workflow.db import Database, utcnow
+from workflow.db import SEND_WEBHOOKS, Database, after_commit, utcnow
 from workflow.errors import InvalidInput
 from workflow.models import Article, FeedEvent, Partner, Publication, WebhookDelivery
 from workflow.ninjs import build_item, encode_cursor, siblings
@@ -87,6 +87,8 @@ def queue_deliveries(session: Session, event: FeedEvent) -> list[WebhookDelivery
         session.add(row)
         rows.append(row)
     session.flush()
+    if rows:
+        after_commit(session, SEND_WEBHOOKS)
     return rows
 
 
@@ -99,9 +101,10 @@ def due_deliveries(session: Session, now: datetime | None = None, limit: int = 5
         .order_by(WebhookDelivery.id).limit(limit)))
 
 
-def payload_for(session: Session, event: FeedEvent, languages: list[str],
-                cursor_key: bytes) -> dict:
-    """The JSON body posted for one event: kind, cursor and the ninjs item it created.
+def payload_for(session: Session, event: FeedEvent, languages: list[str], cursor_key: bytes, *,
+                provenance: bool = False) -> dict:
+    """The JSON body posted for one event: kind, cursor and the ninjs item it created (naming
+    the MT models only for a partner who asked for provenance).
 
     Scoped like a pull with the partner's key: links only to editions in ``languages``, and an
     opaque cursor instead of the event log's global seq.
@@ -111,7 +114,7 @@ def payload_for(session: Session, event: FeedEvent, languages: list[str],
     others = siblings(session, {article.id}, languages).get(article.id)
     return {"event": event.kind, "cursor": encode_cursor(event.seq, cursor_key),
             "at": event.at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "item": build_item(publication, article, others)}
+            "item": build_item(publication, article, others, provenance=provenance)}
 
 
 @dataclass(frozen=True)
@@ -192,7 +195,8 @@ def attempt_delivery(database: Database, delivery_id: int, *, box: SecretBox,
         event = session.get(FeedEvent, delivery.event_seq)
         url, secret = partner.webhook_url, webhook_secret(partner, box) or ""
         body = json.dumps(payload_for(session, event, list(partner.languages or []),
-                                      cursor_key), ensure_ascii=False,
+                                      cursor_key, provenance=partner.provenance),
+                          ensure_ascii=False,
                           separators=(",", ":")).encode()
         attempt_number, kind = delivery.attempts, event.kind
     refused = False
@@ -228,4 +232,5 @@ def retry_failed(session: Session, delivery_id: int) -> WebhookDelivery:
     if delivery is None:
         raise InvalidInput(f"No delivery {delivery_id}.", code="not_found")
     delivery.state, delivery.attempts, delivery.next_attempt_at = "pending", 0, utcnow()
+    after_commit(session, SEND_WEBHOOKS)
     return delivery

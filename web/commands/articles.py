@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 
+from web.boundary import cli_errors, cli_unit, error_body
 from workflow.errors import DomainError
 
 
@@ -16,20 +17,16 @@ def _db():
     return current_app.extensions["audarma.db"]
 
 
-def _dispatch() -> None:
-    from tasks.dispatch import dispatch_pending
-
-    dispatch_pending(_db(), current_app.extensions["celery"])
-
-
 def _echo_json(data: dict) -> None:
     click.echo(json.dumps(data, ensure_ascii=False))
 
 
-def _import_one(path: Path, language: str | None, targets: str | None, priority: str) -> dict:
+def _import_one(path: Path, language: str | None, targets: str | None, priority: str,
+                metadata: dict | None = None) -> dict:
     """Ingest one file in its own transaction; returns the summary or ``{"file", "error"}``."""
     from workflow.ingest.service import ingest_upload
     from workflow.ingest.summary import article_summary
+    from workflow.metadata import clean_metadata
 
     limit = current_app.config["MAX_ARTICLE_BYTES"]
     try:
@@ -39,14 +36,14 @@ def _import_one(path: Path, language: str | None, targets: str | None, priority:
         message = exc.strerror or str(exc)
         return {"file": str(path), "error": {"code": "unreadable", "message": message}}
     try:
-        with _db().transaction() as session:
+        with _db().unit() as session:
             result = ingest_upload(session, path.name, data, source="cli", language=language,
                                    targets=targets, priority=priority,
-                                   max_bytes=limit)
+                                   max_bytes=limit, metadata=clean_metadata(**(metadata or {})))
             summary = article_summary(session, result.article, duplicate_of=result.duplicate_of,
                                       editions=False)
-    except DomainError as exc:
-        return {"file": str(path), "error": {"code": exc.code, "message": exc.message}}
+    except DomainError as exc:  # reported per file; the other files still go in
+        return {"file": str(path), "error": error_body(exc)}
     return summary
 
 
@@ -79,13 +76,25 @@ def register(app: Flask) -> None:
     @click.option("--language", default=None, help="Source language (kk, ru, en); default: detect.")
     @click.option("--targets", default=None, help="Targets, e.g. kk,ru (default: the others).")
     @click.option("--priority", default="normal", type=click.Choice(["normal", "breaking"]))
+    @click.option("--category", default=None, help="One of the configured categories.")
+    @click.option("--subjects", default=None,
+                  help="Subject codes or names, comma-separated (e.g. medtop:11000000).")
+    @click.option("--keywords", default=None, help="Keywords, comma-separated.")
+    @click.option("--dateline", default=None, help='e.g. "ASTANA. KAZINFORM".')
+    @click.option("--copyright-holder", default=None, help="Overrides the instance default.")
+    @click.option("--usage-terms", default=None, help="Overrides the instance default.")
     @click.option("--json", "as_json", is_flag=True, help="One JSON object per line per file.")
     def import_files(files: tuple[Path, ...], language: str | None, targets: str | None,
-                     priority: str, as_json: bool) -> None:
+                     priority: str, category: str | None, subjects: str | None,
+                     keywords: str | None, dateline: str | None, copyright_holder: str | None,
+                     usage_terms: str | None, as_json: bool) -> None:
         """Import .txt, .md, .html or .docx FILES as articles and queue their translations."""
         failed = 0
+        metadata = {"category": category, "subjects": subjects, "keywords": keywords,
+                    "dateline": dateline, "copyright_holder": copyright_holder,
+                    "usage_terms": usage_terms}
         for path in files:
-            data = _import_one(path, language, targets, priority)
+            data = _import_one(path, language, targets, priority, metadata)
             failed += "error" in data
             if as_json:
                 _echo_json(data)
@@ -97,7 +106,6 @@ def register(app: Flask) -> None:
             else:
                 click.echo(f"{path}: imported as #{data['id']} ({data['language']}, "
                            f"{data['segments']} segments)")
-        _dispatch()
         if failed:
             sys.exit(1)
 
@@ -119,6 +127,21 @@ def register(app: Flask) -> None:
         else:
             _print_article(data)
 
+    @articles_group.command("audit")
+    @click.argument("article_id", type=int)
+    @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv",
+                  show_default=True)
+    def audit(article_id: int, fmt: str) -> None:
+        """Print an article's audit trail (who changed which segment from what to what)."""
+        from workflow.audit_trail import article_trail, to_csv
+
+        with cli_unit() as session:
+            entries = article_trail(session, article_id)
+        if fmt == "json":
+            _echo_json({"article_id": article_id, "events": [e.to_json() for e in entries]})
+        else:
+            click.echo(to_csv(entries), nl=False)
+
     @app.cli.group("feeds")
     def feeds_group() -> None:
         """RSS/Atom sources polled for new articles."""
@@ -134,13 +157,10 @@ def register(app: Flask) -> None:
         """Add a feed to poll."""
         from workflow.ingest.polling import add_feed
 
-        try:
-            with _db().transaction() as session:
-                feed = add_feed(session, url, name=name, language=language, targets=targets,
-                                interval_seconds=interval)
-                feed_id = feed.id
-        except DomainError as exc:
-            raise click.ClickException(exc.message) from None
+        with cli_unit() as session:
+            feed = add_feed(session, url, name=name, language=language, targets=targets,
+                            interval_seconds=interval)
+            feed_id = feed.id
         click.echo(f"feed #{feed_id} added: {url}")
 
     @feeds_group.command("list")
@@ -173,10 +193,8 @@ def register(app: Flask) -> None:
                     FeedSource.active.is_(True)).order_by(FeedSource.id)))
         else:
             ids = [feed_id]
-        try:
+        with cli_errors():
             reports = poll_feeds(ids)
-        except DomainError as exc:
-            raise click.ClickException(exc.message) from None
         for report in reports:
             if as_json:
                 _echo_json(report)

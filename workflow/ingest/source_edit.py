@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from workflow import corrections
 from workflow.approval import ReturnReason, return_to_editing
 from workflow.errors import NotFound
 from workflow.ingest.article import ParsedArticle
@@ -24,6 +25,7 @@ from workflow.ingest.segments import (
     content_hash,
     segment_blocks,
 )
+from workflow.ingest.service import add_block, parse_body, require_text
 from workflow.jobs import create_jobs
 from workflow.models import (
     Article,
@@ -151,7 +153,6 @@ def update_source(session: Session, article_id: int, parsed_or_text: ParsedArtic
     ``source_edited``), and ``user_id`` counts as an editor of each for the four-eyes rule.
     ``user_id`` None is the system (a wire update); a person must hold ``edit_source``.
     """
-    from workflow.ingest.service import _require_text, add_block, parse_body
 
     article = session.get(Article, article_id)
     if article is None:
@@ -164,7 +165,7 @@ def update_source(session: Session, article_id: int, parsed_or_text: ParsedArtic
     else:
         parsed = parsed_or_text
     drafts, hygiene = clean_blocks(parsed)
-    _require_text(drafts)
+    require_text(drafts)
     segment_blocks(drafts, article.source_language)
     result = SourceEditResult(article)
 
@@ -232,6 +233,7 @@ def update_source(session: Session, article_id: int, parsed_or_text: ParsedArtic
                            detail={"revision": article.revision, "kept": result.kept,
                                    "added": result.added, "retired": result.retired,
                                    "source_changed": result.source_changed}))
+    corrections.after_source_edit(session, article, user_id)  # live versions are flagged too
     for edition in article.editions:
         if return_to_editing(session, edition, ReturnReason.SOURCE_EDITED, user_id,
                              revision=article.revision):

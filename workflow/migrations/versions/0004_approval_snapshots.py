@@ -1,7 +1,7 @@
 """approval snapshots, edition credits, return reasons
 
 Revision ID: 0004
-Revises: 0012
+Revises: 0014
 Create Date: 2026-12-02 08:00:00
 
 An approval now freezes what was approved (``edition_snapshots.digest`` and ``rendered``;
@@ -18,7 +18,7 @@ import workflow.db
 from alembic import op
 
 revision = '0004'
-down_revision = '0012'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
