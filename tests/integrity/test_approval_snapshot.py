@@ -9,7 +9,8 @@ from tests.integrity.conftest import machine_text, translate_queued
 from tests.publishing.conftest import bearer
 from workflow import publishing, review
 from workflow.errors import Conflict, Forbidden
-from workflow.ingest.service import ingest_text, update_source
+from workflow.ingest.service import ingest_text
+from workflow.ingest.source_edit import update_source
 from workflow.ingest.source_text import article_markdown
 from workflow.models import Article, AuditEvent, Edition, Publication, SegmentTranslation
 

@@ -43,7 +43,8 @@ from sqlalchemy import func, select
 from tests.integrity.conftest import translate_queued
 from workflow import publishing, review
 from workflow.errors import DomainError
-from workflow.ingest.service import ingest_text, update_source
+from workflow.ingest.service import ingest_text
+from workflow.ingest.source_edit import update_source
 from workflow.ingest.source_text import article_markdown
 from workflow.models import (
     Article,
