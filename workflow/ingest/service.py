@@ -34,7 +34,8 @@ from workflow.ingest.store import (  # noqa: F401  (FORMATS, IngestResult, parse
 )
 from workflow.jobs import create_jobs, parse_targets
 from workflow.metadata import ArticleMetadata
-from workflow.models import Article, Block
+from workflow.models import Article, Block, User
+from workflow.permissions import Action, require
 from workflow.vocabulary import PRIORITIES
 
 MAX_EXTERNAL_ID = 500
@@ -186,7 +187,11 @@ def ingest(session: Session, parsed: ParsedArticle, *, source: str, source_url: 
     Input already stored is reported as a duplicate, except a changed copy under a known
     external id (API) or feed guid: that is a wire update of the same article (see ``wire``).
     ``priority`` None means "normal" for a new article and "unchanged" for an update.
+    ``user_id`` (the form's or an API key's person) must hold ``ingest``; None is the system
+    (feeds, the CLI's operator, the demo).
     """
+    if user_id is not None:
+        require(session.get(User, user_id), Action.INGEST)
     if priority is not None and priority not in PRIORITIES:
         raise InvalidInput(f"Priority must be one of {', '.join(PRIORITIES)}.", code="bad_priority")
     source_url = _clean_url(source_url)
