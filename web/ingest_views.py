@@ -45,6 +45,8 @@ class ArticleOptions(FlaskForm):
     subjects = SelectMultipleField("Subjects", validate_choice=False)
     keywords = StringField("Keywords", validators=[Optional(), Length(max=2000)])
     dateline = StringField("Dateline", validators=[Optional(), Length(max=200)])
+    copyright_holder = StringField("Copyright holder", validators=[Optional(), Length(max=1000)])
+    usage_terms = StringField("Usage terms", validators=[Optional(), Length(max=1000)])
 
 
 def _targets() -> list[str]:
@@ -82,7 +84,9 @@ def _options(form: ArticleOptions) -> dict:
     metadata = clean_metadata(category=form.category.data or None,
                               subjects=form.subjects.data or None,
                               keywords=form.keywords.data or None,
-                              dateline=form.dateline.data or None)
+                              dateline=form.dateline.data or None,
+                              copyright_holder=form.copyright_holder.data or None,
+                              usage_terms=form.usage_terms.data or None)
     return {"language": form.language.data, "targets": _targets(),
             "priority": form.priority.data or "normal", "user_id": current_user.id,
             "metadata": metadata}

@@ -81,14 +81,18 @@ def register(app: Flask) -> None:
                   help="Subject codes or names, comma-separated (e.g. medtop:11000000).")
     @click.option("--keywords", default=None, help="Keywords, comma-separated.")
     @click.option("--dateline", default=None, help='e.g. "ASTANA. KAZINFORM".')
+    @click.option("--copyright-holder", default=None, help="Overrides the instance default.")
+    @click.option("--usage-terms", default=None, help="Overrides the instance default.")
     @click.option("--json", "as_json", is_flag=True, help="One JSON object per line per file.")
     def import_files(files: tuple[Path, ...], language: str | None, targets: str | None,
                      priority: str, category: str | None, subjects: str | None,
-                     keywords: str | None, dateline: str | None, as_json: bool) -> None:
+                     keywords: str | None, dateline: str | None, copyright_holder: str | None,
+                     usage_terms: str | None, as_json: bool) -> None:
         """Import .txt, .md, .html or .docx FILES as articles and queue their translations."""
         failed = 0
         metadata = {"category": category, "subjects": subjects, "keywords": keywords,
-                    "dateline": dateline}
+                    "dateline": dateline, "copyright_holder": copyright_holder,
+                    "usage_terms": usage_terms}
         for path in files:
             data = _import_one(path, language, targets, priority, metadata)
             failed += "error" in data
