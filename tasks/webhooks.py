@@ -9,6 +9,7 @@ from celery import shared_task
 from tasks.context import database as current_database
 from tasks.context import secret_box, setting
 from workflow import webhooks
+from workflow.cursors import cursor_key
 from workflow.db import Database
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ def deliver(self, *, delivery_id: int) -> str:
         backoff_base=float(setting("WEBHOOK_BACKOFF_SECONDS")),
         timeout=float(setting("WEBHOOK_TIMEOUT_SECONDS")),
         allow_private=allow_private(),
+        cursor_key=cursor_key(setting("SECRET_KEY") or ""),
     )
     if attempt.outcome == "retry":
         raise self.retry(countdown=attempt.retry_in)

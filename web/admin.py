@@ -10,10 +10,11 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from tasks.packages import install_package, package_store
-from web.auth import db_session, role_required
+from web.auth import db_session, permission_required
 from web.boundary import commit, on_refusal
 from workflow import glossary
 from workflow.models import User
+from workflow.permissions import Action
 from workflow.users import create_user
 from workflow.vocabulary import LANGUAGES, ROLES
 
@@ -29,14 +30,14 @@ def _page(status: int = 200, **extra):
 
 
 @bp.get("/")
-@role_required("admin")
+@permission_required(Action.ADMIN)
 def index():
     """Models, glossary and people on one page."""
     return _page()
 
 
 @bp.post("/models")
-@role_required("admin")
+@permission_required(Action.ADMIN)
 def install_model():
     """Install an uploaded .argosmodel file (validated before anything is kept)."""
     from translations.errors import TranslationError
@@ -59,7 +60,7 @@ def install_model():
 
 
 @bp.post("/models/<code>/remove")
-@role_required("admin")
+@permission_required(Action.ADMIN)
 def remove_model(code: str):
     """Remove an installed package."""
     from translations.errors import TranslationError
@@ -82,7 +83,7 @@ def _act(action, done: str, anchor: str, error_field: str):
 
 
 @bp.post("/glossary")
-@role_required("admin")
+@permission_required(Action.ADMIN)
 def add_term():
     """Add a glossary term for one language pair."""
     form = request.form
@@ -94,7 +95,7 @@ def add_term():
 
 
 @bp.get("/glossary.csv")
-@role_required("admin")
+@permission_required(Action.ADMIN)
 def export_glossary():
     """Every glossary term as a CSV download."""
     body = glossary.export_csv(db_session())
@@ -103,7 +104,7 @@ def export_glossary():
 
 
 @bp.post("/glossary/import")
-@role_required("admin")
+@permission_required(Action.ADMIN)
 def import_glossary():
     """Add the terms of an uploaded CSV file (the export's columns)."""
     upload = request.files.get("file")
@@ -124,7 +125,7 @@ def import_glossary():
 
 
 @bp.post("/glossary/<int:term_id>/delete")
-@role_required("admin")
+@permission_required(Action.ADMIN)
 def delete_term(term_id: int):
     """Remove a glossary term."""
     return _act(lambda session: glossary.delete_term(session, term_id),
@@ -132,7 +133,7 @@ def delete_term(term_id: int):
 
 
 @bp.post("/users")
-@role_required("admin")
+@permission_required(Action.ADMIN)
 def add_user():
     """Create an account with roles and working languages."""
     form = request.form

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint, g, request
 from sqlalchemy import select
 
 from web.auth import api_key_required, db_session
 from web.boundary import commit
 from workflow import jobs
-from workflow.errors import InvalidInput, NotFound
-from workflow.models import Article, TranslationJob
+from workflow.errors import InvalidInput
+from workflow.models import TranslationJob
 from workflow.vocabulary import LANGUAGES
 
 bp = Blueprint("api_jobs", __name__, url_prefix="/api/v1")
@@ -35,9 +35,7 @@ def cancel(article_id: int):
     """Cancel the article's open jobs (or one target language's); 200 with what was cancelled."""
     language = _language()
     session = db_session()
-    if session.get(Article, article_id) is None:
-        raise NotFound(f"No article {article_id}.")
-    cancelled = jobs.cancel_jobs(session, article_id, language)
+    cancelled = jobs.cancel_jobs(session, article_id, language, actor_id=g.api_key.user_id)
     commit()
     rows = session.scalars(select(TranslationJob).where(TranslationJob.article_id == article_id)
                            .order_by(TranslationJob.id))
@@ -49,6 +47,6 @@ def cancel(article_id: int):
 @api_key_required("user")
 def retry(job_id: int):
     """Send a failed or cancelled job back to the queue; 200 with the job, 409 if it is not."""
-    job = jobs.retry_job(db_session(), job_id)
+    job = jobs.retry_job(db_session(), job_id, actor_id=g.api_key.user_id)
     commit()
     return jobs.job_progress(job)

@@ -108,6 +108,17 @@ def role_required(*roles: str) -> Callable:
     return decorator
 
 
+def permission_required(action: str) -> Callable:
+    """Page decorator: signed in and holding a role the permission table allows ``action``.
+
+    The workflow service checks the whole rule (language included) again with the acting user;
+    this gate only answers early for roles that can never do it.
+    """
+    from workflow.permissions import roles_for
+
+    return role_required(*sorted(roles_for(action)))
+
+
 def _due(last_used_at: datetime | None, now: datetime) -> bool:
     """True if a key's last use is worth writing: at most once a minute, not on every call."""
     return last_used_at is None or now - last_used_at >= KEY_USE_RESOLUTION

@@ -249,9 +249,9 @@ def load_settings(overrides: Mapping[str, Any] | None = None,
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     names = {f.name.upper(): f.name for f in fields(Settings)}
     changes = {names[k]: v for k, v in overrides.items() if k in names}
-    settings = replace(settings, database_url=url,
-                       secret_key=settings.secret_key or _secret_key(Path(settings.instance_dir)),
-                       **changes)
+    secret_key = (changes.pop("secret_key", None) or settings.secret_key
+                  or _secret_key(Path(settings.instance_dir)))
+    settings = replace(settings, database_url=url, secret_key=secret_key, **changes)
     private_sqlite(settings.database_url)
     return settings
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request
 from flask_login import current_user
 
-from web.auth import db_session, role_required
+from web.auth import db_session, permission_required
 from web.boundary import commit
 from workflow.errors import InvalidInput
 from workflow.exchange import xliff, xliff2
+from workflow.permissions import Action
 
 bp = Blueprint("exchange", __name__)
 
@@ -28,14 +29,14 @@ def download(edition_id: int) -> Response:
 
 
 @bp.get("/editions/<int:edition_id>/xliff")
-@role_required()
+@permission_required(Action.VIEW)
 def export(edition_id: int):
     """The edition as an XLIFF file for a CAT tool."""
     return download(edition_id)
 
 
 @bp.post("/editions/<int:edition_id>/xliff")
-@role_required("translator")
+@permission_required(Action.EDIT_SEGMENT)
 def import_file(edition_id: int):
     """Save the changed segments of a returned XLIFF file; list conflicts and refusals."""
     upload = request.files.get("file")

@@ -22,7 +22,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from web.auth import db_session, role_required
+from web.auth import db_session, permission_required
 from web.boundary import commit, on_refusal
 from workflow.errors import DomainError
 from workflow.ingest.service import ingest_body, ingest_upload, parse_body, preview
@@ -30,6 +30,7 @@ from workflow.ingest.source_edit import update_source
 from workflow.ingest.source_text import article_markdown
 from workflow.metadata import clean_metadata, vocabulary
 from workflow.models import Article, TranslationJob
+from workflow.permissions import Action
 from workflow.vocabulary import LANGUAGES, OPEN_JOB_STATES
 
 bp = Blueprint("ingest", __name__)
@@ -110,7 +111,7 @@ def _finish(result):
 
 
 @bp.route("/articles/new", methods=["GET", "POST"])
-@role_required("editor")
+@permission_required(Action.INGEST)
 def new_article():
     """Paste an article (plain text or Markdown); see its structure; save it."""
     form, upload = NewArticleForm(), UploadForm(formdata=None)
@@ -125,7 +126,7 @@ def new_article():
 
 
 @bp.post("/articles/preview")
-@role_required("editor")
+@permission_required(Action.INGEST)
 def preview_article():
     """The structure the pasted text would get (htmx fragment); nothing is stored."""
     form = NewArticleForm()
@@ -137,7 +138,7 @@ def preview_article():
 
 
 @bp.post("/articles/upload")
-@role_required("editor")
+@permission_required(Action.INGEST)
 def upload_article():
     """Import one uploaded file."""
     form = NewArticleForm(formdata=None)
@@ -183,21 +184,21 @@ def _editions_context(article_id: int) -> dict:
 
 
 @bp.get("/articles/<int:article_id>")
-@role_required()
+@permission_required(Action.VIEW)
 def article(article_id: int):
     """Blocks, segments and every edition with its job's state and progress."""
     return render_template("ingest/article.html", **_editions_context(article_id))
 
 
 @bp.get("/articles/<int:article_id>/progress")
-@role_required()
+@permission_required(Action.VIEW)
 def progress(article_id: int):
     """The editions table alone, polled by htmx while jobs are open."""
     return render_template("ingest/_progress.html", **_editions_context(article_id))
 
 
 @bp.route("/articles/<int:article_id>/source", methods=["GET", "POST"])
-@role_required("editor")
+@permission_required(Action.EDIT_SOURCE)
 def edit_source(article_id: int):
     """Change the source text; only changed sentences are translated again."""
     item = _article_or_404(article_id)

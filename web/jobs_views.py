@@ -6,12 +6,14 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
-from web.auth import db_session, role_required
+from web.auth import db_session, permission_required
 from web.boundary import commit, on_refusal
 from workflow import jobs
 from workflow.errors import DomainError
 from workflow.models import Article, TranslationJob
+from workflow.permissions import Action
 from workflow.vocabulary import LANGUAGES
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
@@ -40,7 +42,7 @@ def _refused(message: str):
 
 
 @bp.post("/articles/<int:article_id>/cancel")
-@role_required("editor")
+@permission_required(Action.CANCEL_JOBS)
 def cancel(article_id: int):
     """Cancel an article's open jobs, or one language's (form field ``language``)."""
     language = (request.form.get("language") or "").lower() or None
@@ -51,7 +53,7 @@ def cancel(article_id: int):
     if session.get(Article, article_id) is None:
         abort(404)
     on_refusal(_refused(_("There is no translation job to cancel.")))
-    cancelled = jobs.cancel_jobs(session, article_id, language)
+    cancelled = jobs.cancel_jobs(session, article_id, language, actor_id=current_user.id)
     commit()
     if cancelled:
         flash(_("%(count)s translation job(s) cancelled.", count=len(cancelled)), "info")
@@ -61,14 +63,14 @@ def cancel(article_id: int):
 
 
 @bp.post("/<int:job_id>/retry")
-@role_required("editor")
+@permission_required(Action.RETRY_JOB)
 def retry(job_id: int):
     """Queue a failed or cancelled job again."""
     session = db_session()
     if session.get(TranslationJob, job_id) is None:
         abort(404)
     on_refusal(_refused(_("Only a failed or cancelled translation job can be retried.")))
-    jobs.retry_job(session, job_id)
+    jobs.retry_job(session, job_id, actor_id=current_user.id)
     commit()
     flash(_("The translation job is queued again."), "info")
     return _back()

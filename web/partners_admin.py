@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from web.auth import db_session, role_required
+from web.auth import db_session, permission_required
 from web.boundary import commit, on_refusal
 from workflow import partners, webhooks
 from workflow.errors import DomainError
+from workflow.permissions import Action
 
 bp = Blueprint("partners_admin", __name__, url_prefix="/admin/partners")
 
@@ -48,14 +49,14 @@ def _act(partner_id: int, action, done: str, show_secret: bool = False):
 
 
 @bp.get("/")
-@role_required("admin")
+@permission_required(Action.ADMIN)
 def index():
     """All partners."""
     return render_template("partners/index.html", partners=partners.list_partners(db_session()))
 
 
 @bp.post("/")
-@role_required("admin")
+@permission_required(Action.ADMIN)
 def create():
     """Create a partner; its first key is shown once."""
     session = db_session()
@@ -68,7 +69,7 @@ def create():
 
 
 @bp.get("/<int:partner_id>")
-@role_required("admin")
+@permission_required(Action.ADMIN)
 def show(partner_id: int):
     """One partner: keys, webhook, deliveries, access log."""
     on_refusal(lambda exc: (render_template("partners/index.html", partners=[],
@@ -78,7 +79,7 @@ def show(partner_id: int):
 
 
 @bp.post("/<int:partner_id>/keys")
-@role_required("admin")
+@permission_required(Action.ADMIN)
 def new_key(partner_id: int):
     """Issue another key (rotation)."""
     label = request.form.get("label", "")
@@ -87,7 +88,7 @@ def new_key(partner_id: int):
 
 
 @bp.post("/<int:partner_id>/keys/<int:key_id>/revoke")
-@role_required("admin")
+@permission_required(Action.ADMIN)
 def revoke(partner_id: int, key_id: int):
     """Revoke one key."""
     return _act(partner_id, lambda s: partners.revoke_partner_key(s, key_id, partner_id),
@@ -95,7 +96,7 @@ def revoke(partner_id: int, key_id: int):
 
 
 @bp.post("/<int:partner_id>/webhook")
-@role_required("admin")
+@permission_required(Action.ADMIN)
 def webhook(partner_id: int):
     """Set or clear the webhook URL; private addresses are refused (a flashed error)."""
     from tasks.webhooks import allow_private
@@ -114,7 +115,7 @@ def webhook(partner_id: int):
 
 
 @bp.post("/<int:partner_id>/webhook/secret")
-@role_required("admin")
+@permission_required(Action.ADMIN)
 def rotate_secret(partner_id: int):
     """Replace the webhook signing secret."""
     return _act(partner_id, lambda s: partners.rotate_webhook_secret(s, partner_id, box=_box()),
@@ -122,7 +123,7 @@ def rotate_secret(partner_id: int):
 
 
 @bp.post("/<int:partner_id>/provenance")
-@role_required("admin")
+@permission_required(Action.ADMIN)
 def provenance(partner_id: int):
     """Whether the partner's items name the machine-translation models."""
     wanted = request.form.get("provenance") == "on"
@@ -131,7 +132,7 @@ def provenance(partner_id: int):
 
 
 @bp.post("/<int:partner_id>/deliveries/<int:delivery_id>/retry")
-@role_required("admin")
+@permission_required(Action.ADMIN)
 def retry(partner_id: int, delivery_id: int):
     """Queue a failed delivery again."""
     return _act(partner_id, lambda s: webhooks.retry_failed(s, delivery_id),

@@ -8,10 +8,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from web.auth import db_session, role_required
+from web.auth import db_session, permission_required
 from web.boundary import commit, on_refusal
 from workflow import publishing
 from workflow.errors import DomainError, InvalidInput
+from workflow.permissions import Action
 
 bp = Blueprint("publishing", __name__, url_prefix="/publishing")
 
@@ -42,14 +43,14 @@ def _act(action, done: str):
 
 
 @bp.get("/")
-@role_required("editor")
+@permission_required(Action.PUBLISH)
 def index():
     """Approved, scheduled, published and withdrawn editions with their actions."""
     return render_template("publishing/index.html", rows=publishing.desk(db_session()))
 
 
 @bp.post("/editions/<int:edition_id>/publish")
-@role_required("editor")
+@permission_required(Action.PUBLISH)
 def publish(edition_id: int):
     """Publish now, or schedule when an embargo time is given."""
     note = request.form.get("correction_note")
@@ -59,7 +60,7 @@ def publish(edition_id: int):
 
 
 @bp.post("/editions/<int:edition_id>/correct")
-@role_required("editor")
+@permission_required(Action.CORRECT)
 def correct(edition_id: int):
     """Reopen a published edition for correction; the live version stays until republished."""
     return _act(lambda s: publishing.reopen_for_correction(s, edition_id, current_user.id),
@@ -67,7 +68,7 @@ def correct(edition_id: int):
 
 
 @bp.post("/editions/<int:edition_id>/kill")
-@role_required("editor")
+@permission_required(Action.KILL)
 def kill(edition_id: int):
     """Withdraw one edition with a reason."""
     reason = request.form.get("reason", "")
@@ -76,7 +77,7 @@ def kill(edition_id: int):
 
 
 @bp.post("/articles/<int:article_id>/kill")
-@role_required("editor")
+@permission_required(Action.KILL)
 def kill_article(article_id: int):
     """Withdraw every edition of an article with one reason."""
     reason = request.form.get("reason", "")

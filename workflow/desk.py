@@ -22,6 +22,7 @@ from workflow.models import (
     User,
 )
 from workflow.models.articles import fold_title
+from workflow.permissions import Action, allowed
 from workflow.states import EditionState
 from workflow.vocabulary import (
     INTERFACE_LOCALES,
@@ -220,6 +221,7 @@ class EditionView:
     can_edit: bool
     can_approve: bool
     own_work: bool
+    can_credit: bool = False
     translators: list[User] = field(default_factory=list)
 
 
@@ -266,9 +268,11 @@ def edition_view(session: Session, edition_id: int, user_id: int) -> EditionView
         blocks=sorted(blocks.values(), key=lambda b: b.block.position),
         comments=by_row.get(None, []), people=people,
         ready=review.readiness(session, edition.id),
-        can_edit=bool(user and user.has_role("translator") and user.works_in(edition.language)
+        can_edit=bool(allowed(user, Action.SUBMIT_SOURCE if edition.is_source else Action.SUBMIT,
+                              edition.language)
                       and edition.state == EditionState.EDITING.value),
-        can_approve=bool(user and user.has_role("editor")
+        can_credit=allowed(user, Action.EDIT_BYLINE, edition.language),
+        can_approve=bool(allowed(user, Action.APPROVE, edition.language)
                          and edition.state == EditionState.SUBMITTED.value),
         own_work=own,
         translators=translators_for(session, edition.language) if user and user.has_role(

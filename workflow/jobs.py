@@ -12,6 +12,7 @@ from datetime import timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from workflow.approval import ReturnReason, return_to_editing
 from workflow.claims import (  # noqa: F401  (the public face of job claiming)
     MAX_ATTEMPTS,
     Claim,
@@ -30,7 +31,8 @@ from workflow.claims import (  # noqa: F401  (the public face of job claiming)
 )
 from workflow.db import DISPATCH_JOBS, after_commit, utcnow
 from workflow.errors import Conflict, InvalidInput, NotFound
-from workflow.models import Article, Edition, SegmentTranslation, TranslationJob
+from workflow.models import Article, Edition, SegmentTranslation, TranslationJob, User
+from workflow.permissions import Action, require
 from workflow.states import EditionState, JobState, SegmentState, transition
 from workflow.vocabulary import LANGUAGES, PRIORITIES, other_languages
 
@@ -86,10 +88,14 @@ def create_jobs(session: Session, article: Article, targets: Sequence[str],
             session.add(edition)
             session.flush()
         existing = {t.segment_id for t in edition.translations}
+        added = False
         for segment in segments:
             if segment.id not in existing:
                 session.add(SegmentTranslation(edition=edition, segment=segment,
                                                state=SegmentState.PENDING.value))
+                added = True
+        if added:  # new machine text is coming: no earlier decision about this edition stands
+            return_to_editing(session, edition, ReturnReason.RETRANSLATED, None)
         job = session.scalar(
             select(TranslationJob).where(TranslationJob.article_id == article.id,
                                          TranslationJob.target_language == target)
@@ -207,15 +213,25 @@ def resume_waiting(session: Session, has_route) -> list[int]:
     return resumed
 
 
+def _require_actor(session: Session, actor_id: int | None, action: Action) -> None:
+    if actor_id is not None:
+        require(session.get(User, actor_id), action)
+
+
 CANCELLABLE = (JobState.QUEUED, JobState.TRANSLATING, JobState.WAITING_FOR_MODEL, JobState.FAILED)
 
 
-def cancel_jobs(session: Session, article_id: int, language: str | None = None) -> list[int]:
+def cancel_jobs(session: Session, article_id: int, language: str | None = None, *,
+                actor_id: int | None) -> list[int]:
     """Cancel an article's open jobs (or one language's); a running claim loses its token.
 
-    The worker holding a cancelled job notices at its next batch (its guarded writes match no
-    row) and stops; machine text already written stays for the translator.
+    ``actor_id`` must hold ``cancel_jobs`` (None is the system). The worker holding a cancelled
+    job notices at its next batch (its guarded writes match no row) and stops; machine text
+    already written stays for the translator.
     """
+    _require_actor(session, actor_id, Action.CANCEL_JOBS)
+    if session.get(Article, article_id) is None:
+        raise NotFound(f"No article {article_id}.")
     query = select(TranslationJob).where(TranslationJob.article_id == article_id)
     if language:
         query = query.where(TranslationJob.target_language == language)
@@ -238,8 +254,10 @@ def cancel_jobs(session: Session, article_id: int, language: str | None = None) 
     return cancelled
 
 
-def retry_job(session: Session, job_id: int) -> TranslationJob:
-    """Send a failed or cancelled job back to the queue (a fresh set of attempts)."""
+def retry_job(session: Session, job_id: int, *, actor_id: int | None) -> TranslationJob:
+    """Send a failed or cancelled job back to the queue (a fresh set of attempts); ``actor_id``
+    must hold ``retry_job`` (None is the system)."""
+    _require_actor(session, actor_id, Action.RETRY_JOB)
     job = session.get(TranslationJob, job_id)
     if job is None:
         raise NotFound(f"No translation job {job_id}.", code="job_not_found")

@@ -99,7 +99,8 @@ EDITION_TRANSITIONS: dict[EditionState, frozenset[EditionState]] = {
         {EditionState.PUBLISHED, EditionState.SCHEDULED, EditionState.EDITING}
     ),
     EditionState.SCHEDULED: frozenset(
-        {EditionState.PUBLISHED, EditionState.APPROVED, EditionState.WITHDRAWN}
+        {EditionState.PUBLISHED, EditionState.APPROVED, EditionState.WITHDRAWN,
+         EditionState.EDITING}  # source edited before the embargo: the schedule is dropped
     ),
     EditionState.PUBLISHED: frozenset({EditionState.EDITING, EditionState.WITHDRAWN}),
     EditionState.WITHDRAWN: frozenset({EditionState.EDITING}),

@@ -202,7 +202,7 @@ def _row(app, delivery_id: int):
 
 def test_delivery_refuses_a_name_that_now_resolves_private(app, dns, receiver, make_partner,
                                                            make_story, publish):
-    from workflow.webhooks import attempt_delivery
+    from tests.publishing.conftest import attempt_delivery
 
     hook = receiver(200)
     dns.set(LOCAL_DNS_NAME, [PUBLIC], ["127.0.0.1"])  # public when registered, loopback later
@@ -237,7 +237,7 @@ def test_worker_task_fails_a_stored_private_url_once_without_retrying(app, make_
 
 
 def test_redirects_are_never_followed(app, receiver, make_story, publish):
-    from workflow.webhooks import attempt_delivery
+    from tests.publishing.conftest import attempt_delivery
 
     target = receiver(200)
     hook = receiver(307, headers={"Location": target.url})
@@ -252,7 +252,7 @@ def test_redirects_are_never_followed(app, receiver, make_story, publish):
 
 def test_delivery_connects_to_the_address_it_checked_without_looking_up_again(
         app, dns, receiver, make_story, publish):
-    from workflow.webhooks import attempt_delivery
+    from tests.publishing.conftest import attempt_delivery
 
     hook = receiver(200)
     # registration and the delivery check see 127.0.0.1; any later lookup would fail
@@ -287,8 +287,8 @@ def _certificates(folder, name: str) -> tuple[str, str, str]:
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
 def test_https_to_the_checked_address_still_verifies_the_name(app, dns, receiver, make_story,
                                                               publish, tmp_path, monkeypatch):
+    from tests.publishing.conftest import attempt_delivery
     from workflow.models import WebhookDelivery
-    from workflow.webhooks import attempt_delivery
 
     ca, cert, key = _certificates(tmp_path, LOCAL_DNS_NAME)
     monkeypatch.setenv("SSL_CERT_FILE", ca)  # the client trusts only the throwaway CA
