@@ -1,4 +1,4 @@
-"""Admin pages: translation models, the glossary and user accounts."""
+"""Admin pages: translation models, the glossary, user accounts and their API tokens."""
 
 from __future__ import annotations
 
@@ -8,14 +8,13 @@ from pathlib import Path
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from tasks.packages import install_package, package_store
 from web.auth import db_session, role_required
-from workflow import glossary
+from web.people import account_message
+from workflow import clock, glossary, users
 from workflow.errors import DomainError
-from workflow.models import LANGUAGES, ROLES, User
-from workflow.users import create_user
+from workflow.models import LANGUAGES, ROLES
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -25,7 +24,10 @@ def _page(status: int = 200, **extra):
     return render_template(
         "admin/index.html", packages=package_store().installed(),
         terms=glossary.list_terms(session), languages=LANGUAGES, roles=ROLES,
-        users=session.scalars(select(User).order_by(User.email)).all(), **extra), status
+        users=users.list_users(session), tokens=users.user_tokens(session),
+        instance_zone=current_app.config["TIMEZONE"],
+        instance_tz=clock.zone(current_app.config["TIMEZONE"]), tz_version=clock.tz_version(),
+        **extra), status
 
 
 @bp.get("/")
@@ -77,7 +79,7 @@ def _act(action, done: str, anchor: str, error_field: str):
         session.commit()
     except DomainError as exc:
         session.rollback()
-        return _page(exc.status, **{error_field: exc.message})
+        return _page(exc.status, **{error_field: account_message(exc)})
     flash(done, "success")
     return redirect(url_for("admin.index") + anchor)
 
@@ -106,7 +108,46 @@ def delete_term(term_id: int):
 def add_user():
     """Create an account with roles and working languages."""
     form = request.form
-    return _act(lambda session: create_user(
+    return _act(lambda session: users.create_user(
         session, form.get("email", ""), form.get("password", ""), form.getlist("roles"),
         form.getlist("languages"), name=form.get("name", ""), locale=form.get("locale", "en")),
         _("Account created."), "#people", "user_error")
+
+
+@bp.post("/users/<int:user_id>/reset")
+@role_required("admin")
+def reset_password(user_id: int):
+    """Give a person a one-time password, shown here once; they must change it at sign-in."""
+    session = db_session()
+    try:
+        user, password = users.reset_password(session, user_id, current_user.id)
+        session.commit()
+    except DomainError as exc:
+        session.rollback()
+        return _page(exc.status, user_error=account_message(exc))
+    return _page(one_time=(user.email, password))
+
+
+@bp.post("/users/<int:user_id>/deactivate")
+@role_required("admin")
+def deactivate_user(user_id: int):
+    """Someone left: no sign-in; their sessions and API tokens end at once."""
+    return _act(lambda session: users.deactivate(session, user_id, current_user.id),
+                _("Account deactivated: its sessions and API tokens ended."), "#people",
+                "user_error")
+
+
+@bp.post("/users/<int:user_id>/reactivate")
+@role_required("admin")
+def reactivate_user(user_id: int):
+    """Let a deactivated person sign in again."""
+    return _act(lambda session: users.reactivate(session, user_id, current_user.id),
+                _("Account reactivated."), "#people", "user_error")
+
+
+@bp.post("/tokens/<int:key_id>/revoke")
+@role_required("admin")
+def revoke_token(key_id: int):
+    """Revoke any person's API token."""
+    return _act(lambda session: users.revoke_user_token(session, key_id, current_user.id),
+                _("Token revoked."), "#tokens", "token_error")

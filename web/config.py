@@ -7,6 +7,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from workflow.clock import DEFAULT_ZONE
+
 DEFAULT_LIMIT_BYTES = 5 * 1024 * 1024
 
 
@@ -79,6 +81,8 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env.get("AUDARMA_SECURE_COOKIES", "0") == "1",
         "REMEMBER_COOKIE_HTTPONLY": True,
+        # The newsroom's zone (IANA): typed times are read in it, the desk shows times in it.
+        "TIMEZONE": env.get("AUDARMA_TIMEZONE", "").strip() or DEFAULT_ZONE,
         "PUBLIC_FEEDS": env.get("AUDARMA_PUBLIC_FEEDS", "0") == "1",
         "BASE_URL": env.get("AUDARMA_BASE_URL", "http://127.0.0.1:5000"),
         "JOB_LEASE_SECONDS": int(env.get("AUDARMA_JOB_LEASE_SECONDS", "600")),
