@@ -31,7 +31,7 @@ def _act(action, done: str):
         session.commit()
     except (DomainError, IllegalTransition) as exc:
         session.rollback()
-        flash(account_message(exc) if isinstance(exc, DomainError) else getattr(exc, "message", str(exc)), "error")
+        flash(account_message(exc) if isinstance(exc, DomainError) else str(exc), "error")
         return redirect(url_for("publishing.index"))
     from tasks.webhooks import send_due
 

@@ -66,7 +66,8 @@ def test_publishing_desk_publishes_schedules_and_kills(app, client, make_user, m
                 data={"embargo_until": "2099-01-01T06:00"})
     page = client.get("/publishing/").get_data(as_text=True)
     # typed in the newsroom's zone (AUDARMA_TIMEZONE, Asia/Almaty by default), shown with it
-    assert "embargoed until <time datetime=\"2099-01-01T01:00:00+00:00\">1/1/99, 6:00\u202fAM Almaty (UTC+5)</time>" in page
+    assert ('embargoed until <time datetime="2099-01-01T01:00:00+00:00">'
+            "1/1/99, 6:00\u202fAM Almaty (UTC+5)</time>") in page
     client.post(f"/publishing/editions/{story['kk']}/kill", data={"reason": ""})
     assert "Say why" in client.get("/publishing/").get_data(as_text=True)
     client.post(f"/publishing/editions/{story['kk']}/kill", data={"reason": "Wrong photo."})
