@@ -17,6 +17,7 @@ from flask_login import current_user, login_user
 from web.auth import SignedInUser, db_session, role_required
 from web.commands.bootstrap import forget_first_password
 from web.i18n import LOCALES
+from web.safe_redirect import same_origin_path
 from workflow import clock, users
 from workflow.desk import set_locale
 from workflow.errors import DomainError
@@ -56,10 +57,7 @@ def account_message(exc: DomainError) -> str:
 
 
 def _back() -> str:
-    target = request.form.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("dashboard.index")
+    return same_origin_path(request.form.get("next")) or url_for("dashboard.index")
 
 
 def _page(status: int = 200, **extra):

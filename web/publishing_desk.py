@@ -13,7 +13,6 @@ from web.i18n import viewer_zone
 from web.people import account_message
 from workflow import clock, publishing
 from workflow.errors import DomainError
-from workflow.states import IllegalTransition
 
 bp = Blueprint("publishing", __name__, url_prefix="/publishing")
 
@@ -29,9 +28,9 @@ def _act(action, done: str):
     try:
         action(session)
         session.commit()
-    except (DomainError, IllegalTransition) as exc:
+    except DomainError as exc:
         session.rollback()
-        flash(account_message(exc) if isinstance(exc, DomainError) else str(exc), "error")
+        flash(account_message(exc), "error")
         return redirect(url_for("publishing.index"))
     from tasks.webhooks import send_due
 
