@@ -68,8 +68,14 @@ def zone(name: str) -> Zone:
 
 
 def user_zone(user_zone_name: str | None, instance_zone_name: str) -> Zone:
-    """A person's zone: their own choice, else the instance's."""
-    return zone(user_zone_name or instance_zone_name)
+    """A person's zone: their own choice, else (none, or a name the database dropped) the
+    instance's."""
+    if user_zone_name:
+        try:
+            return zone(user_zone_name)
+        except InvalidInput:
+            pass
+    return zone(instance_zone_name)
 
 
 def read_local(raw: str | None, tz: Zone, *, what: str = "time") -> datetime | None:

@@ -181,3 +181,10 @@ def test_zones_come_from_the_pinned_tzdata_with_kazakhstans_2024_change():
     after = datetime(2024, 2, 29, 18, 0, tzinfo=UTC).astimezone(almaty)
     assert (before.hour, before.utcoffset().seconds) == (23, 6 * 3600)
     assert (after.hour, after.utcoffset().seconds) == (23, 5 * 3600)
+
+
+def test_a_stored_zone_the_database_does_not_know_falls_back_to_the_newsrooms(
+        app, make_user, make_article):
+    _article_at(app, make_article, datetime(2026, 11, 28, 3, 58, tzinfo=UTC))
+    client = _editor(app, make_user, "Europe/Atlantis")
+    assert ">11/28/26, 8:58\u202fAM</time>" in client.get("/").get_data(as_text=True)
