@@ -163,7 +163,6 @@ def _one_time_password_gate():
         if wants_json():
             return error_response(403, "password_change_required",
                                   "Change your one-time password first.")
-        flash(_("You signed in with a one-time password: choose your own now."), "info")
         return redirect(url_for("people.index") + "#password")
     return None
 
@@ -191,8 +190,7 @@ def login():
             user.last_login_at = utcnow()
             session.commit()
             login_user(SignedInUser(user))
-            if user.must_change_password:
-                flash(_("You signed in with a one-time password: choose your own now."), "info")
+            if user.must_change_password:  # the account page says why
                 return redirect(url_for("people.index") + "#password")
             return redirect(_safe_next(request.args.get("next")))
         flash(_("Wrong e-mail or password."), "error")
