@@ -188,3 +188,25 @@ def test_a_stored_zone_the_database_does_not_know_falls_back_to_the_newsrooms(
     _article_at(app, make_article, datetime(2026, 11, 28, 3, 58, tzinfo=UTC))
     client = _editor(app, make_user, "Europe/Atlantis")
     assert ">11/28/26, 8:58\u202fAM</time>" in client.get("/").get_data(as_text=True)
+
+
+def test_the_public_page_names_the_zone_of_its_time_and_feeds_stay_utc(app, make_story,
+                                                                       make_partner):
+    from workflow import publishing
+    from workflow.models import Publication
+    from workflow.permalinks import path_for
+
+    story = make_story(languages=("ru",))
+    _pid, _kid, secret = make_partner()
+    moment = datetime(2027, 5, 20, 13, 0, tzinfo=UTC)
+    with app.app_context(), app.extensions["audarma.db"].transaction() as session:
+        publishing.publish_edition(session, story["ru"], None, now=moment)
+    with app.app_context():
+        pub = app.extensions["audarma.db"].session.scalars(
+            select(Publication).where(Publication.edition_id == story["ru"])).one()
+        path = path_for(pub)
+    page = app.test_client().get(path).get_data(as_text=True)
+    assert re.search(r'datetime="2027-05-20T13:00:00\+00:00">[^<]*18:00:00 Алматы \(UTC\+5\)<',
+                     page), page[:2000]
+    items = app.test_client().get("/feeds/ru.json", headers=bearer(secret)).get_json()["items"]
+    assert items[0]["date_published"] in ("2027-05-20T13:00:00Z", "2027-05-20T13:00:00+00:00")
