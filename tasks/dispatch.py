@@ -11,6 +11,29 @@ from workflow.db import Database
 log = logging.getLogger(__name__)
 
 QUEUES = {"breaking": "translate_breaking", "normal": "translate"}
+
+
+def queue_name(priority: str, source: str, target: str) -> str:
+    """The broker queue of one pair and priority, e.g. ``translate_breaking.en-kk``.
+
+    Workers consume only the queues of the pairs their models serve (``tasks.worker``).
+    """
+    base = QUEUES.get(priority, "translate")
+    return f"{base}.{source}-{target}" if source and target else base
+
+
+def pair_queues(pairs) -> list[str]:
+    """Every queue of the given pairs, breaking first."""
+    return [queue_name(priority, s, t) for priority in ("breaking", "normal")
+            for s, t in sorted(pairs)]
+
+
+def all_queues() -> list[str]:
+    """The translate queues of every possible pair, and the pairless ones of older messages."""
+    from workflow.models import LANGUAGES
+
+    pairs = [(s, t) for s in LANGUAGES for t in LANGUAGES if s != t]
+    return pair_queues(pairs) + list(QUEUES.values())
 RETRY_POLICY = {"max_retries": 1, "interval_start": 0.2, "interval_step": 0.2, "interval_max": 0.5}
 
 
@@ -21,7 +44,8 @@ def _send(database: Database, pending: Sequence[jobs.Dispatch]) -> int:
     try:
         for item in pending:
             translate_job.apply_async(kwargs={"job_id": item.job_id},
-                                      queue=QUEUES.get(item.priority, "translate"),
+                                      queue=queue_name(item.priority, item.source_language,
+                                                       item.target_language),
                                       retry=True, retry_policy=RETRY_POLICY)
             sent.append(item)
     except Exception as exc:  # broker down: the rows stay in the outbox for the beat to resend
@@ -49,7 +73,7 @@ def waiting_messages(celery_app) -> int | None:
     try:
         with celery_app.connection_for_read() as conn:
             conn.ensure_connection(max_retries=1)
-            for name in QUEUES.values():
+            for name in all_queues():
                 try:
                     total += conn.default_channel.queue_declare(
                         queue=name, passive=True).message_count
