@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
-from workflow import jobs
+from workflow import capabilities, jobs
 from workflow.db import Database
 
 log = logging.getLogger(__name__)
@@ -37,15 +37,19 @@ def all_queues() -> list[str]:
 RETRY_POLICY = {"max_retries": 1, "interval_start": 0.2, "interval_step": 0.2, "interval_max": 0.5}
 
 
-def _send(database: Database, pending: Sequence[jobs.Dispatch]) -> int:
+def _send(database: Database, pending: Sequence[jobs.Dispatch],
+          subscribed: Collection[tuple[str, str]]) -> int:
+    """Send each wake-up to its pair's queue when a live worker consumes it, else to the queue
+    every worker consumes (a worker whose package for the pair came after its start)."""
     from tasks.translate import translate_job
 
     sent: list[jobs.Dispatch] = []
     try:
         for item in pending:
-            translate_job.apply_async(kwargs={"job_id": item.job_id},
-                                      queue=queue_name(item.priority, item.source_language,
-                                                       item.target_language),
+            pair = (item.source_language, item.target_language)
+            queue = (queue_name(item.priority, *pair) if pair in subscribed
+                     else QUEUES.get(item.priority, "translate"))
+            translate_job.apply_async(kwargs={"job_id": item.job_id}, queue=queue,
                                       retry=True, retry_policy=RETRY_POLICY)
             sent.append(item)
     except Exception as exc:  # broker down: the rows stay in the outbox for the beat to resend
@@ -62,7 +66,8 @@ def dispatch_pending(database: Database, celery_app=None, limit: int = 500) -> i
     """Send a message for every queued job not yet handed to the broker; returns how many."""
     with database.transaction() as session:
         pending = jobs.jobs_to_dispatch(session, limit)
-    return _send(database, pending) if pending else 0
+        subscribed = capabilities.coverage(session).subscribed if pending else frozenset()
+    return _send(database, pending, subscribed) if pending else 0
 
 
 def waiting_messages(celery_app) -> int | None:
@@ -92,6 +97,7 @@ def redispatch_lost(database: Database, celery_app, older_than: float = 120.0) -
         return 0
     with database.transaction() as session:
         lost = jobs.jobs_to_redispatch(session, older_than, waiting)
+        subscribed = capabilities.coverage(session).subscribed if lost else frozenset()
     if lost:
         log.warning("re-sending %d wake-up message(s) the broker no longer holds", len(lost))
-    return _send(database, lost) if lost else 0
+    return _send(database, lost, subscribed) if lost else 0

@@ -2,9 +2,12 @@
 
 At start the worker subscribes to the queues of the language pairs its installed packages serve
 (``translate.en-kk``, ``translate_breaking.en-kk``, …) besides the ones named with ``-Q``, and a
-thread in the main process refreshes its heartbeat row with those pairs every 20 seconds. After
-installing or removing a package on a worker machine, restart that worker (or, with Redis,
-``celery -A tasks.worker control add_consumer translate.ru-kk -d celery@HOST``).
+thread in the main process refreshes its heartbeat row every 20 seconds with the pairs it can
+serve now and the pairs it consumes. A wake-up goes to a pair's queue only while a live worker
+consumes it, else to the common queue every worker reads, so a package installed after start is
+used at once; a restart (or, with Redis,
+``celery -A tasks.worker control add_consumer translate.ru-kk -d celery@HOST``) subscribes the
+worker to the new pair's own queues.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ celery = flask_app.extensions["celery"]
 log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 20.0
 _stop = threading.Event()
+_subscribed: set[tuple[str, str]] = set()  # pairs whose queues this worker consumes
 
 
 @worker_process_init.connect
@@ -37,6 +41,7 @@ def _subscribe_to_served_pairs(sender: str, instance, **_kwargs: object) -> None
 
     with flask_app.app_context():
         pairs = served_pairs()
+    _subscribed.update(pairs)
     for name in pair_queues(pairs):
         instance.app.amqp.queues.select_add(name)
     log.info("worker %s serves %s", sender, ", ".join(f"{s}→{t}" for s, t in sorted(pairs))
@@ -51,7 +56,8 @@ def beat_once(name: str, *, starting: bool = False) -> None:
     with flask_app.app_context():
         database = flask_app.extensions["audarma.db"]
         with database.transaction() as session:
-            record_worker(session, name, served_pairs(), installed_codes(), starting=starting)
+            record_worker(session, name, served_pairs(), installed_codes(),
+                          queue_pairs=_subscribed, starting=starting)
 
 
 def _heartbeats(name: str) -> None:

@@ -8,6 +8,7 @@ from flask_login import current_user
 from web import prometheus
 from web.auth import db_session, role_required
 from web.errors import error_response
+from workflow import evaluations
 from workflow.keys import find_key
 from workflow.metrics import post_edit_effort
 
@@ -49,4 +50,6 @@ def index():
 @role_required("editor")
 def _effort_page():
     """Edit distance between machine output and approved text, and time spent."""
-    return render_template("metrics/index.html", report=post_edit_effort(db_session()))
+    session = db_session()
+    return render_template("metrics/index.html", report=post_edit_effort(session),
+                           evaluations=evaluations.latest(session))

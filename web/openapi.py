@@ -164,8 +164,12 @@ def document(server_url: str = "/") -> dict:
                                 "schema": {"type": "string"},
                                 "example": "urn:audarma:item:42:kk"}],
                 "responses": {
-                    "200": {"description": "The item.", "content": {"application/json": {
-                        "schema": {"$ref": "#/components/schemas/NinjsItem"}}}},
+                    "200": {"description": "The item: ninjs, or NewsML-G2 for `<uri>.xml` or "
+                                           "`Accept: application/vnd.iptc.g2.newsitem+xml`.",
+                            "content": {"application/json": {
+                                "schema": {"$ref": "#/components/schemas/NinjsItem"}},
+                                "application/vnd.iptc.g2.newsitem+xml": {
+                                    "schema": {"type": "string"}}}},
                     "404": _error("No such item (or not in the partner's categories)."),
                     **PARTNER_ERRORS,
                 },
@@ -283,5 +287,8 @@ def document(server_url: str = "/") -> dict:
 
 @bp.get("/openapi.json")
 def openapi_json():
-    """Serve the document (no key needed)."""
-    return jsonify(document(current_app.config.get("BASE_URL", "/")))
+    """Serve the document (no key needed), with every partner and API route in it."""
+    from web.openapi_routes import complete
+
+    return jsonify(complete(document(current_app.config.get("BASE_URL", "/")), current_app,
+                            LANGS))

@@ -38,8 +38,10 @@ def parse_pair(key: str) -> Pair | None:
 
 
 def record_worker(session: Session, name: str, pairs: Iterable[Pair], models: Iterable[str],
-                  *, starting: bool = False, now: datetime | None = None) -> None:
-    """Upsert a worker's heartbeat with what it serves now."""
+                  *, queue_pairs: Iterable[Pair] | None = None, starting: bool = False,
+                  now: datetime | None = None) -> None:
+    """Upsert a worker's heartbeat: the pairs its packages serve now, and the pairs whose queues
+    it consumes (fixed when it started; a package installed since is served, not subscribed)."""
     now = now or utcnow()
     row = session.scalar(select(WorkerHeartbeat).where(WorkerHeartbeat.hostname == name))
     if row is None:
@@ -49,17 +51,25 @@ def record_worker(session: Session, name: str, pairs: Iterable[Pair], models: It
         row.started_at = now
     row.seen_at = now
     row.pairs = sorted(pair_key(p) for p in pairs)
+    row.queue_pairs = sorted(pair_key(p) for p in (row_pairs(row) if queue_pairs is None
+                                                     else queue_pairs))
     row.models = sorted(models)
     session.flush()
 
 
+def row_pairs(row: WorkerHeartbeat) -> list[Pair]:
+    """The pairs a heartbeat row says its worker can serve."""
+    return [p for p in (parse_pair(k) for k in row.pairs or []) if p]
+
+
 @dataclass(frozen=True)
 class Coverage:
-    """The pairs live workers serve, and when each pair was last served by anyone."""
+    """The pairs live workers serve and subscribe to, and when each pair was last served."""
 
     live: frozenset[Pair]
     last_served: dict[Pair, datetime]
     reporting: bool  # at least one live worker reports its pairs
+    subscribed: frozenset[Pair] = frozenset()
 
     def serves(self, pair: Pair) -> bool:
         """True when a live worker serves ``pair``."""
@@ -71,19 +81,21 @@ def coverage(session: Session, now: datetime | None = None,
     """Read every heartbeat once: live pairs and the last time each pair had a worker."""
     now = now or utcnow()
     live: set[Pair] = set()
+    subscribed: set[Pair] = set()
     last: dict[Pair, datetime] = {}
     reporting = False
     for row in session.scalars(select(WorkerHeartbeat)):
-        pairs = [p for p in (parse_pair(k) for k in row.pairs or []) if p]
         fresh = row.seen_at >= now - timedelta(seconds=live_seconds)
         if fresh and row.pairs is not None and row.started_at is not None:
             reporting = True
-        for pair in pairs:
+        for pair in row_pairs(row):
             if fresh:
                 live.add(pair)
             if pair not in last or row.seen_at > last[pair]:
                 last[pair] = row.seen_at
-    return Coverage(frozenset(live), last, reporting)
+        if fresh:
+            subscribed.update(p for p in (parse_pair(k) for k in row.queue_pairs or []) if p)
+    return Coverage(frozenset(live), last, reporting, frozenset(subscribed))
 
 
 def unserved_reason(pair: Pair, since: datetime | None) -> str:

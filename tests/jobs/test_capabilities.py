@@ -133,3 +133,25 @@ def test_the_article_page_says_which_pair_has_no_worker(app, make_article, make_
     client.post("/account/locale", data={"locale": "ru", "next": "/"})
     page = client.get(f"/articles/{article_id}/progress").get_data(as_text=True)
     assert "Направление en→kk пока не обслуживает ни один воркер." in page
+
+
+def test_a_wake_up_goes_to_the_pair_queue_only_while_a_live_worker_reads_it(app, make_article,
+                                                                           monkeypatch):
+    from tasks import dispatch
+    from tasks.translate import translate_job
+
+    sent = []
+    monkeypatch.setattr(translate_job, "apply_async",
+                        lambda **kwargs: sent.append(kwargs["queue"]))
+    database = app.extensions["audarma.db"]
+    queue(app, make_article, sentences=1, targets=("kk",), dispatch=False)
+    with app.app_context():
+        dispatch.dispatch_pending(database)
+    assert sent == ["translate"]  # nobody consumes translate.en-kk: the common queue
+    with database.transaction() as session:
+        capabilities.record_worker(session, "gpu@box", [("en", "kk")], [],
+                                   queue_pairs=[("en", "kk")], starting=True)
+    queue(app, make_article, sentences=1, targets=("kk",), priority="breaking", dispatch=False)
+    with app.app_context():
+        dispatch.dispatch_pending(database)
+    assert sent == ["translate", "translate_breaking.en-kk"]

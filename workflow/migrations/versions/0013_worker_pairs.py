@@ -1,7 +1,7 @@
 """worker capabilities: the language pairs each worker serves, and when it started
 
 Revision ID: 0013
-Revises: 0012
+Revises: 0010
 Create Date: 2026-12-02 09:00:00
 
 Each worker process writes its own heartbeat row with the pairs its installed models serve;
@@ -16,7 +16,7 @@ from alembic import op
 import workflow.db
 
 revision = '0013'
-down_revision = '0012'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
@@ -24,6 +24,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table('worker_heartbeats') as batch:
         batch.add_column(sa.Column('pairs', sa.JSON(), nullable=True))
+        batch.add_column(sa.Column('queue_pairs', sa.JSON(), nullable=True))
         batch.add_column(sa.Column('started_at', workflow.db.UTCDateTime(timezone=True),
                                    nullable=True))
 
@@ -31,4 +32,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table('worker_heartbeats') as batch:
         batch.drop_column('started_at')
+        batch.drop_column('queue_pairs')
         batch.drop_column('pairs')
