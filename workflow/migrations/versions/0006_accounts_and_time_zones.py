@@ -1,7 +1,7 @@
 """accounts: per-user time zone, one-time passwords
 
 Revision ID: 0006
-Revises: 0010, 0013
+Revises: 0014
 Create Date: 2026-12-02 08:00:00
 
 ``users.timezone`` holds the person's IANA zone (empty: the instance's ``AUDARMA_TIMEZONE``);
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0006'
-down_revision = ('0010', '0013')  # main has two heads on 0012: this joins them
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
