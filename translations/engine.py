@@ -8,12 +8,13 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Any
 
 from translations.checks import Check, run_checks
 from translations.errors import EngineUnavailable, InvalidPackage, ModelMissing
 from translations.glossary import Glossary
+from translations.interface import Translation
 from translations.markup import Protected, protect, restore, tag_spans
 from translations.memory import FUZZY_THRESHOLD, MemoryLookup, MemorySuggestion
 from translations.packages import PackageInfo, PackageStore
@@ -45,27 +46,6 @@ MAX_BATCH_SIZE = 8  # examples a batch, with batch_type="examples"
 SPECIAL_TOKENS = frozenset({"<s>", "</s>", "<pad>", "<blank>"})
 
 
-@dataclass(frozen=True)
-class Translation:
-    """One translated segment with where it came from and what the checks found."""
-
-    text: str
-    origin: Literal["memory", "machine"]
-    route: Route | None
-    checks: list[Check] = field(default_factory=list)
-    memory_suggestions: list[MemorySuggestion] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        """JSON form stored with the segment."""
-        return {
-            "text": self.text,
-            "origin": self.origin,
-            "route": self.route.to_json() if self.route else None,
-            "checks": [c.to_json() for c in self.checks],
-            "memory_suggestions": [s.to_json() for s in self.memory_suggestions],
-        }
-
-
 @dataclass
 class EngineStats:
     """Counters that let callers and tests see how much work the models did."""
@@ -86,7 +66,7 @@ class LoadedModel:
 
 
 class ArgosEngine:
-    """Translate segments with installed Argos-format packages (bilingual or multilingual)."""
+    """Translate segments with installed Argos-format packages (an ``Engine``)."""
 
     def __init__(
         self,

@@ -177,11 +177,11 @@ def mentions(text: str) -> list[Mention]:
         readings |= _date_readings(token)
         after = _AFTER.match(text, end)
         word = after.group(1).casefold() if after else ""
-        attached = bool(after) and not after.group(0)[:1].isspace()
+        attached = after is not None and not after.group(0)[:1].isspace()
         readings |= _metric_readings(word, values)
         if (power := _scale(word, attached)) and values:
             values = {v * (Decimal(10) ** power) for v in values}
-            end = after.end()
+            end = after.end() if after is not None else end
         elif (pm := _PM.match(text, end)) and ("time:" in " ".join(readings) or token.isdigit()):
             hours_minutes = token.replace(".", ":").split(":")
             if hours_minutes[0].isdigit() and int(hours_minutes[0]) <= 12:

@@ -19,10 +19,9 @@ from flask_login import current_user
 
 from tasks.packages import install_package, package_store
 from web.auth import db_session, role_required
-from web.people import account_message
+from web.boundary import commit, message_for, on_refusal
 from workflow import clock, glossary, users
-from workflow.errors import DomainError
-from workflow.models import LANGUAGES, ROLES
+from workflow.vocabulary import DEFAULT_LOCALE, LANGUAGES, ROLES
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -84,13 +83,9 @@ def remove_model(code: str):
 
 def _act(action, done: str, anchor: str, error_field: str):
     """Run one service call, commit, flash ``done``; a DomainError re-renders with its message."""
-    session = db_session()
-    try:
-        action(session)
-        session.commit()
-    except DomainError as exc:
-        session.rollback()
-        return _page(exc.status, **{error_field: account_message(exc)})
+    on_refusal(lambda exc: _page(exc.status, **{error_field: message_for(exc)}))
+    action(db_session())
+    commit()
     flash(done, "success")
     return redirect(url_for("admin.index") + anchor)
 
@@ -129,13 +124,9 @@ def import_glossary():
         return _page(422, glossary_error=_("The CSV file must be UTF-8 text."))
     if len(text) > glossary.MAX_IMPORT_BYTES:
         return _page(413, glossary_error=_("The CSV file is too large."))
-    session = db_session()
-    try:
-        added, skipped = glossary.import_csv(session, text, current_user.id)
-        session.commit()
-    except DomainError as exc:
-        session.rollback()
-        return _page(exc.status, glossary_error=exc.message)
+    on_refusal(lambda exc: _page(exc.status, glossary_error=exc.message))
+    added, skipped = glossary.import_csv(db_session(), text, current_user.id)
+    commit()
     flash(_("Imported %(added)d term(s); %(skipped)d were already in the glossary.",
             added=added, skipped=skipped), "success")
     return redirect(url_for("admin.index") + "#glossary")
@@ -156,7 +147,8 @@ def add_user():
     form = request.form
     return _act(lambda session: users.create_user(
         session, form.get("email", ""), form.get("password", ""), form.getlist("roles"),
-        form.getlist("languages"), name=form.get("name", ""), locale=form.get("locale", "en")),
+        form.getlist("languages"), name=form.get("name", ""),
+        locale=form.get("locale", DEFAULT_LOCALE)),
         _("Account created."), "#people", "user_error")
 
 
@@ -164,13 +156,9 @@ def add_user():
 @role_required("admin")
 def reset_password(user_id: int):
     """Give a person a one-time password, shown here once; they must change it at sign-in."""
-    session = db_session()
-    try:
-        user, password = users.reset_password(session, user_id, current_user.id)
-        session.commit()
-    except DomainError as exc:
-        session.rollback()
-        return _page(exc.status, user_error=account_message(exc))
+    on_refusal(lambda exc: _page(exc.status, user_error=message_for(exc)))
+    user, password = users.reset_password(db_session(), user_id, current_user.id)
+    commit()
     return _page(one_time=(user.email, password))
 
 

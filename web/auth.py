@@ -34,6 +34,7 @@ from workflow.keys import find_key, note_use
 from workflow.models import User
 from workflow.partners import look_up_partner_key
 from workflow.users import check_sign_in, sign_out
+from workflow.vocabulary import holds_role
 
 bp = Blueprint("auth", __name__)
 KEY_USE_RESOLUTION = timedelta(minutes=1)  # how precisely ApiKey.last_used_at is kept
@@ -59,7 +60,7 @@ class SignedInUser(UserMixin):
 
     def has_role(self, role: str) -> bool:
         """True if the user holds ``role`` (admins hold every role)."""
-        return role in self.roles or "admin" in self.roles
+        return holds_role(self.roles, role)
 
     def works_in(self, language: str) -> bool:
         """True if the user may work in ``language``."""
@@ -188,7 +189,7 @@ def login():
         user = session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
         if check_sign_in(user, form.password.data):
             user.last_login_at = utcnow()
-            session.commit()
+            current_app.extensions["audarma.db"].commit()
             login_user(SignedInUser(user))
             if user.must_change_password:  # the account page says why
                 return redirect(url_for("people.index") + "#password")
@@ -201,9 +202,8 @@ def login():
 def logout():
     """Sign out: the server-side session version moves on, so no copy of the cookie works."""
     if current_user.is_authenticated:
-        session = db_session()
-        sign_out(session, current_user.id)
-        session.commit()
+        sign_out(db_session(), current_user.id)
+        current_app.extensions["audarma.db"].commit()
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))

@@ -17,12 +17,12 @@ from flask_login import current_user
 
 from translations.checks import CHECK_KINDS, SEVERITY_LABELS
 from web.auth import db_session, role_required
-from web.review_errors import handle_domain_errors
+from web.boundary import commit
 from workflow import desk, review
 from workflow.db import as_id
+from workflow.vocabulary import EDITION_STATES
 
 bp = Blueprint("dashboard", __name__)
-handle_domain_errors(bp)
 
 
 def _filters() -> desk.DeskFilters:
@@ -70,7 +70,7 @@ def take(edition_id: int):
     """Take a free edition and open it in the editor."""
     session = db_session()
     review.take_edition(session, edition_id, current_user.id)
-    session.commit()
+    commit()
     return redirect(url_for("editor.edition", edition_id=edition_id))
 
 
@@ -81,7 +81,7 @@ def assign(edition_id: int):
     raw = request.form.get("assignee_id", "")
     session = db_session()
     review.assign_edition(session, edition_id, as_id(raw), current_user.id)
-    session.commit()
+    commit()
     flash(_("Assignment saved."), "success")
     return redirect(url_for("editor.edition", edition_id=edition_id))
 
@@ -142,5 +142,4 @@ def _desk_helpers() -> dict:
         return format_decimal(value, *args, **kwargs)
 
     return {"label": label_for, "when": when, "number": number, "percent": format_percent,
-            "edition_states": ("translating", "editing", "submitted", "approved", "scheduled",
-                               "published", "withdrawn", "cancelled")}
+            "edition_states": EDITION_STATES}

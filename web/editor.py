@@ -7,14 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from web.auth import db_session, role_required
-from web.review_errors import handle_domain_errors
+from web.boundary import commit
 from workflow import audit_trail, desk, review
 from workflow.db import as_id
 from workflow.errors import InvalidInput
 from workflow.metrics import edit_distance
 
 bp = Blueprint("editor", __name__)
-handle_domain_errors(bp)
 
 
 @bp.get("/editions/<int:edition_id>")
@@ -61,7 +60,7 @@ def save(translation_id: int):
     text, version, spent = _segment_input()
     session = db_session()
     row = review.save_segment(session, translation_id, text, version, current_user.id, spent)
-    session.commit()
+    commit()
     return _segment_reply(session, row)
 
 
@@ -72,7 +71,7 @@ def confirm(translation_id: int):
     text, version, spent = _segment_input()
     session = db_session()
     row = review.confirm_segment(session, translation_id, text, version, current_user.id, spent)
-    session.commit()
+    commit()
     return _segment_reply(session, row)
 
 
@@ -83,7 +82,7 @@ def comment(edition_id: int):
     raw = as_id(request.form.get("translation_id", ""))
     session = db_session()
     review.add_comment(session, edition_id, current_user.id, request.form.get("body", ""), raw)
-    session.commit()
+    commit()
     flash(_("Comment added."), "success")
     anchor = f"seg-{raw}" if raw is not None else "comments"
     return redirect(url_for("editor.edition", edition_id=edition_id, _anchor=anchor))
@@ -96,7 +95,7 @@ def submit(edition_id: int):
     session = db_session()
     review.submit_edition(session, edition_id, current_user.id,
                           request.form.get("override_note", "")[:2000])
-    session.commit()
+    commit()
     flash(_("Edition submitted for approval."), "success")
     return redirect(url_for("editor.edition", edition_id=edition_id))
 
@@ -107,7 +106,7 @@ def approve(edition_id: int):
     """Approve the edition (never one you edited); its segments go to translation memory."""
     session = db_session()
     review.approve_edition(session, edition_id, current_user.id)
-    session.commit()
+    commit()
     flash(_("Edition approved."), "success")
     return redirect(url_for("editor.edition", edition_id=edition_id))
 
@@ -118,7 +117,7 @@ def send_back(edition_id: int):
     """Return the edition to the translator with a comment."""
     session = db_session()
     review.send_back(session, edition_id, current_user.id, request.form.get("comment", ""))
-    session.commit()
+    commit()
     flash(_("Edition sent back to the translator."), "success")
     return redirect(url_for("editor.edition", edition_id=edition_id))
 

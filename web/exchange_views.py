@@ -6,12 +6,11 @@ from flask import Blueprint, Response, render_template, request
 from flask_login import current_user
 
 from web.auth import db_session, role_required
-from web.review_errors import handle_domain_errors
+from web.boundary import commit
 from workflow.errors import InvalidInput
 from workflow.exchange import xliff, xliff2
 
 bp = Blueprint("exchange", __name__)
-handle_domain_errors(bp)
 
 XLIFF_TYPE = "application/xliff+xml"
 
@@ -44,5 +43,5 @@ def import_file(edition_id: int):
         raise InvalidInput("Choose an XLIFF file.", code="no_file")
     session = db_session()
     report = xliff.import_edition(session, edition_id, upload.read(), current_user.id)
-    session.commit()
+    commit()
     return render_template("exchange/import_result.html", report=report, edition_id=edition_id)

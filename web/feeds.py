@@ -15,12 +15,11 @@ from flask import Blueprint, Response, current_app, g, request
 from lxml import etree
 
 from web.auth import db_session
-from web.errors import error_response
 from web.partner_access import has_credentials, partner_pull
-from workflow.errors import DomainError, Forbidden, NotFound
+from workflow.errors import Forbidden, NotFound
 from workflow.feed_cache import BodyCache, CachedFeed, latest_change
 from workflow.metadata import MEDIATOPIC_URI
-from workflow.models import LANGUAGES, Publication
+from workflow.models import Publication
 from workflow.ninjs import (
     FeedSnapshot,
     Tombstone,
@@ -33,6 +32,7 @@ from workflow.ninjs import (
 )
 from workflow.partner_text import text as partner_text
 from workflow.render import xml_safe
+from workflow.vocabulary import LANGUAGES, NATIVE_NAMES
 
 bp = Blueprint("feeds", __name__)
 log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ FORMATS = {
     "atom": "application/atom+xml; charset=utf-8",
     "json": "application/feed+json; charset=utf-8",
 }
-LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+LANGUAGE_NAMES = NATIVE_NAMES
 EMPTY_FEED_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 BODIES = BodyCache()  # rendered bodies per process, keyed by the newest feed event's seq
 
@@ -326,9 +326,6 @@ def _partner_feed(language: str, fmt: str):
 def feed(language: str, fmt: str):
     """A language feed: partner key (Bearer or ?key=), or no key if PUBLIC_FEEDS is on."""
     if not has_credentials() and current_app.config.get("PUBLIC_FEEDS"):
-        try:
-            response, status, _count = _serve(language, fmt, [])
-        except DomainError as exc:
-            return error_response(exc.status, exc.code, exc.message)
+        response, status, _count = _serve(language, fmt, [])
         return response, status
     return _partner_feed(language, fmt)

@@ -1,4 +1,4 @@
-"""Interface language (kk, ru, en) with Flask-Babel; catalogues compiled into the instance dir."""
+"""Interface language (kk, ru, en: workflow.vocabulary) with Flask-Babel; catalogues compiled."""
 
 from __future__ import annotations
 
@@ -15,12 +15,13 @@ from flask_babel import Babel, format_datetime, get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from workflow import clock
+from workflow import clock, vocabulary
 from workflow.clock import Zone
 from workflow.db import utcnow
 from workflow.errors import InvalidInput
+from workflow.vocabulary import DEFAULT_LOCALE, INTERFACE_LOCALES
 
-LOCALES = ("kk", "ru", "en")
+LOCALES = INTERFACE_LOCALES
 CATALOGUES = Path(__file__).resolve().parent / "translations"
 
 babel = Babel()
@@ -35,7 +36,7 @@ def select_locale() -> str:
     chosen = request.args.get("lang") if request else None
     if chosen in LOCALES:
         return chosen
-    return (request.accept_languages.best_match(LOCALES) if request else None) or "en"
+    return (request.accept_languages.best_match(LOCALES) if request else None) or DEFAULT_LOCALE
 
 
 def select_timezone() -> Zone:
@@ -56,7 +57,7 @@ def zone_name(tz: Zone | None = None) -> str:
     tz = tz or viewer_zone()
     if tz.key in ("UTC", "Etc/UTC", "Etc/Universal", "Etc/Zulu", "Universal", "Zulu"):
         return "UTC"
-    return get_timezone_location(tz, locale=get_locale() or "en", return_city=True)
+    return get_timezone_location(tz, locale=get_locale() or DEFAULT_LOCALE, return_city=True)
 
 
 def zone_label(moment: datetime | None = None, tz: Zone | None = None) -> str:
@@ -120,6 +121,6 @@ def init_app(app: Flask) -> None:
         raise RuntimeError(f"AUDARMA_TIMEZONE: {exc.message}") from None
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
-    app.jinja_env.globals.update(current_locale=lambda: str(get_locale() or "en"),
-                                 main_nav=main_nav, zone_label=zone_label, zone_name=zone_name,
-                                 when_zoned=when_zoned)
+    app.jinja_env.globals.update(current_locale=lambda: str(get_locale() or DEFAULT_LOCALE),
+                                 main_nav=main_nav, vocab=vocabulary, zone_label=zone_label,
+                                 zone_name=zone_name, when_zoned=when_zoned)

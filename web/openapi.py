@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify
 
+from workflow.vocabulary import LANGUAGES
+
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
 csrf_exempt = True
 
-LANGS = ["kk", "ru", "en"]
+LANGS = list(LANGUAGES)
 
 
 def _error(description: str) -> dict:

@@ -6,10 +6,21 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from web.auth import db_session, role_required
+from web.boundary import commit, on_refusal
 from workflow import partners, webhooks
 from workflow.errors import DomainError
 
 bp = Blueprint("partners_admin", __name__, url_prefix="/admin/partners")
+
+
+def _flash_and_go(endpoint: str, **values: object):
+    """A refusal on a partners page: say why on the page it came from."""
+
+    def reply(exc: DomainError):
+        flash(exc.message, "error")
+        return redirect(url_for(endpoint, **values))
+
+    return reply
 
 
 def _box():
@@ -26,13 +37,9 @@ def _page(session, partner_id: int) -> dict:
 
 def _act(partner_id: int, action, done: str, show_secret: bool = False):
     session = db_session()
-    try:
-        result = action(session)
-        session.commit()
-    except DomainError as exc:
-        session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("partners_admin.show", partner_id=partner_id))
+    on_refusal(_flash_and_go("partners_admin.show", partner_id=partner_id))
+    result = action(session)
+    commit()
     if show_secret:  # a new key: shown on this one page, never stored in clear
         return render_template("partners/show.html", **_page(session, partner_id),
                                new_secret=result)
@@ -52,15 +59,11 @@ def index():
 def create():
     """Create a partner; its first key is shown once."""
     session = db_session()
-    try:
-        partner, _key, secret = partners.create_partner(
-            session, request.form.get("name", ""), request.form.get("languages", ""),
-            request.form.get("categories", ""), request.form.get("rate_limit") or None)
-        session.commit()
-    except DomainError as exc:
-        session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("partners_admin.index"))
+    on_refusal(_flash_and_go("partners_admin.index"))
+    partner, _key, secret = partners.create_partner(
+        session, request.form.get("name", ""), request.form.get("languages", ""),
+        request.form.get("categories", ""), request.form.get("rate_limit") or None)
+    commit()
     return render_template("partners/show.html", **_page(session, partner.id), new_secret=secret)
 
 
@@ -68,10 +71,9 @@ def create():
 @role_required("admin")
 def show(partner_id: int):
     """One partner: keys, webhook, deliveries, access log."""
-    try:
-        data = _page(db_session(), partner_id)
-    except DomainError as exc:
-        return render_template("partners/index.html", partners=[], error=exc.message), 404
+    on_refusal(lambda exc: (render_template("partners/index.html", partners=[],
+                                            error=exc.message), 404))
+    data = _page(db_session(), partner_id)
     return render_template("partners/show.html", **data, new_secret=None)
 
 
@@ -132,9 +134,5 @@ def provenance(partner_id: int):
 @role_required("admin")
 def retry(partner_id: int, delivery_id: int):
     """Queue a failed delivery again."""
-    response = _act(partner_id, lambda s: webhooks.retry_failed(s, delivery_id),
-                    _("Delivery queued again."))
-    from tasks.webhooks import send_due
-
-    send_due()
-    return response
+    return _act(partner_id, lambda s: webhooks.retry_failed(s, delivery_id),
+                _("Delivery queued again."))

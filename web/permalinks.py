@@ -6,11 +6,11 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import force_locale, format_datetime
 
 from web.auth import db_session
-from web.feeds import LANGUAGE_NAMES
 from workflow.errors import NotFound
-from workflow.models.articles import LANGUAGES
 from workflow.ninjs import body_with_notes
 from workflow.permalinks import path_for, public_page
+from workflow.vocabulary import LANGUAGES
+from workflow.vocabulary import NATIVE_NAMES as LANGUAGE_NAMES
 
 bp = Blueprint("permalinks", __name__)
 

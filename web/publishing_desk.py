@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from web.auth import db_session, role_required
+from web.boundary import commit, message_for, on_refusal
 from web.i18n import viewer_zone
-from web.people import account_message
 from workflow import clock, publishing
 from workflow.errors import DomainError
 
@@ -22,19 +22,16 @@ def _embargo(raw: str | None) -> datetime | None:
     return clock.read_local(raw, viewer_zone(), what="embargo time")
 
 
-def _act(action, done: str):
-    """Run one service call, commit, wake webhook deliveries, flash and go back to the desk."""
-    session = db_session()
-    try:
-        action(session)
-        session.commit()
-    except DomainError as exc:
-        session.rollback()
-        flash(account_message(exc), "error")
-        return redirect(url_for("publishing.index"))
-    from tasks.webhooks import send_due
+def _back_to_desk(exc: DomainError):
+    flash(message_for(exc), "error")
+    return redirect(url_for("publishing.index"))
 
-    send_due()
+
+def _act(action, done: str):
+    """Run one service call in the unit of work, flash and go back to the desk."""
+    on_refusal(_back_to_desk)
+    action(db_session())
+    commit()
     flash(done, "success")
     return redirect(url_for("publishing.index"))
 

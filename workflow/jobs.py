@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -20,7 +20,6 @@ from workflow.claims import (  # noqa: F401  (the public face of job claiming)
     claimable,
     count_done,
     finish,
-    holds_claim,
     move_job,
     pending_work,
     record_results,
@@ -29,18 +28,16 @@ from workflow.claims import (  # noqa: F401  (the public face of job claiming)
     requeue_expired,
     serving,
 )
-from workflow.db import utcnow
+from workflow.db import DISPATCH_JOBS, after_commit, utcnow
 from workflow.errors import Conflict, InvalidInput, NotFound
-from workflow.models import LANGUAGES, Article, Edition, SegmentTranslation, TranslationJob
+from workflow.models import Article, Edition, SegmentTranslation, TranslationJob
 from workflow.states import EditionState, JobState, SegmentState, transition
-
-PRIORITIES = ("breaking", "normal")
-OPEN_JOB_STATES = (JobState.QUEUED, JobState.TRANSLATING, JobState.WAITING_FOR_MODEL)
+from workflow.vocabulary import LANGUAGES, PRIORITIES, other_languages
 
 
 def default_targets(source_language: str) -> list[str]:
     """The languages an article is not in."""
-    return [lang for lang in LANGUAGES if lang != source_language]
+    return other_languages(source_language)
 
 
 def parse_targets(source_language: str, targets: Iterable[str] | str | None) -> list[str]:
@@ -73,7 +70,7 @@ def ensure_source_edition(session: Session, article: Article) -> Edition:
 
 def create_jobs(session: Session, article: Article, targets: Sequence[str],
                 priority: str = "normal") -> list[TranslationJob]:
-    """Create (or re-open) an edition and a queued job per target; caller commits, dispatches."""
+    """Create (or re-open) an edition and a queued job per target; dispatched after commit."""
     if priority not in PRIORITIES:
         raise InvalidInput(f"Priority must be one of {', '.join(PRIORITIES)}.", code="bad_priority")
     ensure_source_edition(session, article)
@@ -120,6 +117,8 @@ def create_jobs(session: Session, article: Article, targets: Sequence[str],
     session.flush()
     for job in jobs:
         job.segments_done = count_done(session, job.edition_id)
+    if any(job.needs_dispatch for job in jobs):
+        after_commit(session, DISPATCH_JOBS)
     return jobs
 
 
@@ -265,21 +264,3 @@ def job_progress(job: TranslationJob) -> dict:
             "priority": job.priority, "segments_done": job.segments_done,
             "segments_total": job.segments_total, "attempts": job.attempts, "error": job.error}
 
-
-def queue_depth(session: Session) -> dict[str, int]:
-    """Jobs per state, for monitoring."""
-    rows = session.execute(
-        select(TranslationJob.state, func.count()).group_by(TranslationJob.state)
-    ).all()
-    return {state: count for state, count in rows}
-
-
-def oldest_queued_age(session: Session, now: datetime | None = None) -> float | None:
-    """Seconds the oldest queued job has waited, or None."""
-    oldest = session.scalar(
-        select(func.min(TranslationJob.created_at)).where(
-            TranslationJob.state == JobState.QUEUED.value)
-    )
-    if oldest is None:
-        return None
-    return ((now or utcnow()) - oldest).total_seconds()

@@ -29,6 +29,7 @@ from workflow.models import (
 from workflow.ninjs import item_uri, parse_item_uri  # noqa: F401  (re-exported)
 from workflow.render import render_edition
 from workflow.states import EditionState, PublicationStatus, check_transition, transition
+from workflow.vocabulary import LIVE_EDITION_STATES, PUBLISHING_DESK_STATES
 
 LIVE = ("usable", "canceled")  # statuses partners can see; "scheduled" is invisible
 
@@ -214,7 +215,7 @@ def kill_edition(session: Session, edition_id: int, user_id: int | None, reason:
         session.add(killed)
         session.flush()
         append_event(session, killed, "kill")
-    if edition.state in (EditionState.PUBLISHED, EditionState.SCHEDULED):
+    if edition.state in LIVE_EDITION_STATES:
         transition(edition, EditionState.WITHDRAWN)
     corrections.clear(edition)
     retracted = memory_admin.retract_for_edition(session, edition.id, user_id, reason, now)
@@ -258,8 +259,6 @@ class PublishingRow:
 
 def desk(session: Session, limit: int = 100) -> list[PublishingRow]:
     """Editions an editor can publish, schedule, correct or kill, most recently changed first."""
-    states = [s.value for s in (EditionState.APPROVED, EditionState.SCHEDULED,
-                                EditionState.PUBLISHED, EditionState.WITHDRAWN)]
-    editions = session.scalars(select(Edition).where(Edition.state.in_(states))
+    editions = session.scalars(select(Edition).where(Edition.state.in_(PUBLISHING_DESK_STATES))
                                .order_by(Edition.updated_at.desc()).limit(limit)).all()
     return [PublishingRow(e, _latest(session, e.id)) for e in editions]

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, contains_eager
 
 from translations.checks import run_checks
+from translations.glossary import Glossary
 from workflow.db import utcnow
-from workflow.errors import Conflict, Forbidden, InvalidInput, NotFound
-from workflow.memory import remember
+from workflow.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from workflow.memory import glossary_for, remember
 from workflow.models import (
     AuditEvent,
     Comment,
@@ -23,11 +25,11 @@ from workflow.models import (
     User,
 )
 from workflow.states import EditionState, SegmentState, check_transition, transition
+from workflow.vocabulary import EDITABLE_EDITION_STATES
 
 MAX_SEGMENT_CHARS = 10_000
 MAX_COMMENT_CHARS = 4_000
 MAX_TIME_PER_SAVE_MS = 10 * 60 * 1000  # an idle tab must not count as an hour of work
-EDITABLE_STATES = (EditionState.EDITING.value,)
 AUTHORING_KINDS = ("save", "confirm", "conflict")
 
 
@@ -69,7 +71,7 @@ def _require_translator(user: User, edition: Edition) -> None:
 
 
 def _require_editable(edition: Edition) -> None:
-    if edition.state not in EDITABLE_STATES:
+    if edition.state not in EDITABLE_EDITION_STATES:
         raise Conflict(f"The edition is {edition.state}; it cannot be edited now.",
                        code="not_editable", state=edition.state)
 
@@ -82,18 +84,23 @@ def _clean(text: str) -> str:
     return text
 
 
-def _checks(session: Session, edition: Edition, source: str, text: str) -> list[dict]:
-    from workflow.desk import pair_glossary
-
+def _checks(session: Session, edition: Edition, source: str, text: str,
+            glossary: Glossary | None = None) -> list[dict]:
     source_language = edition.article.source_language
-    glossary = pair_glossary(session, source_language, edition.language)
+    if glossary is None:
+        glossary = glossary_for(session, source_language, edition.language)
     return [c.to_json() for c in run_checks(source, text, edition.language, glossary,
                                             source_language=source_language)]
 
 
 def _write(session: Session, translation_id: int, text: str, expected_version: int, user_id: int,
-           time_spent_ms: int, target: SegmentState, kind: str) -> SegmentTranslation:
-    """Save ``text`` unless someone saved after ``expected_version``; stale text is kept too."""
+           time_spent_ms: int, target: SegmentState, kind: str, *,
+           glossary: Glossary | None = None, refresh: bool = True) -> SegmentTranslation:
+    """Save ``text`` unless someone saved after ``expected_version``; stale text is kept too.
+
+    ``glossary``: the pair's glossary when the caller saves many segments of one edition;
+    ``refresh=False`` expires the row instead of re-reading it now.
+    """
     row = _translation(session, translation_id)
     user = _user(session, user_id)
     edition = row.edition
@@ -104,8 +111,8 @@ def _write(session: Session, translation_id: int, text: str, expected_version: i
         raise InvalidInput("An empty segment cannot be confirmed.", code="empty_segment")
     check_transition(row.state, target)
     spent = max(0, min(int(time_spent_ms or 0), MAX_TIME_PER_SAVE_MS))
-    checks = (_checks(session, edition, row.segment.source_text, text) if text.strip()
-              else row.checks)
+    checks = (_checks(session, edition, row.segment.source_text, text, glossary)
+              if text.strip() else row.checks)
     now = utcnow()
     result = session.execute(
         update(SegmentTranslation)
@@ -123,7 +130,7 @@ def _write(session: Session, translation_id: int, text: str, expected_version: i
               expected_version=expected_version, current_version=row.version)
         session.flush()
         raise Conflict("Someone saved this segment after you opened it. Both texts are kept.",
-                       code="stale_version", yours=text, theirs=row.text or "",
+                       code="stale_version", keep_work=True, yours=text, theirs=row.text or "",
                        version=row.version)
     session.add(SegmentRevision(translation_id=row.id, version=expected_version + 1, text=text,
                                 kind=kind, user_id=user.id))
@@ -131,8 +138,11 @@ def _write(session: Session, translation_id: int, text: str, expected_version: i
           translation_id=row.id, version=expected_version + 1)
     if edition.assignee_id is None:
         edition.assignee_id = user.id
-    session.flush()
-    session.refresh(row)
+    if refresh:
+        session.flush()
+        session.refresh(row)
+    else:
+        session.expire(row)  # the UPDATE bypassed the identity map: read it afresh when used
     return row
 
 
@@ -145,6 +155,43 @@ def save_segment(session: Session, translation_id: int, text: str, expected_vers
     """
     return _write(session, translation_id, text, expected_version, user_id, time_spent_ms,
                   SegmentState.DRAFT, "save")
+
+
+@dataclass(frozen=True)
+class SegmentEdit:
+    """One segment's new text for :func:`save_segments`."""
+
+    translation_id: int
+    text: str
+    expected_version: int
+    confirm: bool = False
+
+
+def save_segments(session: Session, edition_id: int, edits: Sequence[SegmentEdit],
+                  user_id: int) -> list[DomainError | None]:
+    """Save (or confirm) many segments of one edition as ``user_id``, each under the same rules
+    as :func:`save_segment`; one outcome per edit: None when saved, else the refusal (a stale
+    version's text is kept as a conflict revision, as for a single save). An edition-wide
+    refusal (not editable, not your language) is raised, not returned."""
+    edition = _edition(session, edition_id)
+    glossary = glossary_for(session, edition.article.source_language, edition.language)
+    outcomes: list[DomainError | None] = []
+    for edit in edits:
+        target, kind = ((SegmentState.CONFIRMED, "confirm") if edit.confirm
+                        else (SegmentState.DRAFT, "save"))
+        try:
+            _write(session, edit.translation_id, edit.text, edit.expected_version, user_id, 0,
+                   target, kind, glossary=glossary, refresh=False)
+        except (Forbidden, NotFound):
+            raise
+        except DomainError as exc:
+            if exc.code == "not_editable":
+                raise
+            outcomes.append(exc)
+            continue
+        outcomes.append(None)
+    session.flush()
+    return outcomes
 
 
 def confirm_segment(session: Session, translation_id: int, text: str, expected_version: int,
@@ -291,7 +338,7 @@ def approve_edition(session: Session, edition_id: int, user_id: int) -> Edition:
     if user.id in editors_of(session, edition.id):
         audit(session, user.id, "edition.approve_refused", edition, reason="own_work")
         raise Forbidden("You edited or submitted this edition, so another editor must approve it.",
-                        code="own_work")
+                        code="own_work", keep_work=True)
     transition(edition, EditionState.APPROVED, code="not_submitted",
                message="Only a submitted edition can be approved; this one is {current}.")
     edition.approved_at = utcnow()

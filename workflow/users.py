@@ -15,7 +15,8 @@ from workflow import clock
 from workflow.db import utcnow
 from workflow.errors import Conflict, Forbidden, InvalidInput, NotFound
 from workflow.keys import issue_key
-from workflow.models import LANGUAGES, ROLES, ApiKey, AuditEvent, User
+from workflow.models import ApiKey, AuditEvent, User
+from workflow.vocabulary import ADMIN, DEFAULT_LOCALE, INTERFACE_LOCALES, LANGUAGES, ROLES
 
 _hasher = PasswordHasher()
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+$")
@@ -99,7 +100,7 @@ def create_user(
         password_hash=hash_password(password),
         roles=list(dict.fromkeys(roles)),
         languages=parse_languages(languages),
-        locale=locale if locale in LANGUAGES else "en",
+        locale=locale if locale in INTERFACE_LOCALES else DEFAULT_LOCALE,
     )
     session.add(user)
     session.flush()
@@ -201,7 +202,7 @@ def reset_password(session: Session, ref: int | str, actor_id: int | None) -> tu
 
 def _other_active_admins(session: Session, user: User) -> int:
     return sum(1 for other in list_users(session)
-               if other.id != user.id and other.is_active and "admin" in other.roles)
+               if other.id != user.id and other.is_active and ADMIN in other.roles)
 
 
 def deactivate(session: Session, ref: int | str, actor_id: int | None) -> User:
@@ -209,7 +210,7 @@ def deactivate(session: Session, ref: int | str, actor_id: int | None) -> User:
     user = find_user(session, ref)
     if actor_id is not None and user.id == actor_id:
         raise Conflict("You cannot deactivate your own account.", code="own_account")
-    if "admin" in user.roles and user.is_active and not _other_active_admins(session, user):
+    if ADMIN in user.roles and user.is_active and not _other_active_admins(session, user):
         raise Conflict("This is the last active admin: make someone else admin first.",
                        code="last_admin")
     if user.is_active:

@@ -19,7 +19,7 @@ import urllib3
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from workflow.db import Database, utcnow
+from workflow.db import SEND_WEBHOOKS, Database, after_commit, utcnow
 from workflow.errors import InvalidInput
 from workflow.models import Article, FeedEvent, Partner, Publication, WebhookDelivery
 from workflow.ninjs import build_item, encode_cursor, siblings
@@ -87,6 +87,8 @@ def queue_deliveries(session: Session, event: FeedEvent) -> list[WebhookDelivery
         session.add(row)
         rows.append(row)
     session.flush()
+    if rows:
+        after_commit(session, SEND_WEBHOOKS)
     return rows
 
 
@@ -224,4 +226,5 @@ def retry_failed(session: Session, delivery_id: int) -> WebhookDelivery:
     if delivery is None:
         raise InvalidInput(f"No delivery {delivery_id}.", code="not_found")
     delivery.state, delivery.attempts, delivery.next_attempt_at = "pending", 0, utcnow()
+    after_commit(session, SEND_WEBHOOKS)
     return delivery

@@ -87,12 +87,14 @@ def test_form_sets_category_and_refuses_an_unknown_one(app, db, editor_client):
     assert 'name="category"' in page and 'value="politics"' in page
     response = editor_client.post("/articles/new", data={
         "body": EN_TEXT, "category": "politics", "subjects": ["medtop:11000000"],
-        "keywords": "tram, council", "dateline": "ALMATY", "targets": ["kk"]})
+        "keywords": "tram, council", "dateline": "ALMATY", "targets": ["kk"],
+        "usage_terms": "Not for resale."})
     assert response.status_code == 302
     with app.app_context():
         article = db.session.scalar(select(Article))
         assert article.category == "politics" and article.subjects == ["medtop:11000000"]
         assert article.keywords == ["tram", "council"] and article.dateline == "ALMATY"
+        assert article.usage_terms == "Not for resale."  # overrides the instance default
 
 
 def test_cli_import_takes_category_and_subjects(app, db, tmp_path):

@@ -161,17 +161,23 @@ def test_admin_page_shows_the_refusal_and_honours_the_setting(make_app, make_use
                 Partner, partner_id).webhook_url == stored
 
 
-def test_the_setting_comes_from_config_else_environment(app, monkeypatch):
+def test_the_setting_is_read_once_from_the_environment_and_config_wins(
+        app, make_app, monkeypatch):
     from tasks.webhooks import allow_private
 
     monkeypatch.setenv("AUDARMA_WEBHOOK_ALLOW_PRIVATE", "1")
     with app.app_context():
-        assert allow_private() is False  # the app's config wins
-        del app.config["WEBHOOK_ALLOW_PRIVATE"]
+        assert allow_private() is False  # the app's config wins, and the app was built already
+    monkeypatch.setenv("AUDARMA_WEBHOOK_ALLOW_PRIVATE", "yes")
+    from_env = make_app()
+    with from_env.app_context():
         assert allow_private() is True
-        monkeypatch.setenv("AUDARMA_WEBHOOK_ALLOW_PRIVATE", "0")
+        assert from_env.extensions["audarma.settings"].webhook_allow_private is True
+    monkeypatch.setenv("AUDARMA_WEBHOOK_ALLOW_PRIVATE", "0")
+    with make_app().app_context():
         assert allow_private() is False
-        monkeypatch.delenv("AUDARMA_WEBHOOK_ALLOW_PRIVATE")
+    monkeypatch.delenv("AUDARMA_WEBHOOK_ALLOW_PRIVATE")
+    with make_app().app_context():
         assert allow_private() is False  # default: off
 
 

@@ -90,6 +90,8 @@ EXPECTED: dict[str, tuple[int, int, int, int]] = {
     "POST /admin/models/<code>/remove": (302, 403, 403, 404),
     "POST /admin/glossary": (302, 403, 403, 422),  # empty form
     "POST /admin/glossary/<int:term_id>/delete": (302, 403, 403, 404),
+    "GET /admin/glossary.csv": (302, 403, 403, 200),
+    "POST /admin/glossary/import": (302, 403, 403, 422),  # no file
     "POST /admin/users": (302, 403, 403, 422),
     "POST /admin/users/<int:user_id>/reset": (302, 403, 403, 404),
     "POST /admin/users/<int:user_id>/deactivate": (302, 403, 403, 404),

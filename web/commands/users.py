@@ -5,21 +5,12 @@ from __future__ import annotations
 import sys
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 
+from web.boundary import cli_unit
 from workflow import users
-from workflow.errors import DomainError
 from workflow.users import create_user, parse_languages
-
-
-def _run(action):
-    """Run ``action(session)`` in one transaction; a DomainError becomes a clean exit 1."""
-    db = current_app.extensions["audarma.db"]
-    try:
-        with db.transaction() as session:
-            return action(session)
-    except DomainError as exc:
-        raise click.ClickException(exc.message) from None
+from workflow.vocabulary import INTERFACE_LOCALES, ROLES
 
 
 def _read_password(prompt: str) -> str:
@@ -38,33 +29,31 @@ def register(app: Flask) -> None:
     @users_group.command("create")
     @click.argument("email")
     @click.option("--role", "roles", multiple=True, required=True,
-                  type=click.Choice(["translator", "editor", "admin"]),
+                  type=click.Choice(ROLES),
                   help="Role; repeat for several.")
     @click.option("--languages", default="", help="Working languages, e.g. kk,ru")
     @click.option("--name", default="", help="Display name.")
-    @click.option("--locale", default="en", type=click.Choice(["kk", "ru", "en"]))
+    @click.option("--locale", default="en", type=click.Choice(INTERFACE_LOCALES))
     def create(email: str, roles: tuple[str, ...], languages: str, name: str, locale: str) -> None:
         """Create a user; the password is asked for, or read from standard input."""
         from web.commands import require_schema
 
         require_schema()
         password = _read_password("Password")
-        user_id = _run(lambda session: create_user(
-            session, email, password, list(roles), parse_languages(languages), name=name,
-            locale=locale).id)
+        with cli_unit() as session:
+            user_id = create_user(session, email, password, list(roles),
+                                  parse_languages(languages), name=name, locale=locale).id
         click.echo(f"created user {user_id} {email.lower()} ({', '.join(roles)})")
 
     @users_group.command("list")
     def list_() -> None:
         """Every account: id, e-mail, roles, languages, status."""
-
-        def action(session):
-            return [(u.id, u.email, ",".join(u.roles), ",".join(u.languages) or "all",
+        with cli_unit() as session:
+            rows = [(u.id, u.email, ",".join(u.roles), ",".join(u.languages) or "all",
                      "deactivated" if not u.is_active else
                      "one-time password" if u.must_change_password else "active")
                     for u in users.list_users(session)]
-
-        for row in _run(action):
+        for row in rows:
             click.echo("\t".join(str(cell) for cell in row))
 
     @users_group.command("passwd")
@@ -75,7 +64,8 @@ def register(app: Flask) -> None:
         Their sessions end. To hand someone a temporary password, use ``reset``.
         """
         password = _read_password("New password")
-        email = _run(lambda session: users.set_password(session, user, password, None).email)
+        with cli_unit() as session:
+            email = users.set_password(session, user, password, None).email
         click.echo(f"password changed for {email}; their sessions are signed out")
 
     @users_group.command("reset")
@@ -85,26 +75,24 @@ def register(app: Flask) -> None:
 
         Their sessions end. Hand the password over privately.
         """
-
-        def action(session):
-            row, password = users.reset_password(session, user, None)
-            return row.email, password
-
-        _email, password = _run(action)
+        with cli_unit() as session:
+            _row, password = users.reset_password(session, user, None)
         click.echo(password)  # alone on the line, for scripts; hand it over privately
 
     @users_group.command("deactivate")
     @click.argument("user")
     def deactivate(user: str) -> None:
         """Deactivate USER: no sign-in; their sessions and API tokens end at once."""
-        email = _run(lambda session: users.deactivate(session, user, None).email)
+        with cli_unit() as session:
+            email = users.deactivate(session, user, None).email
         click.echo(f"deactivated {email}; sessions and API tokens ended")
 
     @users_group.command("reactivate")
     @click.argument("user")
     def reactivate(user: str) -> None:
         """Let USER sign in again (their old API tokens stay revoked)."""
-        email = _run(lambda session: users.reactivate(session, user, None).email)
+        with cli_unit() as session:
+            email = users.reactivate(session, user, None).email
         click.echo(f"reactivated {email}")
 
     @users_group.command("token")
@@ -112,32 +100,27 @@ def register(app: Flask) -> None:
     @click.option("--label", default="api", show_default=True, help="What the token is for.")
     def token(user: str, label: str) -> None:
         """Issue a named API token for USER (printed once; keep it secret)."""
-
-        def action(session):
-            key, secret = users.issue_user_token(session, user, label)
-            return key.id, secret
-
-        _key_id, secret = _run(action)
+        with cli_unit() as session:
+            _key, secret = users.issue_user_token(session, user, label)
         click.echo(secret)  # alone on the line, for scripts; `users tokens` lists it by id
 
     @users_group.command("tokens")
     @click.argument("user", required=False)
     def tokens(user: str | None) -> None:
         """List user API tokens (all, or USER's): id, owner, name, prefix, created, status."""
-
-        def action(session):
-            return [(k.id, k.user.email if k.user else "-", k.label, f"ak_{k.prefix}…",
+        with cli_unit() as session:
+            rows = [(k.id, k.user.email if k.user else "-", k.label, f"ak_{k.prefix}…",
                      k.created_at.isoformat(timespec="minutes"),
                      f"revoked {k.revoked_at.isoformat(timespec='minutes')}" if k.revoked_at
                      else "active")
                     for k in users.user_tokens(session, user)]
-
-        for row in _run(action):
+        for row in rows:
             click.echo("\t".join(str(cell) for cell in row))
 
     @users_group.command("revoke-token")
     @click.argument("key_id", type=int)
     def revoke_token(key_id: int) -> None:
         """Revoke a user's API token by id; requests with it get 401 from then on."""
-        _run(lambda session: users.revoke_user_token(session, key_id, None).id)
+        with cli_unit() as session:
+            users.revoke_user_token(session, key_id, None)
         click.echo(f"revoked token {key_id}")

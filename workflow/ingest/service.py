@@ -2,7 +2,8 @@
 
 It cleans, detects the language, segments, stores the article with its blocks and segments,
 reports re-submissions as duplicates and creates the translation jobs. The caller commits once,
-then calls ``tasks.dispatch.dispatch_pending``; on any error nothing has been added.
+and the jobs' wake-ups go out after that commit; on any error nothing has been added.
+Changing an article's source afterwards is ``workflow.ingest.source_edit.update_source``.
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ from workflow.ingest.language import NAMES, block_language, choose_language
 from workflow.ingest.limits import MAX_TITLE_CHARS, MAX_UPLOAD_BYTES
 from workflow.ingest.parse import parse_html, parse_markdown, parse_text, parse_upload
 from workflow.ingest.segments import BlockDraft, clean_blocks, content_hash, segment_blocks
-from workflow.jobs import PRIORITIES, create_jobs, parse_targets
+from workflow.jobs import create_jobs, parse_targets
 from workflow.metadata import ArticleMetadata
 from workflow.models import Article, Block, Segment, TranslationJob
+from workflow.vocabulary import PRIORITIES
 
 FORMATS = ("text", "markdown", "html")
 MAX_EXTERNAL_ID = 500
@@ -213,7 +215,7 @@ def _language_warnings(article: Article, blocks: Iterable[Block]) -> list[str]:
     return notes
 
 
-def _require_text(drafts: list[BlockDraft]) -> None:
+def require_text(drafts: list[BlockDraft]) -> None:
     if not any(d.kind not in _UNTRANSLATED_KINDS for d in drafts):
         raise InvalidInput("No article text was found in this input.", code="no_text")
 
@@ -249,7 +251,7 @@ def ingest(session: Session, parsed: ParsedArticle, *, source: str, source_url: 
     external_id = _clean_external_id(external_id)
     parse_targets("", targets)  # unknown codes are refused even for a re-submission
     drafts, hygiene = clean_blocks(parsed)
-    _require_text(drafts)
+    require_text(drafts)
     digest = content_hash(parsed.title, drafts)
     known = dict(source=source, external_id=external_id, priority=priority, metadata=metadata,
                  user_id=user_id)
@@ -349,7 +351,7 @@ def ingest_upload(session: Session, filename: str, data: bytes, *, source: str,
 def preview(parsed: ParsedArticle, language: str | None = None) -> dict:
     """What ingest would store, without storing: blocks, language and confidence, removed lines."""
     drafts, hygiene = clean_blocks(parsed)
-    _require_text(drafts)
+    require_text(drafts)
     result: dict = {"title": parsed.title, "byline": parsed.byline,
                     "photo_credit": parsed.photo_credit, "removed": list(parsed.removed),
                     "warnings": list(dict.fromkeys(list(parsed.warnings) + hygiene)),
@@ -373,9 +375,6 @@ def preview(parsed: ParsedArticle, language: str | None = None) -> dict:
     result["blocks"] = blocks
     return result
 
-
-from workflow.ingest.source_edit import update_source  # noqa: E402  (re-exported service entry)
-
 __all__ = [
     "FORMATS",
     "IngestResult",
@@ -390,5 +389,4 @@ __all__ = [
     "parse_file",
     "preview",
     "rejected",
-    "update_source",
 ]

@@ -24,6 +24,7 @@ from workflow.ingest.segments import (
     content_hash,
     segment_blocks,
 )
+from workflow.ingest.service import add_block, parse_body, require_text
 from workflow.jobs import create_jobs
 from workflow.models import (
     Article,
@@ -143,7 +144,6 @@ def _requeue(session: Session, article: Article) -> list[TranslationJob]:
 def update_source(session: Session, article_id: int, parsed_or_text: ParsedArticle | str,
                   user_id: int | None = None, *, fmt: str | None = None) -> SourceEditResult:
     """Replace an article's source text; only new or changed segments are translated again."""
-    from workflow.ingest.service import _require_text, add_block, parse_body
 
     article = session.get(Article, article_id)
     if article is None:
@@ -154,7 +154,7 @@ def update_source(session: Session, article_id: int, parsed_or_text: ParsedArtic
     else:
         parsed = parsed_or_text
     drafts, hygiene = clean_blocks(parsed)
-    _require_text(drafts)
+    require_text(drafts)
     segment_blocks(drafts, article.source_language)
     result = SourceEditResult(article)
 

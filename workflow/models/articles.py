@@ -8,9 +8,9 @@ from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from workflow.db import Base, UTCDateTime, utcnow
+from workflow.vocabulary import LANGUAGES  # noqa: F401  (re-exported by workflow.models)
 
 BLOCK_KINDS = ("title", "lead", "heading", "paragraph", "quote", "caption", "byline")
-LANGUAGES = ("kk", "ru", "en")
 
 
 def fold_title(title: str | None) -> str:
