@@ -15,10 +15,11 @@ from translations.checks import Check, run_checks
 from translations.errors import EngineUnavailable, InvalidPackage, ModelMissing
 from translations.glossary import Glossary
 from translations.interface import Translation
-from translations.markup import Protected, protect, restore, tag_spans
+from translations.markup import PLACEHOLDER_PATTERN, Protected, protect, restore, tag_spans
 from translations.memory import FUZZY_THRESHOLD, MemoryLookup, MemorySuggestion
 from translations.packages import PackageInfo, PackageStore
 from translations.routes import Route, RouteStep, plan_route
+from translations.transliteration import guess_alphabet, is_latin, to_cyrillic
 
 # Intel MKL, CTranslate2's GEMM backend on Intel CPUs, keeps freed buffers in per-thread pools
 # that malloc_trim cannot give back: on the Intel VM a worker's RSS after 200 articles was 284 MB
@@ -131,6 +132,8 @@ class ArgosEngine:
             route = plan_route(list(packages.values()), source, target)
             protected = [self._protect(texts[i], source, target, glossary) for i in pending]
             outputs = [p.text for p in protected]
+            if source == "kk":
+                outputs = kazakh_in_cyrillic(outputs)
             for step in route.steps:
                 outputs = self._run_step(packages, step, outputs)
             self.stats.segments_translated += sum(1 for p in protected if p.text.strip())
@@ -305,6 +308,29 @@ def split_for_replicas(batch: Sequence[Sequence[str]], replicas: int) -> list[li
         chunks[lightest].append(index)
         load[lightest] += len(batch[index]) + 1
     return [sorted(chunk) for chunk in chunks if chunk]
+
+
+def kazakh_in_cyrillic(texts: list[str]) -> list[str]:
+    """Write Latin-script Kazakh segments in Cyrillic, the script the Kazakh models know.
+
+    Placeholders ([X1X]) are kept; the alphabet is guessed per segment, else from all of them.
+    """
+    latin = [is_latin(text) for text in texts]
+    if not any(latin):
+        return texts
+    common = guess_alphabet(" ".join(t for t, flag in zip(texts, latin, strict=True) if flag))
+    out = []
+    for text, flag in zip(texts, latin, strict=True):
+        if not flag:
+            out.append(text)
+            continue
+        alphabet = guess_alphabet(PLACEHOLDER_PATTERN.sub(" ", text)) or common
+        pieces, last = [], 0
+        for m in PLACEHOLDER_PATTERN.finditer(text):
+            pieces += [to_cyrillic(text[last : m.start()], alphabet), m.group()]
+            last = m.end()
+        out.append("".join(pieces) + to_cyrillic(text[last:], alphabet))
+    return out
 
 
 def translate_on_replicas(

@@ -230,7 +230,7 @@ def test_feed_known_guid_with_a_changed_body_updates_the_article(app, db, feed_s
 
 
 def test_a_desk_edit_is_not_undone_by_the_next_poll(app, db, feed_server):
-    from workflow.ingest.service import update_source
+    from workflow.ingest.source_edit import update_source
 
     feed_server.files["/w.rss"] = WIRE.format(extra="").encode()
     feed_id = _add(app, db, feed_server.url("/w.rss"), targets="kk")

@@ -11,11 +11,9 @@ file's text kept as a conflict revision, nothing overwritten). Inline tags (``<1
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from lxml import etree
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from translate.storage import xliff
 from translate.storage.placeables import StringElem
@@ -23,13 +21,12 @@ from translate.storage.placeables import xliff as codes
 
 from workflow import review
 from workflow.errors import InvalidInput, NotFound
-from workflow.models import Comment, Edition, SegmentTranslation
+from workflow.exchange.units import _TAG, NS, Returned, segment_notes  # noqa: F401
+from workflow.models import Edition, SegmentTranslation
 from workflow.states import SegmentState
 
-NS = "urn:audarma:xliff"
 XLIFF_12 = "urn:oasis:names:tc:xliff:document:1.2"
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
-_TAG = re.compile(r"<(/?)(\d+)(/?)>")
 
 # Segment state in the desk → XLIFF 1.2 target state, and back.
 _STATE_OUT = {
@@ -110,16 +107,6 @@ def from_rich(elements: list) -> str:
     return "".join(out)
 
 
-def segment_notes(session: Session, edition_id: int) -> dict[int, list[str]]:
-    """Comments on the edition's segments, oldest first, by segment translation id."""
-    notes: dict[int, list[str]] = {}
-    for comment in session.scalars(select(Comment).where(Comment.edition_id == edition_id,
-                                                         Comment.translation_id.is_not(None))
-                                   .order_by(Comment.id)):
-        notes.setdefault(comment.translation_id, []).append(comment.body)
-    return notes
-
-
 def export_edition(session: Session, edition_id: int) -> bytes:
     """The edition as an XLIFF 1.2 document (UTF-8 bytes)."""
     edition = session.get(Edition, edition_id)
@@ -167,17 +154,6 @@ class ImportReport:
         """The report as JSON for the API."""
         return {"saved": self.saved, "confirmed": self.confirmed, "unchanged": self.unchanged,
                 "conflicts": self.conflicts, "refused": self.refused}
-
-
-@dataclass(frozen=True)
-class Returned:
-    """One unit of a returned file, whatever its XLIFF version."""
-
-    unit_id: str | None
-    source_hash: str | None
-    version: str | None
-    text: str | None  # None: no target in the file
-    confirm: bool
 
 
 def _root(data: bytes) -> etree._Element:

@@ -24,7 +24,7 @@ from workflow.ingest.segments import (
     content_hash,
     segment_blocks,
 )
-from workflow.ingest.service import add_block, parse_body, require_text
+from workflow.ingest.store import add_block, parse_body, require_text
 from workflow.jobs import create_jobs
 from workflow.models import (
     Article,
