@@ -2,34 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from web.auth import db_session, permission_required
-from web.boundary import commit, on_refusal
-from workflow import publishing
-from workflow.errors import DomainError, InvalidInput
+from web.boundary import commit, message_for, on_refusal
+from web.i18n import viewer_zone
+from workflow import clock, publishing
+from workflow.errors import DomainError
 from workflow.permissions import Action
 
 bp = Blueprint("publishing", __name__, url_prefix="/publishing")
 
 
 def _embargo(raw: str | None) -> datetime | None:
-    """A ``datetime-local`` value, read as UTC."""
-    if not raw:
-        return None
-    try:
-        moment = datetime.fromisoformat(raw)
-    except ValueError:
-        raise InvalidInput("The embargo time is not a date and time.", code="bad_embargo") from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    """A ``datetime-local`` value, read in the editor's time zone; UTC from here on."""
+    return clock.read_local(raw, viewer_zone(), what="embargo time")
 
 
 def _back_to_desk(exc: DomainError):
-    flash(exc.message, "error")
+    flash(message_for(exc), "error")
     return redirect(url_for("publishing.index"))
 
 
