@@ -267,7 +267,7 @@ def revoke_user_token(session: Session, key_id: int, actor_id: int | None,
     With ``owner_id``, only that user's token (a person revoking their own).
     """
     key = session.get(ApiKey, key_id)
-    if key is None or key.user_id is None or (owner_id is not None and key.user_id != owner_id):
+    if key is None or key.user is None or (owner_id is not None and key.user_id != owner_id):
         raise NotFound(f"No user token {key_id}.", code="no_such_token")
     if key.revoked_at is None:
         key.revoked_at = utcnow()
