@@ -52,7 +52,7 @@ def open_cursor(token: str, key: bytes) -> int:
             body = token[len(LEGACY_PREFIX):]
             legacy = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)).decode()
             kind, _, number = legacy.partition(":")
-            if kind != "seq" or not (number.isascii() and number.isdigit()):
+            if kind != "seq" or not (number.isascii() and number.isdigit()) or len(number) > 18:
                 raise CursorError(token)
             return int(number)
         if not token.startswith(PREFIX):
@@ -67,7 +67,10 @@ def open_cursor(token: str, key: bytes) -> int:
     left, right = value >> 32, value & _MASK
     for step in reversed(range(_ROUNDS)):
         left, right = right ^ _round(key, step, left), left
-    return (left << 32) | right
+    seq = (left << 32) | right
+    if seq >= 2**62:  # never handed out; a database integer could not even hold it
+        raise CursorError(token)
+    return seq
 
 
 def cursor_key(secret: str | bytes) -> bytes:

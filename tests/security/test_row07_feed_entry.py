@@ -7,7 +7,7 @@ from __future__ import annotations
 import feedparser
 import pytest
 
-from tests.publishing.conftest import bearer, make_partner, make_story, publish  # noqa: F401
+from tests.publishing.conftest import approve_again, bearer, make_partner, make_story, publish  # noqa: F401
 
 
 @pytest.fixture
@@ -27,6 +27,7 @@ def hostile_title_story(app, make_story, publish):  # noqa: F811
             SegmentTranslation.edition_id == kk.id,
             SegmentTranslation.segment_id == title_segment.id))
         translation.text = translation.machine_text = "<1>"
+        approve_again(session, kk.id)  # the approved snapshot must hold the hostile title
     for story in (good, bad):
         for edition_id in story.values():
             publish("publish_edition", edition_id, None)
