@@ -24,6 +24,7 @@ BLUEPRINTS = (
     "web.openapi",
     "web.partners_admin",
     "web.publishing_desk",
+    "web.api_publishing",
     "web.ingest_views",
     "web.api_articles",
     "web.api_jobs",

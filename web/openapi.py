@@ -96,6 +96,13 @@ ARTICLE_OUT = {
 }
 
 
+def publishing_paths() -> dict:
+    """The publishing desk's API paths, documented beside their views."""
+    from web.api_publishing import OPENAPI_PATHS
+
+    return OPENAPI_PATHS
+
+
 def document(server_url: str = "/") -> dict:
     """The OpenAPI 3.1 document."""
     return {
@@ -217,6 +224,7 @@ def document(server_url: str = "/") -> dict:
                     **USER_ERRORS,
                 },
             }},
+            **publishing_paths(),
             "/api/v1/openapi.json": {"get": {
                 "operationId": "openapi", "summary": "This document.", "security": [],
                 "responses": {"200": {"description": "OpenAPI 3.1 document.",

@@ -1,87 +1,199 @@
-"""The editor's publishing desk: publish now or at an embargo time, correct, kill."""
+"""The editor's publishing desk: articles with their editions, paged and filtered; every action
+(publish, release now, reschedule, cancel schedule, correct, kill, reopen) behind a confirmation
+page that says what will happen, then a message that says what did."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime, format_time
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from web.auth import db_session, role_required
-from workflow import publishing
+from web.review_errors import handle_domain_errors
+from workflow import publishing_actions, publishing_desk
+from workflow.db import utcnow
 from workflow.errors import DomainError, InvalidInput
-from workflow.states import IllegalTransition
+from workflow.models import Article, Edition
 
 bp = Blueprint("publishing", __name__, url_prefix="/publishing")
+handle_domain_errors(bp)
 
 
-def _embargo(raw: str | None) -> datetime | None:
-    """A ``datetime-local`` value, read as UTC."""
+def parse_embargo(raw: str | None) -> datetime | None:
+    """A ``datetime-local`` (or ISO 8601) value, read as UTC when it names no zone."""
     if not raw:
         return None
     try:
-        moment = datetime.fromisoformat(raw)
+        moment = datetime.fromisoformat(raw.strip())
     except ValueError:
         raise InvalidInput("The embargo time is not a date and time.", code="bad_embargo") from None
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def _act(action, done: str):
-    """Run one service call, commit, wake webhook deliveries, flash and go back to the desk."""
-    session = db_session()
-    try:
-        action(session)
-        session.commit()
-    except (DomainError, IllegalTransition) as exc:
-        session.rollback()
-        flash(getattr(exc, "message", str(exc)), "error")
-        return redirect(url_for("publishing.index"))
-    from tasks.webhooks import send_due
+def desk_query(args) -> publishing_desk.DeskQuery:
+    """The desk's filters from query arguments (the page and the API share it)."""
+    return publishing_desk.DeskQuery(
+        state=args.get("state", ""), language=args.get("language", ""),
+        day_from=publishing_desk.parse_day(args.get("from"), "from"),
+        day_to=publishing_desk.parse_day(args.get("to"), "to"),
+        category=args.get("category", "")[:100], q=args.get("q", "")[:200],
+        page=args.get("page", 1, type=int) or 1)
 
-    send_due()
-    flash(done, "success")
-    return redirect(url_for("publishing.index"))
+
+def _moment(at: datetime | None) -> str:
+    """A time today reads "14:05"; another day reads with its date."""
+    if at is None:
+        return ""
+    if at.date() == utcnow().date():
+        return format_time(at, "HH:mm")
+    return format_datetime(at, "d MMMM yyyy, HH:mm")
+
+
+def done_message(outcome: publishing_actions.Outcome) -> str:
+    """What happened, in the reader's language: "Published at 14:05", "Scheduled for 18:00"."""
+    at = _moment(outcome.at)
+    if outcome.action == "publish" and outcome.state == "scheduled":
+        return _("Scheduled for %(time)s.", time=at)
+    return {
+        "publish": lambda: _("Published at %(time)s.", time=at),
+        "release_now": lambda: _("Released at %(time)s; the embargo is lifted.", time=at),
+        "reschedule": lambda: _("Rescheduled for %(time)s.", time=at),
+        "cancel_schedule": lambda: _("Schedule cancelled: the edition is approved and waits to "
+                                     "be published."),
+        "correct": lambda: _("Reopened for correction. The published version stays live until "
+                             "the corrected one is approved and published."),
+        "kill": lambda: (_("Withdrawn at %(time)s.", time=at) if outcome.at
+                         else _("Withdrawn before publication: partners never saw it.")),
+        "reopen": lambda: _("Reopened for a corrected re-release. Approve it again, then "
+                            "publish it with a note that says why it returns."),
+    }[outcome.action]()
+
+
+def error_message(exc: DomainError) -> str:
+    """A refused publishing action, in the reader's language."""
+    from web.review_errors import message_for
+
+    messages = {
+        "not_approved": lambda: _("Only an approved edition can be published."),
+        "naive_embargo": lambda: _("The embargo time needs a time zone."),
+        "bad_embargo": lambda: _("The embargo time is not a date and time."),
+        "embargo_required": lambda: _("Give the new embargo time."),
+        "embargo_past": lambda: _("The new embargo time is already past; release the story "
+                                  "now instead."),
+        "reason_required": lambda: _("Say why the story is withdrawn."),
+        "note_required": lambda: _("Say why the withdrawn story is released again: partners "
+                                   "see this note with the new version."),
+        "not_published": lambda: _("This edition is not published or scheduled."),
+        "not_scheduled": lambda: _("This edition is not scheduled (any more)."),
+        "not_withdrawn": lambda: _("Only a withdrawn edition can be reopened."),
+        "not_publisher": lambda: _("Only editors can publish, schedule, correct or withdraw "
+                                   "editions."),
+        "bad_filter": lambda: _("One of the filters is not valid."),
+        "unknown_action": lambda: _("Unknown action."),
+    }
+    make = messages.get(exc.code)
+    return make() if make else message_for(exc)
+
+
+def _back(default: str) -> str:
+    target = request.values.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return target
+    return default
 
 
 @bp.get("/")
 @role_required("editor")
 def index():
-    """Approved, scheduled, published and withdrawn editions with their actions."""
-    return render_template("publishing/index.html", rows=publishing.desk(db_session()))
+    """Articles newest first, each with its editions, states, versions and actions."""
+    session = db_session()
+    try:
+        query = desk_query(request.args)
+    except DomainError as exc:
+        flash(error_message(exc), "error")
+        query = publishing_desk.DeskQuery()
+    page = publishing_desk.list_desk(session, query)
+    filters = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("publishing/index.html", page=page, query=query, filters=filters,
+                           categories=publishing_desk.categories(session),
+                           states=publishing_desk.DESK_STATES)
 
 
-@bp.post("/editions/<int:edition_id>/publish")
+def _confirm_context(edition_id: int, action: str) -> dict:
+    if action not in publishing_actions.ACTIONS:
+        abort(404)
+    session = db_session()
+    edition = session.get(Edition, edition_id)
+    if edition is None:
+        abort(404)
+    latest = publishing_actions.latest_version_of(session, edition_id)
+    from workflow.embargo import was_killed
+
+    return {"edition": edition, "article": edition.article, "latest": latest, "action": action,
+            "offered": action in publishing_actions.actions_for(edition.state),
+            "killed": was_killed(session, edition_id),
+            "next": _back(url_for("publishing.index"))}
+
+
+@bp.get("/editions/<int:edition_id>/<action>")
 @role_required("editor")
-def publish(edition_id: int):
-    """Publish now, or schedule when an embargo time is given."""
-    note = request.form.get("correction_note")
-    return _act(lambda s: publishing.publish_edition(
-        s, edition_id, current_user.id, _embargo(request.form.get("embargo_until")),
-        correction_note=note), _("Published (or scheduled)."))
+def confirm(edition_id: int, action: str):
+    """Say what the action will do and ask for what it needs (time, note, reason)."""
+    return render_template("publishing/confirm.html", **_confirm_context(edition_id, action))
 
 
-@bp.post("/editions/<int:edition_id>/correct")
+@bp.post("/editions/<int:edition_id>/<action>")
 @role_required("editor")
-def correct(edition_id: int):
-    """Reopen a published edition for correction; the live version stays until republished."""
-    return _act(lambda s: publishing.reopen_for_correction(s, edition_id, current_user.id),
-                _("Reopened for correction. Approve it again, then publish."))
+def act(edition_id: int, action: str):
+    """Run the confirmed action through the one workflow service, then say what happened."""
+    if action not in publishing_actions.ACTIONS:
+        abort(404)
+    session = db_session()
+    form = request.form
+    try:
+        outcome = publishing_actions.perform(
+            session, action, edition_id, current_user.id,
+            embargo_until=parse_embargo(form.get("embargo_until")),
+            note=form.get("note", "")[:500], reason=form.get("reason", "")[:500])
+        session.commit()
+    except DomainError as exc:
+        session.rollback()
+        flash(error_message(exc), "error")
+        context = _confirm_context(edition_id, action)
+        return render_template("publishing/confirm.html", form=form, **context), exc.status
+    from tasks.webhooks import send_due
+
+    send_due()
+    flash(done_message(outcome), "success")
+    return redirect(_back(url_for("publishing.index")))
 
 
-@bp.post("/editions/<int:edition_id>/kill")
-@role_required("editor")
-def kill(edition_id: int):
-    """Withdraw one edition with a reason."""
-    reason = request.form.get("reason", "")
-    return _act(lambda s: publishing.kill_edition(s, edition_id, current_user.id, reason),
-                _("Withdrawn."))
-
-
-@bp.post("/articles/<int:article_id>/kill")
+@bp.route("/articles/<int:article_id>/kill", methods=["GET", "POST"])
 @role_required("editor")
 def kill_article(article_id: int):
-    """Withdraw every edition of an article with one reason."""
-    reason = request.form.get("reason", "")
-    return _act(lambda s: publishing.kill_article(s, article_id, current_user.id, reason),
-                _("All editions withdrawn."))
+    """Withdraw every published or scheduled edition of an article, after a confirmation."""
+    session = db_session()
+    article = session.get(Article, article_id)
+    if article is None:
+        abort(404)
+    status = 200
+    if request.method == "POST":
+        try:
+            outcomes = publishing_actions.kill_article(session, article_id, current_user.id,
+                                                       request.form.get("reason", "")[:500])
+            session.commit()
+        except DomainError as exc:
+            session.rollback()
+            flash(error_message(exc), "error")
+            status = exc.status
+        else:
+            from tasks.webhooks import send_due
+
+            send_due()
+            flash(_("%(count)s edition(s) withdrawn.", count=len(outcomes)), "success")
+            return redirect(_back(url_for("publishing.index")))
+    return render_template("publishing/kill_article.html", article=article,
+                           next=_back(url_for("publishing.index"))), status

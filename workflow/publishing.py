@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from workflow import webhooks
 from workflow.db import utcnow
+from workflow.embargo import drop_scheduled
 from workflow.errors import Conflict, InvalidInput, NotFound
 from workflow.models import (
     Article,
@@ -191,9 +192,8 @@ def kill_edition(session: Session, edition_id: int, user_id: int | None, reason:
     visible = _visible(session, edition.id)
     if visible is None and not scheduled:
         raise Conflict("This edition is not published or scheduled.", code="not_published")
-    for row in scheduled:
-        row.status = "canceled"
-        row.kill_reason = reason
+    for row in scheduled:  # never seen by partners: dropped, not turned into a kill
+        drop_scheduled(session, row)
     killed = None
     if visible is not None:
         latest = _latest(session, edition.id)
