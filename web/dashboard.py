@@ -164,6 +164,12 @@ def label_for(code: str | None) -> str:
     return _labels().get(code or "", code or "")
 
 
+@bp.app_template_filter("label")
+def _label_filter(code: str | None) -> str:
+    """``{{ codes|map("label") }}``: the same names as ``label(code)``."""
+    return label_for(code)
+
+
 @bp.app_context_processor
 def _desk_helpers() -> dict:
     """``label(code)`` for states, kinds and checks; localised dates and numbers."""

@@ -57,7 +57,10 @@ ARTICLE_IN = {
     "required": ["body"],
     "properties": {
         "body": {"type": "string", "description": "The article text, Markdown or HTML."},
-        "format": {"type": "string", "enum": ["text", "markdown", "html"], "default": "text"},
+        "format": {"type": "string", "enum": ["auto", "text", "markdown", "html"],
+                   "default": "text",
+                   "description": "auto recognises HTML documents and Markdown; an HTML "
+                                  "document sent as text is read as HTML."},
         "title": {"type": "string"},
         "language": {"type": "string", "description": "Source language; detected if absent."},
         "source_url": {"type": "string", "description": "http(s) URL of the original."},

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime, format_time
+from flask_babel import format_datetime, format_time, to_user_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -41,6 +41,12 @@ def desk_query(args) -> publishing_desk.DeskQuery:
         day_to=publishing_desk.parse_day(args.get("to"), "to"),
         category=args.get("category", "")[:100], q=args.get("q", "")[:200],
         page=args.get("page", 1, type=int) or 1)
+
+
+def _stamp(at: datetime | None) -> str:
+    """A date and time in digits ("2026-12-02 14:05"), the same in kk, ru and en: the desk
+    prints a hundred per page, and Babel's full formatting costs ~0.5 ms each."""
+    return to_user_timezone(at).strftime("%Y-%m-%d %H:%M") if at else ""
 
 
 def _moment(at: datetime | None) -> str:
@@ -118,6 +124,7 @@ def index():
     page = publishing_desk.list_desk(session, query)
     filters = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("publishing/index.html", page=page, query=query, filters=filters,
+                           stamp=_stamp,
                            categories=publishing_desk.categories(session),
                            states=publishing_desk.DESK_STATES)
 

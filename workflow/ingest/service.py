@@ -20,12 +20,18 @@ from workflow.errors import Conflict, InvalidInput
 from workflow.ingest.article import IngestError, ParsedArticle, safe_href
 from workflow.ingest.language import NAMES, block_language, choose_language
 from workflow.ingest.limits import MAX_TITLE_CHARS, MAX_UPLOAD_BYTES
-from workflow.ingest.parse import parse_html, parse_markdown, parse_text, parse_upload
+from workflow.ingest.parse import (
+    detect_pasted_format,
+    parse_html,
+    parse_markdown,
+    parse_text,
+    parse_upload,
+)
 from workflow.ingest.segments import BlockDraft, clean_blocks, content_hash, segment_blocks
 from workflow.jobs import PRIORITIES, create_jobs, parse_targets
 from workflow.models import Article, Block, Segment, TranslationJob
 
-FORMATS = ("text", "markdown", "html")
+FORMATS = ("auto", "text", "markdown", "html")
 MAX_EXTERNAL_ID = 500
 _UNTRANSLATED_KINDS = ("title", "byline", "caption")  # an article needs more than these
 
@@ -273,6 +279,10 @@ def parse_body(body: str, fmt: str = "text", *, title: str | None = None,
     if fmt not in FORMATS:
         raise InvalidInput(f"Format must be one of {', '.join(FORMATS)}.", code="invalid_format")
     title = _clean_title(title)
+    detected = detect_pasted_format(body)
+    if fmt == "auto" or (fmt == "text" and detected == "html"):
+        # an HTML document is never stored with its tags as text, whatever the paste claimed
+        fmt = detected
     if fmt == "markdown":
         return _parsed(parse_markdown, body, title=title)
     if fmt == "html":
