@@ -38,7 +38,8 @@ def procfile_web(app, **env: str) -> Iterator[tuple[str, Path]]:
     environment = dict(os.environ, AUDARMA_BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="1",
                        AUDARMA_INSTANCE=app.config["INSTANCE_DIR"],
                        DATABASE_URL=app.config["DATABASE_URL"], CELERY_BROKER_URL="filesystem://",
-                       PATH=path, **env)
+                       PATH=path)
+    environment.update(env)
     environment.pop("REDIS_URL", None)
     log_path = Path(app.config["INSTANCE_DIR"]) / "gunicorn.log"
     with open(log_path, "w") as log:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import stat
@@ -15,14 +16,59 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+import jsonschema
+
 from translations.errors import IndexUnavailable, InvalidPackage, ModelMissing
 
 ARGOS_INDEX_URL = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
 MAX_PACKAGE_BYTES = 8 * 1024**3
-MAX_UNPACKED_BYTES = 16 * 1024**3
+MAX_UNPACKED_BYTES = 4 * 1024**3  # the largest Argos packages unpack to about 1 GB
 MAX_MEMBERS = 10_000
-_CODE_PATTERN = re.compile(r"^[a-z]{2,3}$")
-_SAFE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+# Model weights and SentencePiece files barely compress (about 1.1:1); a member that unpacks to
+# more than MAX_RATIO times its packed size, past RATIO_FLOOR bytes, is a zip bomb.
+MAX_RATIO = 50
+RATIO_FLOOR = 1024**2
+DISK_MARGIN_BYTES = 256 * 1024**2  # left free on the packages disk after an install
+_CHUNK = 1024**2
+# ``\A…\Z``: ``^…$`` would accept a trailing newline ("7\n") and make it a folder name.
+LANGUAGE_CODE = r"\A[a-z]{2,3}(-[A-Z][a-z]{3})?\Z"  # ISO 639 code, optional script ("kk-Latn")
+_CODE_PATTERN = re.compile(LANGUAGE_CODE)
+_SAFE_CODE = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9_.-]{0,127}\Z")
+SCRATCH_PREFIXES = (".staging-", ".download-", ".index-", ".upload-")
+SCRATCH_MAX_AGE_SECONDS = 6 * 3600
+
+_CODES = {"type": "array", "minItems": 1, "maxItems": 32,
+          "items": {"type": "string", "pattern": LANGUAGE_CODE}}
+_TOKEN = {"type": "string", "maxLength": 64}
+METADATA_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "type": {"type": "string", "pattern": r"\A[a-z][a-z0-9]{0,31}\Z"},
+        "name": {"type": "string", "maxLength": 200},
+        "package_version": {"type": ["string", "number"],
+                            "pattern": r"\A[0-9A-Za-z][0-9A-Za-z._-]{0,31}\Z"},
+        "from_code": {"type": "string", "pattern": LANGUAGE_CODE},
+        "to_code": {"type": "string", "pattern": LANGUAGE_CODE},
+        "from_codes": _CODES,
+        "to_codes": _CODES,
+        "languages": {"type": "array", "maxItems": 32, "items": {
+            "type": "object", "required": ["code"],
+            "properties": {"code": {"type": "string", "pattern": LANGUAGE_CODE},
+                           "token": _TOKEN, "name": {"type": "string", "maxLength": 200}}}},
+        "target_prefix": _TOKEN,
+        "source_prefix_token": {"type": "boolean"},
+        "source_suffix_tokens": {"type": "array", "maxItems": 16, "items": _TOKEN},
+    },
+}
+_METADATA_VALIDATOR = jsonschema.Draft202012Validator(METADATA_SCHEMA)
+
+
+def check_metadata(metadata: Any) -> None:
+    """InvalidPackage unless ``metadata`` matches METADATA_SCHEMA (types, codes, version)."""
+    error = jsonschema.exceptions.best_match(_METADATA_VALIDATOR.iter_errors(metadata))
+    if error is not None:
+        where = "/".join(str(part) for part in error.absolute_path) or "metadata"
+        raise InvalidPackage(f"metadata.json is invalid at {where}: {error.message[:200]}")
 
 
 @dataclass(frozen=True)
@@ -85,8 +131,10 @@ def read_package(directory: Path) -> PackageInfo:
         raise InvalidPackage(f"{directory.name}: the package has no metadata.json") from exc
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InvalidPackage(f"{directory.name}: metadata.json is not valid JSON ({exc})") from exc
-    if not isinstance(metadata, dict):
-        raise InvalidPackage(f"{directory.name}: metadata.json must hold a JSON object")
+    try:
+        check_metadata(metadata)
+    except InvalidPackage as exc:
+        raise InvalidPackage(f"{directory.name}: {exc}") from None
     from_codes, to_codes = _language_codes(metadata)
     tokens = {
         str(lang["code"]): str(lang["token"])
@@ -116,7 +164,8 @@ def read_package(directory: Path) -> PackageInfo:
 
 def _language_codes(metadata: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Source and target language codes from Argos keys (from_code, from_codes, languages)."""
-    languages = [str(lang["code"]) for lang in metadata.get("languages", []) if "code" in lang]
+    check_metadata(metadata)
+    languages = [str(lang["code"]) for lang in metadata.get("languages", [])]
     from_codes = list(metadata.get("from_codes") or []) or (
         [metadata["from_code"]] if metadata.get("from_code") else languages
     )
@@ -179,7 +228,8 @@ class PackageStore:
         if not zipfile.is_zipfile(path):
             raise InvalidPackage(f"{path.name}: not a zip archive (.argosmodel)")
         self.directory.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=self.directory))
+        self.sweep_scratch()
+        staging = self.scratch_dir(".staging-")
         try:
             top = self._extract(path, staging)
             unpacked = staging / top
@@ -205,14 +255,16 @@ class PackageStore:
         if not links:
             raise IndexUnavailable(f"The package index lists {code!r} without a download link")
         self.directory.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix=".download-", dir=self.directory) as tmp:
+        with tempfile.TemporaryDirectory(prefix=f".download-{os.getpid()}-",
+                                         dir=self.directory) as tmp:
             download = Path(tmp) / "package.argosmodel"
             _fetch(links[0], download, self.max_package_bytes)
             return self.install(download)
 
     def _find_in_index(self, code: str) -> dict[str, Any]:
         """The index entry matching code (translate-en_ru, en_ru or translate-en_ru-1_9)."""
-        with tempfile.TemporaryDirectory(prefix=".index-", dir=self._ensure_dir()) as tmp:
+        with tempfile.TemporaryDirectory(prefix=f".index-{os.getpid()}-",
+                                         dir=self._ensure_dir()) as tmp:
             local = Path(tmp) / "index.json"
             _fetch(self.index_url, local, 64 * 1024**2)
             try:
@@ -236,27 +288,114 @@ class PackageStore:
         self.directory.mkdir(parents=True, exist_ok=True)
         return self.directory
 
+    def scratch_dir(self, prefix: str) -> Path:
+        """A new scratch folder in the package directory, named after this process (its pid), so
+        ``sweep_scratch`` can remove it if the process dies before its own clean-up runs."""
+        return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=self._ensure_dir()))
+
+    def sweep_scratch(self) -> list[str]:
+        """Remove scratch folders left by a killed install: their process is gone, or they are
+        older than SCRATCH_MAX_AGE_SECONDS. Returns the names removed."""
+        import time
+
+        removed = []
+        if not self.directory.is_dir():
+            return removed
+        for child in self.directory.iterdir():
+            prefix = next((p for p in SCRATCH_PREFIXES if child.name.startswith(p)), None)
+            if prefix is None or not child.is_dir():
+                continue
+            pid = child.name[len(prefix):].split("-", 1)[0]
+            try:
+                age = time.time() - child.stat().st_mtime
+            except FileNotFoundError:
+                continue
+            if not _process_alive(pid) or age > SCRATCH_MAX_AGE_SECONDS:
+                shutil.rmtree(child, ignore_errors=True)
+                removed.append(child.name)
+        return removed
+
+    def _check_members(self, path: Path, members: list[zipfile.ZipInfo]) -> str:
+        """The single top-level folder, after every limit is checked from the zip's directory
+        (nothing written yet): count, total size, per-member ratio, free disk, safe paths."""
+        if len(members) > MAX_MEMBERS:
+            raise InvalidPackage(f"{path.name}: more than {MAX_MEMBERS} files")
+        unpacked = sum(m.file_size for m in members)
+        if unpacked > self.max_unpacked_bytes:
+            raise InvalidPackage(
+                f"{path.name}: unpacks to {unpacked} bytes, over the limit of "
+                f"{self.max_unpacked_bytes}")
+        for member in members:
+            if member.file_size > RATIO_FLOOR and (
+                    member.file_size > MAX_RATIO * max(member.compress_size, 1)):
+                raise InvalidPackage(
+                    f"{path.name}: {member.filename!r} unpacks to more than {MAX_RATIO} times "
+                    "its packed size (a zip bomb)")
+        free = shutil.disk_usage(self.directory).free
+        if unpacked + DISK_MARGIN_BYTES > free:
+            raise InvalidPackage(f"{path.name}: not enough free disk space to unpack it")
+        tops, files, folders = set(), set(), set()
+        for member in members:
+            name = PurePosixPath(member.filename)
+            mode = member.external_attr >> 16
+            if stat.S_ISLNK(mode):
+                raise InvalidPackage(f"{path.name}: contains a symbolic link {member.filename}")
+            if (name.is_absolute() or ".." in name.parts or "\\" in member.filename
+                    or any(ord(c) < 0x20 or ord(c) == 0x7F for c in member.filename)):
+                raise InvalidPackage(f"{path.name}: unsafe path {member.filename!r}")
+            key = str(name)
+            if key in files or (not member.is_dir() and key in folders):
+                raise InvalidPackage(f"{path.name}: {member.filename!r} appears twice")
+            (folders if member.is_dir() else files).add(key)
+            folders.update(str(parent) for parent in name.parents if str(parent) != ".")
+            tops.add(name.parts[0])
+        if files & folders:
+            raise InvalidPackage(f"{path.name}: a file and a folder share the name "
+                                 f"{sorted(files & folders)[0]!r}")
+        if len(tops) != 1 or not any(m.filename.count("/") >= 1 for m in members):
+            raise InvalidPackage(f"{path.name}: must contain exactly one top-level folder")
+        return tops.pop()
+
     def _extract(self, path: Path, staging: Path) -> str:
-        """Extract a zip with exactly one top-level folder, refusing unsafe members."""
+        """Extract a zip with exactly one top-level folder, refusing unsafe members.
+
+        Every limit is checked before anything is written; while writing, each member is cut
+        off at the size its directory entry declared (a zip can lie about it).
+        """
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
-            if len(members) > MAX_MEMBERS:
-                raise InvalidPackage(f"{path.name}: more than {MAX_MEMBERS} files")
-            if sum(m.file_size for m in members) > self.max_unpacked_bytes:
-                raise InvalidPackage(f"{path.name}: unpacks to more than the size limit")
-            tops = set()
+            top = self._check_members(path, members)
             for member in members:
-                name = PurePosixPath(member.filename)
-                mode = member.external_attr >> 16
-                if stat.S_ISLNK(mode):
-                    raise InvalidPackage(f"{path.name}: contains a symbolic link {member.filename}")
-                if name.is_absolute() or ".." in name.parts or "\\" in member.filename:
-                    raise InvalidPackage(f"{path.name}: unsafe path {member.filename!r}")
-                tops.add(name.parts[0])
-            if len(tops) != 1 or not any(m.filename.count("/") >= 1 for m in members):
-                raise InvalidPackage(f"{path.name}: must contain exactly one top-level folder")
-            archive.extractall(staging)
-        return tops.pop()
+                target = staging.joinpath(*PurePosixPath(member.filename).parts)
+                if member.is_dir():
+                    target.mkdir(parents=True, exist_ok=True)
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
+                written = 0
+                try:
+                    with archive.open(member) as source, target.open("wb") as sink:
+                        while chunk := source.read(_CHUNK):
+                            written += len(chunk)
+                            if written > member.file_size:
+                                raise InvalidPackage(
+                                    f"{path.name}: {member.filename!r} is larger than declared")
+                            sink.write(chunk)
+                except (zipfile.BadZipFile, EOFError, NotImplementedError) as exc:
+                    raise InvalidPackage(f"{path.name}: damaged archive ({exc})") from exc
+        return top
+
+
+def _process_alive(pid: str) -> bool:
+    """True if ``pid`` (text from a folder name) is a running process on this machine."""
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def validate_model_files(directory: Path) -> None:

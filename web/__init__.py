@@ -55,8 +55,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     celery_init_app(app)
 
-    from web import errors, extensions, i18n, security
+    from web import errors, extensions, i18n, prometheus, security
 
+    prometheus.init_app(app)
     extensions.init_app(app)
     i18n.init_app(app)
     security.init_app(app)

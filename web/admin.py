@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
+import shutil
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -44,13 +43,16 @@ def install_model():
     upload = request.files.get("package")
     if upload is None or not upload.filename:
         return _page(422, model_error=_("Choose an .argosmodel file to upload."))
-    with tempfile.TemporaryDirectory(dir=current_app.config["INSTANCE_DIR"]) as tmp:
-        path = Path(tmp) / "upload.argosmodel"
+    # in the packages folder, named after this process: a killed request's upload is swept
+    scratch = package_store().scratch_dir(".upload-")
+    try:
+        path = scratch / "upload.argosmodel"
         upload.save(path)
-        try:
-            info = install_package(path)
-        except TranslationError as exc:
-            return _page(422, model_error=str(exc))
+        info = install_package(path)
+    except TranslationError as exc:
+        return _page(422, model_error=str(exc))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     flash(_("Installed %(code)s %(version)s.", code=info.code, version=info.version), "success")
     return redirect(url_for("admin.index"))
 

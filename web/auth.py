@@ -27,6 +27,7 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 from web.extensions import limiter, login_manager
+from web.safe_redirect import same_origin_path
 from workflow.db import utcnow
 from workflow.keys import find_key, note_use
 from workflow.models import User
@@ -152,9 +153,7 @@ class LoginForm(FlaskForm):
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("dashboard.index")
+    return same_origin_path(target) or url_for("dashboard.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])

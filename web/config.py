@@ -73,6 +73,7 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "PACKAGES_DIR": env.get("AUDARMA_PACKAGES_DIR", str(instance / "packages")),
         "MAX_CONTENT_LENGTH": int(env.get("AUDARMA_MAX_UPLOAD_BYTES", DEFAULT_LIMIT_BYTES)) + 65536,
         "MAX_ARTICLE_BYTES": int(env.get("AUDARMA_MAX_UPLOAD_BYTES", DEFAULT_LIMIT_BYTES)),
+        "METRICS_ALLOW": env.get("AUDARMA_METRICS_ALLOW", "127.0.0.1,::1"),
         "REDIS_URL": redis_url,
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", redis_url or "memory://"),
         "SESSION_COOKIE_HTTPONLY": True,
@@ -107,6 +108,9 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
             "broker_connection_retry_on_startup": True,
             "beat_schedule_filename": str(instance / "celerybeat-schedule"),
             "timezone": "UTC",
+            # Task events for monitors such as Flower (celery -A tasks.worker flower)
+            "worker_send_task_events": True,
+            "task_send_sent_event": True,
         },
     }
     config["CELERY"].update(broker_settings(broker_url, instance))

@@ -52,3 +52,30 @@ def pre_request(worker, req) -> None:  # noqa: ARG001 (gunicorn's hook signature
     now = time.monotonic()
     if now - _OPENED.setdefault(req.unreader, now) >= KEEPALIVE_MAX_SECONDS:
         req.must_close = True
+
+
+def _metrics_dir() -> str:
+    """Where the workers write their Prometheus samples (one scrape answers for all of them)."""
+    path = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or os.path.join(
+        os.environ.get("AUDARMA_INSTANCE", "instance"), "prometheus")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = path  # set before the workers import the app
+    return path
+
+
+def on_starting(server) -> None:  # noqa: ARG001 (gunicorn's hook signature)
+    """Start every run with no samples of a previous run's processes (server hook)."""
+    import shutil
+
+    path = _metrics_dir()
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(path, mode=0o700, exist_ok=True)
+
+
+def child_exit(server, worker) -> None:  # noqa: ARG001 (gunicorn's hook signature)
+    """Drop a dead worker's live gauges from the scrape (server hook)."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+_metrics_dir()

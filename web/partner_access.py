@@ -20,6 +20,7 @@ from limits.strategies import FixedWindowRateLimiter
 from sqlalchemy import event
 from sqlalchemy.orm import Session, scoped_session
 
+from web.access_log import is_secret_name
 from web.auth import api_key_required
 from web.errors import error_response
 from web.extensions import limiter
@@ -169,8 +170,9 @@ def has_credentials() -> bool:
 
 
 def logged_path() -> str:
-    """The request path and query with any ``key=`` secret removed."""
-    query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k != "key"])
+    """The request path and query without any parameter that may carry a secret."""
+    query = urlencode([(k, v) for k, v in request.args.items(multi=True)
+                       if not is_secret_name(k)])
     return request.path + (f"?{query}" if query else "")
 
 

@@ -7,16 +7,14 @@ from flask_login import current_user
 
 from web.auth import db_session, role_required
 from web.i18n import LOCALES
+from web.safe_redirect import same_origin_path
 from workflow.desk import set_locale
 
 bp = Blueprint("people", __name__)
 
 
 def _back() -> str:
-    target = request.form.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("dashboard.index")
+    return same_origin_path(request.form.get("next")) or url_for("dashboard.index")
 
 
 @bp.post("/account/locale")

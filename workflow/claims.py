@@ -20,6 +20,7 @@ from workflow.db import utcnow
 from workflow.models import JobRun, Segment, SegmentTranslation, TranslationJob
 from workflow.models.review import SegmentRevision
 from workflow.states import EditionState, JobState, SegmentState, check_transition, transition
+from workflow.telemetry import package_label
 
 MAX_ATTEMPTS = 5
 
@@ -207,11 +208,15 @@ def record_results(session: Session, claim: Claim, job_id: int, results: Sequenc
     job = session.get(TranslationJob, job_id)
     session.refresh(job)
     job.segments_done = count_done(session, job.edition_id)
+    if written and job.first_segment_at is None:
+        job.first_segment_at = now
+    run_values: dict = {"segments_translated": JobRun.segments_translated + written}
     if results and results[0].route:
         job.route = results[0].route
+        run_values["package"] = package_label(results[0].route)
     session.execute(
         update(JobRun).where(JobRun.job_id == job_id, JobRun.claim_token == claim.token)
-        .values(segments_translated=JobRun.segments_translated + written)
+        .values(**run_values)
     )
     return written
 

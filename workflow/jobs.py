@@ -104,6 +104,8 @@ def create_jobs(session: Session, article: Article, targets: Sequence[str],
             session.add(job)
         elif job.state not in (JobState.QUEUED, JobState.TRANSLATING):
             transition(job, JobState.QUEUED)
+            job.queued_at = utcnow()  # a re-opened job's latency is counted from now
+            job.first_segment_at = None
             job.needs_dispatch = True
             job.error = None
             job.not_before = None

@@ -29,7 +29,7 @@ from workflow.models import (
 )
 from workflow.ninjs import item_uri, parse_item_uri  # noqa: F401  (re-exported)
 from workflow.render import render_edition
-from workflow.states import EditionState, transition
+from workflow.states import EditionState, PublicationStatus, check_transition, transition
 
 LIVE = ("usable", "canceled")  # statuses partners can see; "scheduled" is invisible
 
@@ -95,8 +95,8 @@ def _go_live(session: Session, publication: Publication, edition: Edition,
     kind = "correct" if publication.first_published_at else "publish"
     previous = _visible(session, edition.id)
     if previous is not None and previous.id != publication.id:
-        previous.status = "superseded"
-    publication.status = "usable"
+        transition(previous, PublicationStatus.SUPERSEDED, "status")
+    transition(publication, PublicationStatus.USABLE, "status")
     publication.published_at = now
     publication.first_published_at = publication.first_published_at or now
     transition(edition, EditionState.PUBLISHED)
@@ -114,9 +114,9 @@ def publish_edition(session: Session, edition_id: int, user_id: int | None,
     """
     now = now or utcnow()
     edition = _edition(session, edition_id)
-    if edition.state != EditionState.APPROVED:
-        raise Conflict(f"Only an approved edition can be published; this one is {edition.state}.",
-                       code="not_approved")
+    check_transition(edition.state, EditionState.PUBLISHED, only_from={EditionState.APPROVED},
+                     code="not_approved",
+                     message="Only an approved edition can be published; this one is {current}.")
     if embargo_until is not None and embargo_until.tzinfo is None:
         raise InvalidInput("The embargo time needs a time zone.", code="naive_embargo")
     latest = _latest(session, edition.id)
@@ -163,7 +163,8 @@ def release_due(session: Session, now: datetime | None = None) -> list[int]:
         claimed = session.execute(
             update(Publication).where(Publication.id == publication_id,
                                       Publication.status == "scheduled")
-            .values(status="releasing")
+            .values(status=check_transition(PublicationStatus.SCHEDULED,
+                                            PublicationStatus.RELEASING).value)
         ).rowcount
         if not claimed:
             continue  # another beat tick got there first
@@ -197,7 +198,7 @@ def kill_edition(session: Session, edition_id: int, user_id: int | None, reason:
     killed = None
     if visible is not None:
         latest = _latest(session, edition.id)
-        visible.status = "superseded"
+        transition(visible, PublicationStatus.SUPERSEDED, "status")
         killed = Publication(
             edition_id=edition.id, article_id=edition.article_id, language=edition.language,
             version=latest.version + 1, status="canceled", headline=visible.headline,
@@ -236,9 +237,8 @@ def kill_article(session: Session, article_id: int, user_id: int | None, reason:
 def reopen_for_correction(session: Session, edition_id: int, user_id: int | None) -> Edition:
     """Send a published edition back to editing; the published version stays live meanwhile."""
     edition = _edition(session, edition_id)
-    if edition.state != EditionState.PUBLISHED:
-        raise Conflict("Only a published edition can be corrected.", code="not_published")
-    transition(edition, EditionState.EDITING)
+    transition(edition, EditionState.EDITING, only_from={EditionState.PUBLISHED},
+               code="not_published", message="Only a published edition can be corrected.")
     _audit(session, user_id, "reopen_for_correction", edition)
     return edition
 

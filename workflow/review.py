@@ -292,10 +292,8 @@ def approve_edition(session: Session, edition_id: int, user_id: int) -> Edition:
         audit(session, user.id, "edition.approve_refused", edition, reason="own_work")
         raise Forbidden("You edited or submitted this edition, so another editor must approve it.",
                         code="own_work")
-    if edition.state != EditionState.SUBMITTED.value:
-        raise Conflict(f"Only a submitted edition can be approved; this one is {edition.state}.",
-                       code="not_submitted", state=edition.state)
-    transition(edition, EditionState.APPROVED)
+    transition(edition, EditionState.APPROVED, code="not_submitted",
+               message="Only a submitted edition can be approved; this one is {current}.")
     edition.approved_at = utcnow()
     edition.approved_by_id = user.id
     edition.reviewer_id = user.id
@@ -319,10 +317,9 @@ def send_back(session: Session, edition_id: int, user_id: int, comment: str) -> 
     if not (comment or "").strip():
         raise InvalidInput("Say what needs to change before sending the edition back.",
                            code="empty_comment")
-    if edition.state != EditionState.SUBMITTED.value:
-        raise Conflict(f"Only a submitted edition can be sent back; this one is {edition.state}.",
-                       code="not_submitted", state=edition.state)
-    transition(edition, EditionState.EDITING)
+    transition(edition, EditionState.EDITING, only_from={EditionState.SUBMITTED},
+               code="not_submitted",
+               message="Only a submitted edition can be sent back; this one is {current}.")
     edition.reviewer_id = user.id
     add_comment(session, edition.id, user.id, comment)
     audit(session, user.id, "edition.sent_back", edition)

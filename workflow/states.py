@@ -1,9 +1,12 @@
-"""The state machines of jobs, editions and publications: one transition table each."""
+"""The state machines of jobs, editions, segments and publications: one transition table each."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from enum import StrEnum
 from typing import TypeVar
+
+from workflow.errors import Conflict
 
 S = TypeVar("S", bound=StrEnum)
 
@@ -42,11 +45,26 @@ class SegmentState(StrEnum):
     SOURCE_CHANGED = "source_changed"
 
 
-class IllegalTransition(Exception):
-    """Raised when something asks a state machine for a move its table does not allow."""
+class PublicationStatus(StrEnum):
+    """Where one published version stands, as partners see it."""
 
-    def __init__(self, machine: str, current: str, target: str) -> None:
-        super().__init__(f"{machine}: cannot go from {current!r} to {target!r}")
+    SCHEDULED = "scheduled"  # waiting for its embargo
+    RELEASING = "releasing"  # claimed by one beat tick that is publishing it
+    USABLE = "usable"  # the version partners see
+    SUPERSEDED = "superseded"  # a newer version (or a kill) replaced it
+    CANCELED = "canceled"  # a dropped schedule, or the kill notice itself
+
+
+class IllegalTransition(Conflict):
+    """A move the state machine's table (or the asking service) does not allow: a 409."""
+
+    code = "illegal_transition"
+
+    def __init__(self, machine: str, current: str, target: str, *, code: str | None = None,
+                 message: str | None = None) -> None:
+        text = (message or "{machine}: cannot go from {current!r} to {target!r}").format(
+            machine=machine, current=current, target=target)
+        super().__init__(text, code=code, state=current)
         self.machine = machine
         self.current = current
         self.target = target
@@ -104,25 +122,45 @@ SEGMENT_TRANSITIONS: dict[SegmentState, frozenset[SegmentState]] = {
     SegmentState.SOURCE_CHANGED: frozenset({SegmentState.DRAFT, SegmentState.CONFIRMED}),
 }
 
-_TABLES = {
+PUBLICATION_TRANSITIONS: dict[PublicationStatus, frozenset[PublicationStatus]] = {
+    PublicationStatus.SCHEDULED: frozenset(
+        {PublicationStatus.RELEASING, PublicationStatus.USABLE, PublicationStatus.CANCELED}
+    ),
+    PublicationStatus.RELEASING: frozenset({PublicationStatus.USABLE}),
+    PublicationStatus.USABLE: frozenset({PublicationStatus.SUPERSEDED}),
+    PublicationStatus.SUPERSEDED: frozenset(),
+    PublicationStatus.CANCELED: frozenset(),
+}
+
+_TABLES: dict[type[StrEnum], tuple[str, dict]] = {
     JobState: ("job", JOB_TRANSITIONS),
     EditionState: ("edition", EDITION_TRANSITIONS),
     SegmentState: ("segment", SEGMENT_TRANSITIONS),
+    PublicationStatus: ("publication", PUBLICATION_TRANSITIONS),
 }
 
 
-def check_transition(current: S | str, target: S) -> S:
-    """Return ``target`` if the table allows ``current → target``, else raise IllegalTransition."""
+def check_transition(current: S | str, target: S, *, only_from: Collection[S] | None = None,
+                     code: str | None = None, message: str | None = None) -> S:
+    """Return ``target`` if the table allows ``current → target``, else raise IllegalTransition.
+
+    ``only_from`` narrows the table for one service's move (send back: only from submitted);
+    ``code`` and ``message`` (``{current}`` is filled in) say the refusal in the service's words.
+    """
     enum_type = type(target)
     machine, table = _TABLES[enum_type]
     current_state = enum_type(current)
-    if target not in table.get(current_state, frozenset()):
-        raise IllegalTransition(machine, current_state.value, target.value)
+    allowed = target in table.get(current_state, frozenset())
+    if not allowed or (only_from is not None and current_state not in only_from):
+        raise IllegalTransition(machine, current_state.value, target.value, code=code,
+                                message=message)
     return target
 
 
-def transition(obj: object, target: StrEnum, attribute: str = "state") -> None:
+def transition(obj: object, target: S, attribute: str = "state", *,
+               only_from: Collection[S] | None = None, code: str | None = None,
+               message: str | None = None) -> None:
     """Move ``obj.<attribute>`` to ``target`` via its table: the only way states change."""
     current = getattr(obj, attribute)
-    check_transition(current, target)
+    check_transition(current, target, only_from=only_from, code=code, message=message)
     setattr(obj, attribute, target.value)

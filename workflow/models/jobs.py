@@ -40,7 +40,9 @@ class TranslationJob(Base):
     needs_dispatch: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     not_before: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    first_segment_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
@@ -65,6 +67,7 @@ class JobRun(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     outcome: Mapped[str | None] = mapped_column(String(24))
     segments_translated: Mapped[int] = mapped_column(Integer, default=0)
+    package: Mapped[str | None] = mapped_column(String(200))  # packages of the route, "a+b"
     error: Mapped[str | None] = mapped_column(Text)
 
     job: Mapped[TranslationJob] = relationship(back_populates="runs")
