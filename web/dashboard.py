@@ -151,6 +151,8 @@ def _publishing_labels() -> dict[str, str]:
         "edition.taken": _("taken by a translator"), "edition.assigned": _("assigned"),
         "segment.confirmed": _("segment confirmed"), "segment.saved": _("segment saved"),
         "segment.conflict": _("conflicting save kept"),
+        # where a segment's machine text came from
+        "origin_memory": _("translation memory"), "origin_machine": _("machine translation"),
     }
 
 
