@@ -111,7 +111,6 @@ def _too_large() -> DomainError:
 OVERSIZE_READ_FACTOR = 4
 
 
-@bp.before_request
 def _read_oversize_paste() -> None:
     """Let a signed-in editor's too-large paste through to the view, which answers with the
     normal page, the limit and the text kept (the view itself never ingests it)."""
@@ -125,6 +124,12 @@ def _read_oversize_paste() -> None:
         ceiling *= OVERSIZE_READ_FACTOR
     request.max_content_length = ceiling
     request.max_form_memory_size = ceiling
+
+
+# First of the app's before-request functions: CSRF protection reads the form before any
+# blueprint's own hook would run.
+bp.record_once(lambda state: state.app.before_request_funcs.setdefault(None, []).insert(
+    0, _read_oversize_paste))
 
 
 def _oversize() -> bool:

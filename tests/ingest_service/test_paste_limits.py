@@ -23,13 +23,23 @@ def test_the_form_states_the_limit_and_loads_its_size_check(app, make_user):
 
 
 def test_a_paste_over_the_limit_keeps_the_text_in_the_normal_page(make_app, make_user):
+    import re
+
     from workflow.models import Article
 
-    app = make_app(MAX_CONTENT_LENGTH=4096, MAX_ARTICLE_BYTES=2048)
-    client = _editor(app, make_user)
+    app = make_app(MAX_CONTENT_LENGTH=4096, MAX_ARTICLE_BYTES=2048, WTF_CSRF_ENABLED=True)
+    make_user("editor", email="big@example.test", app=app)
+    client = app.test_client()
+    login = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', login).group(1)
+    client.post("/login", data={"email": "big@example.test", "password": "password123",
+                                "csrf_token": token})
+    page = client.get("/articles/new").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
     body = "Council votes on the tram line. " + "word " * 2000 + "THE-END-MARKER"
     response = client.post("/articles/new", data={"title": "Tram", "body": body,
-                                                  "format": "auto", "language": "auto"})
+                                                  "format": "auto", "language": "auto",
+                                                  "csrf_token": token})
     html = response.get_data(as_text=True)
     assert response.status_code == 413
     assert 'data-code="too_large"' in html and "larger than the 2 KB limit" in html
