@@ -4,6 +4,7 @@ page that says what will happen, then a message that says what did."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -111,6 +112,87 @@ def _back(default: str) -> str:
     return default
 
 
+@dataclass
+class EditionLine:
+    """One edition of a desk row, as displayed (strings made once, in Python, not in Jinja)."""
+
+    state: str
+    editor_href: str
+    language: str
+    original: bool
+    state_label: str
+    version: str
+    time_iso: str
+    time_text: str
+    actions: list[tuple[str, str, str]]  # (href, text, css class)
+
+
+@dataclass
+class ArticleLine:
+    """One article of the desk: title, link, category, date, whether it can be withdrawn."""
+
+    id: int
+    title: str
+    href: str
+    category: str
+    created_iso: str
+    created_text: str
+    kill_href: str | None
+    editions: list[EditionLine]
+
+
+def desk_lines(page: publishing_desk.DeskPage, here: str) -> list[ArticleLine]:
+    """The page's rows as text and links: a hundred editions cost ~1 ms here, ~15 ms as Jinja
+    calls (gettext, url_for and label per cell)."""
+    from urllib.parse import quote
+
+    from web.dashboard import _labels
+
+    labels = _labels()
+    version_text = _("Version %(number)s")
+    embargo_text = _("embargoed until %(time)s")
+    not_yet = _("Not published yet")
+    confirm_base = url_for("publishing.confirm", edition_id=0, action="x")[:-len("0/x")]
+    editor_base = url_for("editor.edition", edition_id=0)[:-1]
+    article_base = url_for("ingest.article", article_id=0)[:-1]
+    kill_base = url_for("publishing.kill_article", article_id=0)[:-len("0/kill")]
+    back = "?next=" + quote(here, safe="/")
+    lines = []
+    for row in page.rows:
+        article = row.article
+        editions = []
+        for item in row.editions:
+            edition, latest = item.edition, item.latest
+            version, when_iso, when_text = not_yet, "", ""
+            if latest is not None:
+                version = (version_text % {"number": latest.version} + " · "
+                           + labels.get("pub_" + latest.status, latest.status))
+                if latest.status == "scheduled" and latest.embargo_until:
+                    version += " · " + embargo_text % {"time": _stamp(latest.embargo_until)}
+                elif latest.published_at:
+                    when_iso, when_text = (latest.published_at.isoformat(),
+                                           _stamp(latest.published_at))
+            actions = [(f"{confirm_base}{edition.id}/{action}{back}",
+                        labels.get("act_" + action, action) + "…",
+                        "danger" if action in publishing_actions.DANGEROUS
+                        else "primary" if i == 0 else "")
+                       for i, action in enumerate(item.actions)]
+            editions.append(EditionLine(
+                state=edition.state, editor_href=f"{editor_base}{edition.id}",
+                language=labels.get(edition.language, edition.language),
+                original=edition.is_source,
+                state_label=labels.get(edition.state, edition.state), version=version,
+                time_iso=when_iso, time_text=when_text, actions=actions))
+        live = any(e.state in ("published", "scheduled") for e in editions)
+        lines.append(ArticleLine(
+            id=article.id, title=article.title, href=f"{article_base}{article.id}",
+            category=labels.get(article.category, article.category) if article.category else "",
+            created_iso=article.created_at.isoformat(), created_text=_stamp(article.created_at),
+            kill_href=f"{kill_base}{article.id}/kill{back}" if live else None,
+            editions=editions))
+    return lines
+
+
 @bp.get("/")
 @role_required("editor")
 def index():
@@ -123,8 +205,9 @@ def index():
         query = publishing_desk.DeskQuery()
     page = publishing_desk.list_desk(session, query)
     filters = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template("publishing/index.html", page=page, query=query, filters=filters,
-                           stamp=_stamp,
+    lines = desk_lines(page, request.full_path.rstrip("?"))
+    return render_template("publishing/index.html", page=page, lines=lines, query=query,
+                           filters=filters,
                            categories=publishing_desk.categories(session),
                            states=publishing_desk.DESK_STATES)
 
