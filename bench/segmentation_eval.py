@@ -321,6 +321,91 @@ def evaluate(data: Path, gold_dir: Path, errors: int) -> None:
             print("\n".join(found[:errors]))
 
 
+def class_material(gold_dir: Path) -> list[tuple[str, str, str, set[int]]]:
+    """Read GOLD/classes.tsv: (class, language, text, gold sentence starts); ‖ marks a boundary."""
+    items = []
+    with open(gold_dir / "classes.tsv", encoding="utf-8") as f:
+        for row in list(csv.reader(f, delimiter="\t"))[1:]:
+            kind, lang, marked = row
+            text, gold = "", set()
+            for i, piece in enumerate(marked.split("‖")):
+                if i:
+                    gold.add(len(text))
+                text += piece
+            items.append((kind, lang, text, gold))
+    return items
+
+
+def evaluate_classes(gold_dir: Path) -> None:
+    """Score both segmenters on hand-written sentences, per error class (one line per class)."""
+    splitters = {"audarma": audarma, "pysbd": pysbd_alone}
+    items = class_material(gold_dir)
+    print("## Error classes (bench/segmentation_gold/classes.tsv, text written for Audarma)")
+    print(f"{'class':14} {'segmenter':9} {'items':>5} {'exact':>5} {'TP':>4} {'FP':>4} {'FN':>4}")
+    for kind in dict.fromkeys(k for k, *_ in items):
+        for name, splitter in splitters.items():
+            exact, total = 0, Score()
+            for _, lang, text, gold in (item for item in items if item[0] == kind):
+                predicted = {s for s in splitter(text, lang) if s > 0}
+                exact += predicted == gold
+                total.tp += len(predicted & gold)
+                total.fp += len(predicted - gold)
+                total.fn += len(gold - predicted)
+            n = sum(1 for item in items if item[0] == kind)
+            print(f"{kind:14} {name:9} {n:5d} {exact:5d} {total.tp:4d} {total.fp:4d} {total.fn:4d}")
+    print()
+
+
+def independent_documents(data: Path) -> dict[str, list[Document]]:
+    """Kazakh originals with one sentence per line (WMT19 kk-en, KazNERD), in 10-line paragraphs.
+
+    A join after a line without final punctuation (a headline) stays a line break, unscored.
+    """
+    sources = {
+        "wmt19-kk": data / "wmt19-newstest-kk-en" / "kk-en" / "newstest2019.kk",
+        "kaznerd-kk": data / "kaznerd-kk-tvnews" / "sample_sentences_detok.txt",
+    }
+    out: dict[str, list[Document]] = {}
+    for name, path in sources.items():
+        if not path.exists():
+            continue
+        lines = [line.strip().replace("\u00ad", "") for line in path.read_text("utf-8").split("\n")]
+        lines = [line for line in lines if line]
+        docs = []
+        for k in range(0, len(lines), 10):
+            chunk = lines[k : k + 10]
+            breaks = {i for i in range(1, len(chunk)) if not _FINAL.search(chunk[i - 1])}
+            ids = [f"{name}:{k + i}" for i in range(len(chunk))]
+            docs.append(build(f"{name}-{k}", ids, chunk, breaks))
+        out[name] = docs
+    return out
+
+
+def evaluate_independent(data: Path, gold_dir: Path, errors: int) -> None:
+    """Score both segmenters on Kazakh originals the rules were not written from."""
+    corpora = independent_documents(data)
+    if not corpora:
+        return
+    labels = load_labels(gold_dir, "kk")
+    print("\n## Kazakh originals, one sentence per line, joined in 10-line paragraphs")
+    print(f"{'corpus':11} {'segmenter':9} | {'P':>6} {'R':>6} {'F1':>6} {'FP':>4} {'FN':>4}")
+    for name, docs in corpora.items():
+        for seg_name, splitter in {"audarma": audarma, "pysbd": pysbd_alone}.items():
+            result, total, shown = run(docs, splitter, "kk"), Score(), []
+            for doc, predicted in zip(docs, result.predicted, strict=True):
+                marks = judged(doc, labels)
+                s = score_adjudicated(doc, predicted, marks)
+                total.tp, total.fp, total.fn = total.tp + s.tp, total.fp + s.fp, total.fn + s.fn
+                if seg_name == "audarma":
+                    shown += adjudicated_errors(doc, predicted, marks)
+            p, r, f = total.prf()
+            print(
+                f"{name:11} {seg_name:9} | {p:6.4f} {r:6.4f} {f:6.4f} {total.fp:4d} {total.fn:4d}"
+            )
+            if shown and errors:
+                print("\n".join(shown[:errors]))
+
+
 def detection(data: Path) -> dict[str, dict[str, tuple[int, int, int, int]]]:
     """Return {corpus: {lang: (correct, unsure, total)}} for FLORES sentences and NTREX articles."""
     results: dict[str, dict[str, tuple[int, int, int, int]]] = {
@@ -349,7 +434,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gold", type=Path, default=GOLD_DIR, help="hand-label directory")
     parser.add_argument("--no-langid", action="store_true", help="skip language detection")
     args = parser.parse_args(argv)
+    evaluate_classes(args.gold)
     evaluate(args.data_dir, args.gold, args.errors)
+    evaluate_independent(args.data_dir, args.gold, args.errors)
     if args.no_langid:
         return 0
 

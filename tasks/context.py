@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from workflow.db import Database
+from workflow.secret_box import SecretBox
 
 # Job settings a worker also reads from its environment (AUDARMA_<NAME>), for `celery worker`.
 ENV_SETTINGS = {
@@ -24,6 +25,11 @@ ENV_SETTINGS = {
 def database() -> Database:
     """The Database of the app this task runs in."""
     return current_app.extensions["audarma.db"]
+
+
+def secret_box() -> SecretBox:
+    """The app's SecretBox: seals and opens stored secrets (webhook signing secrets)."""
+    return current_app.extensions["audarma.secrets"]
 
 
 def session() -> Session:

@@ -7,7 +7,7 @@ import os
 
 from celery import shared_task
 
-from tasks.context import database, setting
+from tasks.context import database, secret_box, setting
 from workflow import webhooks
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ def deliver(self, *, delivery_id: int) -> str:
     A refused target (non-public address) comes back "failed" at once and is not retried.
     """
     attempt = webhooks.attempt_delivery(
-        database(), delivery_id,
+        database(), delivery_id, box=secret_box(),
         max_attempts=int(_setting("WEBHOOK_MAX_ATTEMPTS", 8)),
         backoff_base=_setting("WEBHOOK_BACKOFF_SECONDS", 30.0),
         timeout=_setting("WEBHOOK_TIMEOUT_SECONDS", 10.0),

@@ -1,12 +1,17 @@
-"""Per-language-pair glossary: forced translations and do-not-translate terms."""
+"""Per-language-pair glossary: forced translations and do-not-translate terms.
+
+Terms match case-insensitively and in their inflected forms (Астана in Астанада, Астане,
+АСТАНА; Министерство иностранных дел in Министерства иностранных дел), on both sides: a target
+that has the required rendering in any grammatical case passes.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from translations.markup import Span
+from translations.morphology import forms_match, words
 
 
 @dataclass(frozen=True)
@@ -17,6 +22,13 @@ class GlossaryEntry:
     target_term: str | None
     source_language: str
     target_language: str
+    must_use: bool = False
+    variants: tuple[str, ...] = ()  # other accepted target forms, e.g. irregular inflections
+
+    @property
+    def blocking(self) -> bool:
+        """A missing rendering blocks submit for do-not-translate and must-use terms only."""
+        return self.target_term is None or self.must_use
 
     @property
     def rendering(self) -> str:
@@ -48,30 +60,54 @@ class Glossary:
         ]
         return sorted(found, key=lambda e: (-len(e.source_term), e.source_term))
 
-    def matches(self, text: str, source: str | None, target: str) -> list[TermMatch]:
-        """Non-overlapping whole-word occurrences of the pair's terms, in text order."""
+    def matches(
+        self, text: str, source: str | None, target: str, *, inflected: bool = True
+    ) -> list[TermMatch]:
+        """Non-overlapping occurrences of the pair's terms in text order (inflected forms too)."""
+        tokens = words(text)
         taken: list[TermMatch] = []
         for entry in self.for_pair(source, target):
-            pattern = re.compile(rf"(?<!\w){re.escape(entry.source_term)}(?!\w)")
-            for match in pattern.finditer(text):
-                if all(match.end() <= t.start or match.start() >= t.end for t in taken):
-                    taken.append(TermMatch(match.start(), match.end(), entry))
+            for start, end in find_term(entry.source_term, tokens, entry.source_language,
+                                        inflected=inflected):
+                if all(end <= t.start or start >= t.end for t in taken):
+                    taken.append(TermMatch(start, end, entry))
         return sorted(taken, key=lambda t: t.start)
 
     def spans(self, text: str, source: str, target: str) -> list[Span]:
         """Placeholder spans that swap each term for its required rendering."""
         return [
             Span(m.start, m.end, m.entry.rendering, "term")
-            for m in self.matches(text, source, target)
+            for m in self.matches(text, source, target, inflected=False)
         ]
 
     def violations(
         self, source_text: str, target_text: str, source: str | None, target: str
     ) -> list[GlossaryEntry]:
-        """Entries whose term is in the source but whose rendering is missing from the target."""
-        lowered = target_text.casefold()
+        """Entries whose term is in the source but whose rendering (any form) is not in target."""
+        tokens = words(target_text)
         missing: dict[str, GlossaryEntry] = {}
         for match in self.matches(source_text, source, target):
-            if match.entry.rendering.casefold() not in lowered:
-                missing[match.entry.source_term] = match.entry
+            entry = match.entry
+            wanted = (entry.rendering, *entry.variants)
+            if not any(find_term(w, tokens, entry.target_language) for w in wanted):
+                missing[entry.source_term] = entry
         return list(missing.values())
+
+
+def find_term(
+    term: str, tokens: list[tuple[int, int, str]], language: str, *, inflected: bool = True
+) -> list[tuple[int, int]]:
+    """(start, end) of every run of text words that spells term, word by word."""
+    term_words = [w for _, _, w in words(term)]
+    if not term_words:
+        return []
+    found = []
+    size = len(term_words)
+    for i in range(len(tokens) - size + 1):
+        run = tokens[i:i + size]
+        if all(
+            word == wanted or (inflected and forms_match(wanted, word, language))
+            for (_, _, word), wanted in zip(run, term_words, strict=True)
+        ):
+            found.append((run[0][0], run[-1][1]))
+    return found

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
+from translations import abbreviations as abbr
+
 if TYPE_CHECKING:
     import pysbd
 
@@ -24,105 +26,6 @@ class Sentence:
     end: int
 
 
-# Abbreviations after which a sentence never ends (lower-cased, without the final dot).
-_NEVER_FINAL = {
-    "kk": {
-        "т.б", "т.с.с", "т.с", "б.з.д", "б.з", "мыс", "құр", "жыл", "ж", "жж", "ғ", "ғғ",
-        "млн", "млрд", "мың", "тг", "қаң", "ақп", "нау", "сәу", "мам", "мау", "шіл", "там",
-        "қыр", "қаз", "қар", "жел", "көш", "даң", "ш", "обл", "ауд", "проф", "акад",
-        "дж", "испан", "ағыл", "лат", "нем", "фр", "б.д.д", "б.д",
-    },
-    "ru": {
-        "т.е", "т.к", "т.н", "т.о", "т.ч", "т.п", "т.д", "и.о", "вр.и.о", "напр", "др", "пр",
-        "им", "ул", "пл", "пер", "просп", "пос", "д", "корп", "кв", "стр", "см", "ср", "рис",
-        "табл", "гл", "ст", "п", "пп", "ч", "г", "гг", "в", "вв", "н.э", "до н.э", "млн",
-        "млрд", "тыс", "руб", "коп", "долл", "янв", "фев", "февр", "мар", "апр", "авг",
-        "сент", "сен", "окт", "нояб", "ноя", "дек", "обл", "р-н", "с", "проф", "акад", "доц",
-        "тов", "гр", "ген", "полк", "м", "км", "кг", "рус", "англ", "каз", "тел", "зам",
-        "ред", "прим", "изд", "св", "свв", "дж", "кв.м",
-    },
-    "en": {
-        "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "sgt",
-        "capt", "st", "jr", "sr", "vs", "etc", "e.g", "i.e", "no", "nos", "jan", "feb",
-        "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "approx",
-        "dept", "est", "fig", "inc", "ltd", "co", "corp", "u.s", "u.k", "u.n", "e.u", "rev",
-        "det", "supt", "a.m", "p.m", "mt", "ft", "pp", "vol", "ed", "al", "sens", "reps",
-        "d.c", "v",
-    },
-}  # fmt: skip
-_TITLES = {"mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "gen", "col", "no"}
-# Latin abbreviations inside Cyrillic text ("картам U.S. Drought Monitor") never end a sentence.
-_LATIN = {"u.s", "u.k", "u.n", "e.u", "d.c", "v"}
-_NEVER_FINAL["kk"] |= _TITLES | _LATIN
-_NEVER_FINAL["ru"] |= _TITLES | _LATIN
-# Abbreviations that only stand before a number ("No. 11"); before anything else the dot ends
-# the sentence ("No, no, no. What they said ...").
-_BEFORE_NUMBER = {"no", "nos"}
-# English months and "etc.": "Oct. 2" goes on, "closed until Oct. President Joko ..." ends.
-_EN_ENDS_BEFORE_CAPITAL = {
-    "etc",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-}
-# Counting words after which an all-capitals acronym is still the same sentence ("60 млрд. АҚШ").
-_COUNTS = {"млн", "млрд", "мың", "тыс", "трлн"}
-# Of those, the ones that may end a sentence when a capitalised word follows ("в 2024 г. В ...").
-_MAY_END = {
-    "kk": {"т.б", "т.с.с", "ж", "жж", "ғ", "млн", "млрд", "мың", "тг"},
-    "ru": {
-        "т.д",
-        "т.п",
-        "др",
-        "г",
-        "гг",
-        "в",
-        "вв",
-        "млн",
-        "млрд",
-        "тыс",
-        "руб",
-        "коп",
-        "км",
-        "м",
-        "кг",
-        "см",
-        "н.э",
-        "до н.э",
-    },
-    "en": {
-        "etc",
-        "inc",
-        "ltd",
-        "co",
-        "corp",
-        "jr",
-        "sr",
-        "u.s",
-        "u.k",
-        "u.n",
-        "e.u",
-        "a.m",
-        "p.m",
-        "d.c",
-    },
-}
-# After an English abbreviation that may end a sentence, only these words start a new one
-# ("the U.S. Drought Monitor" goes on, "the West Coast of the U.S. As Rosa ..." does not).
-_EN_STARTERS = frozenset(
-    "a an the as at in on it its he she we they i you this that these those there then but "
-    "and or so if when while after before since his her their our my however meanwhile "
-    "according".split()
-)
 _PRONOUNS = frozenset("he she they i we it you".split())
 # "...forward," Toqayev said / '...water!'" Hammel added: a quote and its attribution are one.
 _ATTRIBUTION = re.compile(
@@ -131,7 +34,26 @@ _ATTRIBUTION = re.compile(
     r"announced)\b"
 )
 _WORD_BEFORE_DOT = re.compile(r"(?:^|(?<=[\s(«\"“'‘]))((?:[^\W\d_]+[.-])*[^\W\d_]+)\.$")
-_INITIAL = re.compile(r"(?:^|[\s(«\"“-])([^\W\d_])\.$")
+_INITIAL = re.compile(r"(?:^|[\s(«\"“/-])([^\W\d_])\.$")
+# Initials written together: "Е.С. Елтүзеров", "А.И. Усенко".
+_INITIALS = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")
+# Spaced or dotted lower-case abbreviations: "т. д.", "до н. э.", "б.з.б.", "т.с.с."
+_SPACED_ABBREVIATION = re.compile(
+    r"(?:^|(?<=[\s(«\"“]))((?:[^\W\d_]{1,3}\.\s?){1,3}[^\W\d_]{1,3})\.$"
+)
+# An unlisted lower-case abbreviation of one- or two-letter parts: "ш.ж.қ", "т.ғ.д".
+_DOTTED = re.compile(r"[^\W\d_]{1,2}(?:\.[^\W\d_]{1,2})+")
+# Where a long line may be cut before pysbd: "... жұмыс істейді. Келесі ..."
+_SURE_END = re.compile(r"(?<=[^\W\d_]{4}[.!?])\s+(?=[^\W\d_]+\s)")
+_CHUNK = 200
+_WORDS = re.compile(r"[^\W\d_]+")
+# A labelled note in brackets after a full stop: "(credit: ...)", "(Фото: ...)".
+_CREDIT = re.compile(r"[(\[]\s*[^\W\d_]+(?:\s[^\W\d_]+)?\s*:")
+_ROMAN = re.compile(r"[IVXLC]{2,}|[IVX]")
+# A short lower-case Cyrillic word cut after two consonants ("мөлш.", "напр."), unlisted.
+_TRUNCATED = re.compile(
+    r"[а-яёәғқңөұүһі]{0,3}[бвгджзйклмнпрстфхцчшщғқңһ]{2}(?<!нт|рт|ст|кт|нк|рк|лк|нд|рд|рс|лт|йт|рп)"
+)
 # A sentence end pysbd may miss (it stops splitting inside unbalanced quotes): terminal
 # punctuation, closing quotes (Kazakh news closes with “ and opens with ”, and may leave a
 # space before »), space, then an opening quote or dash and a letter or digit.
@@ -153,7 +75,11 @@ def split_sentences(text: str, language: str) -> list[Sentence]:
         raise ValueError(f"unsupported language for segmentation: {language!r}")
     sentences: list[Sentence] = []
     for line in re.finditer(r"[^\n]+", text):
-        spans = _pysbd_spans(line.group(), language)
+        spans = [
+            (offset + a, offset + b)
+            for offset, chunk in _chunks(line.group())
+            for a, b in _pysbd_spans(chunk, language)
+        ]
         spans = _apply_rules(line.group(), spans, language)
         for start, end in spans:
             start, end = _strip(text, line.start() + start, line.start() + end)
@@ -169,6 +95,42 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
+
+
+def _chunks(line: str) -> list[tuple[int, str]]:
+    """Cut a long line at sure sentence ends, so pysbd's cost stays linear in its length.
+
+    pysbd rescans the whole text once per abbreviation it finds, so a 100-sentence paragraph costs
+    it about ten times what ten 10-sentence ones do. A cut is made only after a lower-case word of
+    four letters or more and terminal punctuation, before a capitalised word, outside quotes and
+    brackets; the rules judge it like any other boundary.
+    """
+    if len(line) <= _CHUNK:
+        return [(0, line)]
+    out, start = [], 0
+    for m in _SURE_END.finditer(line):
+        piece = line[start : m.start()]
+        word, after = line[m.start() - 5 : m.start() - 1], line[m.end()]
+        if (
+            len(piece) >= _CHUNK
+            and word.islower()
+            and after.isupper()
+            and (_balanced(piece) or len(piece) >= 4 * _CHUNK)
+        ):
+            out.append((start, piece))
+            start = m.start()
+    out.append((start, line[start:]))
+    return out
+
+
+def _balanced(text: str) -> bool:
+    """True when every quote and bracket opened in text is closed in it."""
+    return (
+        text.count("«") == text.count("»")
+        and text.count("(") == text.count(")")
+        and text.count('"') % 2 == 0
+        and (text.count("“") + text.count("”") + text.count("„")) % 2 == 0
+    )
 
 
 def _pysbd_spans(line: str, language: str) -> list[tuple[int, int]]:
@@ -243,48 +205,129 @@ def _after_closing_quote(line: str, cut: int) -> int:
 
 def _is_false_break(left: str, right: str, language: str) -> bool:
     """Decide whether the break between two pieces is wrong."""
+    spaced = left[-1:].isspace() or right[:1].isspace()
     left, right = left.rstrip(), right.lstrip()
     if not left or not right:
         return True
     first = right.lstrip(_OPENERS + " \u00a0")[:1]
     if left[-1].isalnum():
         return True  # no sentence ends without punctuation ("on July | 8." list-item rule)
-    if right[0] in "-–—" and left.endswith("."):
-        return True  # "Q.-J." split at the hyphen
+    if not spaced and (right[0] in "-–—" or right[0].isalpha()) and left[-1] in ".?!":
+        return True  # "Q.-J.", "Yahoo!News"; but "маңызды. – Біз ..." is dialogue
+    end = _left_end(left, language)
+    if end in ("word", "truncated") and _CREDIT.match(right):
+        return False  # "... properties. (credit: modification of work by ...)"
     if first.islower() or right[0] in ",;:)]!?" or _closes(right):
         return True
     if language == "en" and _is_attribution(left, right):
         return True
-    if not left.endswith("."):
+    if _inside_brackets(left, right):
+        return True  # "Бейкер (туған ж. 12 наурыз ...)": editors never split inside brackets
+    if end == "word" or (end == "truncated" and not first.isdigit()):
         return False
-    initial = _INITIAL.search(left)
-    if initial and initial.group(1).isupper() and first.isupper():
+    if end == "initial":
         # "В. | В. Путин", "Қ. | Тоқаев"; but not "grade A. | The data" or "Apollo X. | "She ..."
         return not (right[0] in _OPENERS or _starts_sentence(right, language))
-    word = _WORD_BEFORE_DOT.search(left)
-    if not word:
-        return False
-    token = word.group(1)
-    abbreviation = _known(token, language)
-    if abbreviation is None:
-        return False
     if first.isdigit():
-        return True
-    if abbreviation in _BEFORE_NUMBER or (
-        language == "en" and abbreviation in _EN_ENDS_BEFORE_CAPITAL
+        return True  # "т. е. 360 фунтов", "б.з.б. 3-мыңжылдықта", "мөлш. 500 мм"
+    if end == "dotted":
+        return not (right[0] in _OPENERS or _starts_sentence(right, language))
+    abbreviation = end
+    if abbreviation in abbr.BEFORE_NUMBER or (
+        language == "en" and abbreviation in abbr.EN_ENDS_BEFORE_CAPITAL
     ):
         return False
-    if abbreviation in _LATIN and language != "en":
+    if abbreviation in abbr.LATIN and language != "en":
         return not _is_cyrillic_capital(first)  # "картам U.S. Drought" / "суда D.C. Пелоси"
     if abbreviation in ("г", "гг") and not re.search(r"\d", left.split()[-2:][0]):
         return True  # "в г. Остин" is a city; the year is "2018 г."
-    if token in ("US", "UK") or abbreviation in _MAY_END[language]:
-        if abbreviation in _COUNTS and _first_word(right).isupper():
-            return True  # "60 млрд. АҚШ долларын"
+    if abbreviation in abbr.COUNTS and _first_word(right).isupper():
+        return True  # "60 млрд. АҚШ долларын"
+    if abbreviation in abbr.LIST_ENDS[language]:
+        return not first.isupper()  # "... и т. д. | Такие случаи ..."
+    if abbreviation in abbr.DATES[language]:
+        return not _date_ends_sentence(left, right, language)
+    if abbreviation in ("us", "uk") or abbreviation in abbr.MAY_END[language]:
         if language == "en":
             return not _starts_sentence(right, language)
-        return not first.isupper() or len(left.split()) < 4  # "В 1960-х гг. | Бжезинский"
+        return not first.isupper() or len(left.split()) < 4  # "до 3 км. | Вглубь ..."
     return True
+
+
+def _left_end(left: str, language: str) -> str:
+    """Name what stands before the final dot of left.
+
+    "word" (a sentence may end there), "initial", "dotted" (an unlisted "x.y." abbreviation),
+    "truncated" (a short unlisted word cut off after a consonant pair, as "мөлш."), or the
+    listed abbreviation itself in lower case with inner spaces removed ("т. д." -> "т.д").
+    """
+    if not left.endswith("."):
+        return "word"
+    spaced = _SPACED_ABBREVIATION.search(left)
+    if spaced and spaced.group(1).islower():
+        token = re.sub(r"\s+", "", spaced.group(1)).lower()
+        before = left[: spaced.start(1)].split()[-1:]
+        if before and f"{before[0].lower()} {token}" in abbr.NEVER_FINAL[language]:
+            return f"{before[0].lower()} {token}"  # "до н. э."
+        if token in abbr.NEVER_FINAL[language]:
+            return token
+        if _DOTTED.fullmatch(token):
+            return "dotted"
+    initial = _INITIAL.search(left)
+    if initial:
+        letter = initial.group(1)
+        if letter.isupper() and not _foreign_letter(letter, language):
+            return "initial"
+        if letter.isupper():
+            return "word"  # "класса S. | Новые ...", "Твртко I. | Затем ..." in Cyrillic text
+    word = _WORD_BEFORE_DOT.search(left)
+    if not word:
+        return "word"
+    token = word.group(1)
+    if _ROMAN.fullmatch(token):
+        return "word"  # "Генрих VIII. | Затем"
+    for candidate in (token, token.rsplit("-", 1)[-1]):
+        if candidate.lower() in abbr.NEVER_FINAL[language] or candidate in ("US", "UK"):
+            return candidate.lower()
+    if token.islower() and _DOTTED.fullmatch(token):
+        return "dotted"
+    if _INITIALS.fullmatch(token) and token.isupper() and not _foreign_letter(token, language):
+        return "initial"
+    if language != "en" and _TRUNCATED.fullmatch(token):
+        return "truncated"
+    return "word"
+
+
+def _date_ends_sentence(left: str, right: str, language: str) -> bool:
+    """Whether a year or era abbreviation before a capital ends the sentence.
+
+    A sentence that so far is only a date ("1465 ж. Керей ...", "В 1960-х гг. Бжезинский ...")
+    goes on. Otherwise a word that opens sentences or a quote starts a new one; a date clause
+    after a comma ("..., в 1990-х гг. Компания ...") and a Kazakh date (a Kazakh sentence ends
+    with its verb) go on before anything else; a Russian date ends its sentence ("... прессу
+    весной 2016 г. | Документы ...").
+    """
+    clauses = re.split(r"[,;:(]|\s[—–-]\s", left)
+    bare = not any(len(w) > 3 and w.lower() not in abbr.MONTHS for w in _WORDS.findall(clauses[-1]))
+    if bare and len(clauses) == 1:
+        return False
+    if right[0] in _OPENERS or _starts_sentence(right, language):
+        return True
+    return not bare and language != "kk"
+
+
+def _foreign_letter(letter: str, language: str) -> bool:
+    """True for a Latin capital in Kazakh or Russian text (not an initial of a local name)."""
+    return language != "en" and letter.isascii()
+
+
+def _inside_brackets(left: str, right: str) -> bool:
+    """True when the break falls inside a bracket that opens in left and closes in right."""
+    opened = left.rfind("(")
+    if opened < 0 or ")" in left[opened:]:
+        return False
+    closing, reopening = right.find(")"), right.find("(")
+    return closing >= 0 and (reopening < 0 or closing < reopening) and closing < 200
 
 
 def _closes(right: str) -> bool:
@@ -299,17 +342,10 @@ def _is_cyrillic_capital(char: str) -> bool:
     return char.isupper() and "\u0400" <= char <= "\u04ff"
 
 
-def _known(token: str, language: str) -> str | None:
-    """Return the listed lower-case form of an abbreviation ("non-U.S" -> "u.s"), or None."""
-    for candidate in (token, token.rsplit("-", 1)[-1]):
-        if candidate.lower() in _NEVER_FINAL[language] or candidate in ("US", "UK"):
-            return candidate.lower()
-    return None
-
-
 def _starts_sentence(right: str, language: str) -> bool:
-    """True when right begins with a word that typically opens an English sentence."""
-    return language == "en" and _first_word(right).lower() in _EN_STARTERS
+    """True when right begins with a word that typically opens a sentence ("В. Путин" does not)."""
+    m = re.match(r"[^\w]*(\w+(?:-\w+)?)(?!\.)", right)
+    return bool(m) and m.group(1).lower() in abbr.STARTERS[language]
 
 
 def _is_attribution(left: str, right: str) -> bool:

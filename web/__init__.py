@@ -8,6 +8,7 @@ from flask import Flask
 
 from web.config import load_config
 from workflow.db import Database
+from workflow.secret_box import SecretBox
 
 # Each blueprint module exposes ``bp``; API and feed blueprints also set ``csrf_exempt = True``
 # (they authenticate with bearer keys, not cookies).
@@ -30,6 +31,9 @@ BLUEPRINTS = (
     "web.api_articles",
     "web.api_jobs",
     "web.jobs_views",
+    "web.exchange_views",
+    "web.api_exchange",
+    "web.permalinks",
 )
 
 
@@ -42,6 +46,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     database = Database(app.config["DATABASE_URL"])
     app.extensions["audarma.db"] = database
+    app.extensions["audarma.secrets"] = SecretBox(app.config["SECRET_KEY"],
+                                                  app.config.get("SECRET_KEY_FALLBACKS") or ())
 
     @app.teardown_appcontext
     def _remove_session(_exc: BaseException | None) -> None:

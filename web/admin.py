@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -91,8 +91,43 @@ def add_term():
     form = request.form
     return _act(lambda session: glossary.add_term(
         session, form.get("source_language", ""), form.get("target_language", ""),
-        form.get("term", ""), form.get("translation"), current_user.id, form.get("note")),
+        form.get("term", ""), form.get("translation"), current_user.id, form.get("note"),
+        must_use=bool(form.get("must_use")), variants=form.get("variants", "").split("|")),
         _("Glossary term added."), "#glossary", "glossary_error")
+
+
+@bp.get("/glossary.csv")
+@role_required("admin")
+def export_glossary():
+    """Every glossary term as a CSV download."""
+    body = glossary.export_csv(db_session())
+    return Response(body, mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": "attachment; filename=glossary.csv"})
+
+
+@bp.post("/glossary/import")
+@role_required("admin")
+def import_glossary():
+    """Add the terms of an uploaded CSV file (the export's columns)."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return _page(422, glossary_error=_("Choose a CSV file to import."))
+    try:
+        text = upload.read(glossary.MAX_IMPORT_BYTES + 1).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return _page(422, glossary_error=_("The CSV file must be UTF-8 text."))
+    if len(text) > glossary.MAX_IMPORT_BYTES:
+        return _page(413, glossary_error=_("The CSV file is too large."))
+    session = db_session()
+    try:
+        added, skipped = glossary.import_csv(session, text, current_user.id)
+        session.commit()
+    except DomainError as exc:
+        session.rollback()
+        return _page(exc.status, glossary_error=exc.message)
+    flash(_("Imported %(added)d term(s); %(skipped)d were already in the glossary.",
+            added=added, skipped=skipped), "success")
+    return redirect(url_for("admin.index") + "#glossary")
 
 
 @bp.post("/glossary/<int:term_id>/delete")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, Response, g, jsonify, request
 
 from web.auth import db_session
 from web.partner_access import partner_pull
+from workflow import newsml
 from workflow.errors import Forbidden, InvalidInput
-from workflow.ninjs import MAX_LIMIT, decode_cursor, get_item, items_page
+from workflow.ninjs import MAX_LIMIT, decode_cursor, find_item, get_item, items_page
 
 bp = Blueprint("api_items", __name__, url_prefix="/api/v1")
 csrf_exempt = True
@@ -44,6 +45,12 @@ def list_items():
 @bp.get("/items/<path:uri>")
 @partner_pull
 def show_item(uri: str):
-    """The latest visible version of one item (usable, or canceled after a kill)."""
+    """The latest visible version of one item (usable, or canceled after a kill); as NewsML-G2
+    for ``<uri>.xml`` or ``Accept: application/vnd.iptc.g2.newsitem+xml``, else ninjs."""
+    as_newsml = uri.endswith(".xml") or request.accept_mimetypes.best == newsml.MEDIA_TYPE
+    uri = uri.removesuffix(".xml")
+    if as_newsml:
+        found = find_item(db_session(), uri, g.reader.languages, g.reader.categories)
+        return Response(newsml.news_item(*found), mimetype=newsml.MEDIA_TYPE), 200, 1
     item = get_item(db_session(), uri, g.reader.languages, g.reader.categories)
     return jsonify(item), 200, 1

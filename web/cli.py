@@ -25,9 +25,9 @@ main.add_command(routes_command)
 
 def register_commands(app: Flask) -> None:
     """Attach every command group to ``app.cli``."""
-    from web.commands import db, models, publishing, serve, users
+    from web.commands import db, exchange, glossary, models, publishing, serve, users
 
-    for module in (serve, db, users, models, publishing):
+    for module in (serve, db, users, models, exchange, glossary, publishing):
         module.register(app)
     try:
         from web.commands import articles

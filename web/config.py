@@ -28,13 +28,47 @@ def _secret_key(instance: Path) -> str:
     return key
 
 
+def private_instance(instance: Path) -> None:
+    """Create the instance folder 0700, and tighten one an older release left open: it holds
+    the database (webhook secrets, password hashes), the secret key and the broker's messages."""
+    instance.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _tighten(instance, 0o700)
+
+
+def private_sqlite(database_url: str) -> None:
+    """Create a SQLite database file 0600 before SQLite does (SQLite gives its journal and WAL
+    files the database file's mode), and tighten files an older release made 0644."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return
+    path = Path(url.database)
+    if not path.parent.is_dir():
+        return
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))  # no truncation; SQLite fills it
+    for file in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal"))):
+        _tighten(file, 0o600)
+
+
+def _tighten(path: Path, mode: int) -> None:
+    """Drop group and other permissions from a file or folder this process owns."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return
+    if info.st_uid == os.getuid() and info.st_mode & 0o077:
+        path.chmod(mode)
+
+
 def broker_settings(broker_url: str, instance: Path) -> dict[str, Any]:
     """Celery broker options: kombu's filesystem transport keeps its queue files in the instance."""
     if not broker_url.startswith("filesystem://"):
         return {"broker_transport_options": {"visibility_timeout": 3600}}
     folder = instance / "broker"
+    folder.mkdir(mode=0o700, exist_ok=True)
     for sub in ("queue", "processed", "control"):
-        (folder / sub).mkdir(parents=True, exist_ok=True)
+        (folder / sub).mkdir(mode=0o700, exist_ok=True)
     return {
         "broker_transport_options": {
             "data_folder_in": str(folder / "queue"),
@@ -51,7 +85,7 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     overrides = dict(overrides or {})
     env = os.environ
     instance = Path(overrides.pop("INSTANCE_DIR", None) or instance_dir()).resolve()
-    instance.mkdir(parents=True, exist_ok=True)
+    private_instance(instance)
     database_url = overrides.pop("DATABASE_URL", None) or env.get(
         "DATABASE_URL", f"sqlite:///{instance / 'audarma.db'}"
     )
@@ -70,18 +104,24 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "INSTANCE_DIR": str(instance),
         "DATABASE_URL": database_url,
         "SECRET_KEY": env.get("SECRET_KEY") or _secret_key(instance),
+        # old keys after a rotation: they still open sessions and sealed webhook secrets
+        "SECRET_KEY_FALLBACKS": [k.strip() for k in env.get("SECRET_KEY_FALLBACKS", "").split(",")
+                                 if k.strip()],
         "PACKAGES_DIR": env.get("AUDARMA_PACKAGES_DIR", str(instance / "packages")),
         "MAX_CONTENT_LENGTH": int(env.get("AUDARMA_MAX_UPLOAD_BYTES", DEFAULT_LIMIT_BYTES)) + 65536,
         "MAX_ARTICLE_BYTES": int(env.get("AUDARMA_MAX_UPLOAD_BYTES", DEFAULT_LIMIT_BYTES)),
         "METRICS_ALLOW": env.get("AUDARMA_METRICS_ALLOW", "127.0.0.1,::1"),
         "REDIS_URL": redis_url,
-        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", redis_url or "memory://"),
+        # shared by every process: Redis if configured, else a SQLite file in the instance
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or redis_url
+        or f"audarma+sqlite:///{instance / 'ratelimits.db'}",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env.get("AUDARMA_SECURE_COOKIES", "0") == "1",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "PUBLIC_FEEDS": env.get("AUDARMA_PUBLIC_FEEDS", "0") == "1",
         "BASE_URL": env.get("AUDARMA_BASE_URL", "http://127.0.0.1:5000"),
+        "PUBLIC_BASE_URL": env.get("AUDARMA_PUBLIC_BASE_URL", ""),
         "JOB_LEASE_SECONDS": int(env.get("AUDARMA_JOB_LEASE_SECONDS", "600")),
         "JOB_BATCH_SIZE": int(env.get("AUDARMA_JOB_BATCH_SIZE", "16")),
         "JOB_BATCH_MAX": int(env.get("AUDARMA_JOB_BATCH_MAX", "64")),
@@ -115,4 +155,5 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     }
     config["CELERY"].update(broker_settings(broker_url, instance))
     config.update(overrides)
+    private_sqlite(config["DATABASE_URL"])
     return config

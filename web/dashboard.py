@@ -15,6 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from translations.checks import CHECK_KINDS, SEVERITY_LABELS
 from web.auth import db_session, role_required
 from web.review_errors import handle_domain_errors
 from workflow import desk, review
@@ -108,12 +109,9 @@ def _build_labels() -> dict[str, str]:
         "title": _("Title"), "lead": _("Lead"), "heading": _("Heading"),
         "paragraph": _("Paragraph"), "quote": _("Quote"), "caption": _("Caption"),
         "byline": _("Byline"),
-        # post-check codes and severities
-        "numbers": _("Numbers"), "untranslated": _("Untranslated"), "glossary": _("Glossary"),
-        "repetition": _("Repetition"), "length_ratio": _("Length"),
-        "script_mixing": _("Script mixing"), "kazakh_letters": _("Kazakh letters"),
-        "russian_letters": _("Russian letters"), "markup": _("Markup"),
-        "placeholders": _("Placeholders"), "warning": _("Warning"), "blocking": _("Blocking"),
+        # post-check codes and severities: one vocabulary, translations/checks.py
+        **{code: _(kind.label) for code, kind in CHECK_KINDS.items()},
+        **{severity: _(text) for severity, text in SEVERITY_LABELS.items()},
         # priorities and languages
         "breaking": _("Breaking"), "normal": _("Normal"),
         "kk": _("Kazakh"), "ru": _("Russian"), "en": _("English"),
@@ -156,9 +154,7 @@ def _publishing_labels() -> dict[str, str]:
     }
 
 
-CHECK_CODES = ("numbers", "untranslated", "glossary", "repetition", "length_ratio",
-               "script_mixing", "kazakh_letters", "russian_letters", "markup", "placeholders",
-               "warning", "blocking")
+CHECK_CODES = (*CHECK_KINDS, *SEVERITY_LABELS)
 
 
 def label_for(code: str | None) -> str:

@@ -12,6 +12,8 @@ from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 from limits.storage import RedisStorage
 
+from web import rate_limit_storage  # noqa: F401  (registers the audarma+sqlite:// storage)
+
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
@@ -68,6 +70,11 @@ class OneTripRedisStorage(RedisStorage):
 def init_app(app: Flask) -> None:
     """Bind the extensions to ``app``."""
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    if app.config["RATELIMIT_STORAGE_URI"].startswith("memory://") and not app.testing:
+        # counts per process: a limit of N lets N x workers through; one process only
+        app.logger.warning("RATELIMIT_STORAGE_URI=memory:// counts in each process separately; "
+                           "run a single web process (WEB_CONCURRENCY=1) or use Redis or the "
+                           "default SQLite storage so limits hold across processes")
     if app.config["RATELIMIT_STORAGE_URI"].startswith(("redis://", "rediss://")):
         app.config["RATELIMIT_STORAGE_URI"] = "audarma+" + app.config["RATELIMIT_STORAGE_URI"]
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)

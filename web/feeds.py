@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
+import logging
 from datetime import UTC, datetime
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
@@ -28,6 +30,7 @@ from workflow.ninjs import (
 from workflow.render import xml_safe
 
 bp = Blueprint("feeds", __name__)
+log = logging.getLogger(__name__)
 csrf_exempt = True
 
 NS = "urn:audarma:syndication:1"
@@ -105,6 +108,14 @@ def item_url(publication: Publication) -> str:
     return f"{base}/api/v1/items/{item_uri(publication.article_id, publication.language)}"
 
 
+def page_url(publication: Publication) -> str:
+    """The edition's public HTML page (``AUDARMA_PUBLIC_BASE_URL`` when the newsroom sets it)."""
+    from web.permalinks import public_url
+    from workflow.permalinks import path_for
+
+    return public_url(path_for(publication))
+
+
 def _feed_url(language: str, fmt: str) -> str:
     return f"{current_app.config['BASE_URL'].rstrip('/')}/feeds/{language}.{fmt}"
 
@@ -116,6 +127,32 @@ def _x(text: str | None) -> str | None:
 
 
 def _xml_feed(snapshot: FeedSnapshot, language: str, fmt: str) -> bytes:
+    """The RSS or Atom document; an item the feed writer refuses is left out (and logged), so
+    one bad item never turns the whole feed into a 500 for every partner."""
+    try:
+        return _xml_document(snapshot, language, fmt, set())
+    except ValueError:
+        refused = _refused_items(snapshot, language, fmt)
+        for pub in snapshot.publications:
+            if pub.id in refused:
+                log.warning("feed %s.%s: publication %s (article %s) left out: the feed writer "
+                            "refuses it", language, fmt, pub.id, pub.article_id)
+        return _xml_document(snapshot, language, fmt, refused)
+
+
+def _refused_items(snapshot: FeedSnapshot, language: str, fmt: str) -> set[int]:
+    """Ids of the publications whose entries feedgen refuses to write, tried one at a time."""
+    refused = set()
+    for pub in snapshot.publications:
+        alone = dataclasses.replace(snapshot, publications=[pub], tombstones=[])
+        try:
+            _xml_document(alone, language, fmt, set())
+        except ValueError:
+            refused.add(pub.id)
+    return refused
+
+
+def _xml_document(snapshot: FeedSnapshot, language: str, fmt: str, leave_out: set[int]) -> bytes:
     fg = FeedGenerator()
     fg.register_extension("audarma", AudarmaExtension, AudarmaEntryExtension)
     fg.register_extension("tombstones", TombstoneExtension, rss=False)
@@ -131,15 +168,25 @@ def _xml_feed(snapshot: FeedSnapshot, language: str, fmt: str) -> bytes:
     fg.lastBuildDate(snapshot.last_modified or EMPTY_FEED_TIME)
     for pub in snapshot.publications:
         article = snapshot.articles[pub.article_id]
+        # a version stored with an empty headline gets its article's title; without any title,
+        # the item is left out (feedgen refuses an untitled Atom entry: a 500 for everyone)
+        title = (_x(pub.headline) or "").strip() or (_x(article.title) or "").strip()
+        if pub.id in leave_out or not title:
+            if not title:
+                log.warning("feed %s.%s: publication %s (article %s) left out: no headline",
+                            language, fmt, pub.id, pub.article_id)
+            continue
         entry = fg.add_entry(order="append")
         entry.id(item_uri(pub.article_id, pub.language))
         entry.guid(item_uri(pub.article_id, pub.language), permalink=False)
-        entry.title(_x(pub.headline))
+        entry.title(title)
         others = [o for o in snapshot.others.get(pub.article_id, []) if o.language != language]
-        links = [{"rel": "alternate", "type": "application/json", "hreflang": o.language,
-                  "href": item_url(o), "title": _x(o.headline)} for o in [pub, *others]]
+        links = [{"rel": "alternate", "type": "text/html", "hreflang": pub.language,
+                  "href": page_url(pub)}]
+        links += [{"rel": "alternate", "type": "application/json", "hreflang": o.language,
+                   "href": item_url(o), "title": _x(o.headline)} for o in [pub, *others]]
         if fmt == "rss":
-            entry.link(href=item_url(pub))
+            entry.link(href=page_url(pub))
             entry.content(_x(body_with_notes(pub)), type="CDATA")
             entry.description(_x(pub.disclosure or pub.headline))
         else:
@@ -164,7 +211,7 @@ def _json_feed(snapshot: FeedSnapshot, language: str) -> bytes:
         others = [o for o in snapshot.others.get(pub.article_id, []) if o.language != language]
         item = {
             "id": item_uri(pub.article_id, pub.language),
-            "url": item_url(pub),
+            "url": page_url(pub),
             "title": pub.headline,
             "content_html": body_with_notes(pub),
             "summary": pub.disclosure or "",
@@ -172,6 +219,7 @@ def _json_feed(snapshot: FeedSnapshot, language: str) -> bytes:
             "date_modified": iso(pub.published_at),
             "language": pub.language,
             "_audarma": {
+                "api_url": item_url(pub),
                 "version": pub.version, "disclosure": pub.disclosure, "route": pub.route_label,
                 "correction_note": pub.correction_note,
                 "alternates": [{"language": o.language, "id": item_uri(o.article_id, o.language),

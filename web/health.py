@@ -1,18 +1,28 @@
-"""``/healthz``: is the database up, the broker reachable, a worker alive, a model installed."""
+"""``/healthz``: is the database up, the broker reachable, a worker alive, a model installed.
+
+A load balancer probes often and anonymously: it gets ``{"status": ...}`` from the last check
+(refreshed in the background), rate-limited per client address. Admins get the details.
+"""
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, Flask, current_app, jsonify, request
 from sqlalchemy import func, select, text
 
+from web.extensions import limiter
 from workflow.db import utcnow
 from workflow.models import TranslationJob, WorkerHeartbeat
 from workflow.states import JobState
 
 bp = Blueprint("health", __name__)
+log = logging.getLogger(__name__)
 
 
 def _check_database() -> dict[str, Any]:
@@ -74,9 +84,9 @@ def _check_models() -> dict[str, Any]:
         return {"ok": False, "error": type(exc).__name__, "installed": []}
 
 
-@bp.get("/healthz")
-def healthz():
-    """Report each dependency; 200 whenever the database answers, fields say what is degraded."""
+def check_everything() -> tuple[dict[str, Any], int]:
+    """Ask every dependency now (up to ~3 s when the broker is down): the detailed body, and
+    200 whenever the database answers (503 if not); fields say what is degraded."""
     database = _check_database()
     broker = _check_broker()
     workers = _check_workers(broker["ok"])
@@ -92,4 +102,79 @@ def healthz():
         "workers": workers,
         "models": models,
     }
-    return jsonify(body), 200 if database["ok"] else 503
+    return body, 200 if database["ok"] else 503
+
+
+@dataclass
+class HealthMonitor:
+    """The last health check of this process, refreshed in a background thread once older than
+    ``max_age`` seconds, so a probe never waits for the checks (a broker ping can take 2 s and
+    used to hold a web thread for each probe). Only the very first probe of a process waits."""
+
+    app: Flask
+    max_age: float
+    body: dict[str, Any] | None = None
+    status: int = 503
+    checked_at: float = 0.0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _refreshing: bool = False
+
+    def current(self) -> tuple[dict[str, Any], int, float]:
+        """The cached body, status and age in seconds; starts a refresh when it is stale."""
+        if self.body is None or self.max_age <= 0:
+            self._store(*check_everything())  # first check of this process, in the request
+        elif time.monotonic() - self.checked_at > self.max_age:
+            self.refresh_in_background()
+        return self.body, self.status, time.monotonic() - self.checked_at
+
+    def refresh_in_background(self) -> None:
+        """Run the checks in a daemon thread unless one is already running."""
+        with self._lock:
+            if self._refreshing:
+                return
+            self._refreshing = True
+        threading.Thread(target=self._refresh, name="audarma-health", daemon=True).start()
+
+    def _refresh(self) -> None:
+        try:
+            with self.app.app_context():
+                self._store(*check_everything())
+        except Exception:  # noqa: BLE001 - a failed refresh keeps the old answer, and says so
+            log.exception("health check failed")
+        finally:
+            self._refreshing = False
+
+    def _store(self, body: dict[str, Any], status: int) -> None:
+        self.body, self.status, self.checked_at = body, status, time.monotonic()
+
+
+def monitor(app: Flask | None = None) -> HealthMonitor:
+    """The app's HealthMonitor (made on first use)."""
+    app = app or current_app._get_current_object()  # noqa: SLF001 (the app, not its proxy)
+    found = app.extensions.get("audarma.health")
+    if found is None:
+        found = app.extensions.setdefault("audarma.health", HealthMonitor(
+            app, float(app.config.get("HEALTH_MAX_AGE_SECONDS", 10))))
+    return found
+
+
+def _is_admin() -> bool:
+    from flask_login import current_user
+
+    if not request.cookies:  # a load balancer: no session to look up
+        return False
+    return bool(current_user.is_authenticated and current_user.has_role("admin"))
+
+
+@bp.get("/healthz")
+@limiter.limit(lambda: current_app.config.get("HEALTHZ_RATE_LIMIT", "10 per second"))
+def healthz():
+    """Health for a load balancer: status only, from the cached check (≤ 5 ms); admins also get
+    each dependency's details (worker host names, models, queue depth) and the check's age."""
+    body, status, age = monitor().current()
+    if _is_admin():
+        response = jsonify({**body, "checked_seconds_ago": round(age, 1)})
+    else:
+        response = jsonify({"status": body["status"] if status == 200 else "down"})
+    response.headers["Cache-Control"] = "no-store"
+    return response, status

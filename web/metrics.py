@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
+from flask_login import current_user
 
 from web import prometheus
 from web.auth import db_session, role_required
@@ -14,9 +15,11 @@ bp = Blueprint("metrics", __name__)
 
 
 def _wants_page() -> bool:
-    """A browser names text/html; Prometheus and curl do not."""
+    """A signed-in person or a browser (it names text/html); Prometheus and curl do neither."""
     if request.headers.get("Authorization"):
         return False
+    if current_user.is_authenticated:
+        return True
     return any(mimetype == "text/html" for mimetype, _q in request.accept_mimetypes)
 
 

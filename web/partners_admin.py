@@ -12,6 +12,18 @@ from workflow.errors import DomainError
 bp = Blueprint("partners_admin", __name__, url_prefix="/admin/partners")
 
 
+def _box():
+    from flask import current_app
+
+    return current_app.extensions["audarma.secrets"]
+
+
+def _page(session, partner_id: int) -> dict:
+    """The partner page's data and the webhook signing secret opened for the admin."""
+    page = partners.partner_page(session, partner_id)
+    return {"page": page, "signing_secret": partners.webhook_secret(page.partner, _box())}
+
+
 def _act(partner_id: int, action, done: str, show_secret: bool = False):
     session = db_session()
     try:
@@ -22,8 +34,8 @@ def _act(partner_id: int, action, done: str, show_secret: bool = False):
         flash(exc.message, "error")
         return redirect(url_for("partners_admin.show", partner_id=partner_id))
     if show_secret:  # a new key: shown on this one page, never stored in clear
-        page = partners.partner_page(session, partner_id)
-        return render_template("partners/show.html", page=page, new_secret=result)
+        return render_template("partners/show.html", **_page(session, partner_id),
+                               new_secret=result)
     flash(done, "success")
     return redirect(url_for("partners_admin.show", partner_id=partner_id))
 
@@ -49,8 +61,7 @@ def create():
         session.rollback()
         flash(exc.message, "error")
         return redirect(url_for("partners_admin.index"))
-    page = partners.partner_page(session, partner.id)
-    return render_template("partners/show.html", page=page, new_secret=secret)
+    return render_template("partners/show.html", **_page(session, partner.id), new_secret=secret)
 
 
 @bp.get("/<int:partner_id>")
@@ -58,10 +69,10 @@ def create():
 def show(partner_id: int):
     """One partner: keys, webhook, deliveries, access log."""
     try:
-        page = partners.partner_page(db_session(), partner_id)
+        data = _page(db_session(), partner_id)
     except DomainError as exc:
         return render_template("partners/index.html", partners=[], error=exc.message), 404
-    return render_template("partners/show.html", page=page, new_secret=None)
+    return render_template("partners/show.html", **data, new_secret=None)
 
 
 @bp.post("/<int:partner_id>/keys")
@@ -90,7 +101,7 @@ def webhook(partner_id: int):
     url, private_ok, warnings = request.form.get("webhook_url", ""), allow_private(), []
 
     def action(session):
-        _partner, warning = partners.set_webhook(session, partner_id, url,
+        _partner, warning = partners.set_webhook(session, partner_id, url, box=_box(),
                                                  allow_private=private_ok)
         warnings.extend([warning] if warning else [])
 
@@ -104,7 +115,7 @@ def webhook(partner_id: int):
 @role_required("admin")
 def rotate_secret(partner_id: int):
     """Replace the webhook signing secret."""
-    return _act(partner_id, lambda s: partners.rotate_webhook_secret(s, partner_id),
+    return _act(partner_id, lambda s: partners.rotate_webhook_secret(s, partner_id, box=_box()),
                 _("New signing secret made; give it to the partner."))
 
 

@@ -125,6 +125,7 @@ class EditionLine:
     time_iso: str
     time_text: str
     actions: list[tuple[str, str, str]]  # (href, text, css class)
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass
@@ -182,7 +183,8 @@ def desk_lines(page: publishing_desk.DeskPage, here: str) -> list[ArticleLine]:
                 language=labels.get(edition.language, edition.language),
                 original=edition.is_source,
                 state_label=labels.get(edition.state, edition.state), version=version,
-                time_iso=when_iso, time_text=when_text, actions=actions))
+                time_iso=when_iso, time_text=when_text, actions=actions,
+                warnings=latest.warnings if latest is not None else ()))
         live = any(e.state in ("published", "scheduled") for e in editions)
         lines.append(ArticleLine(
             id=article.id, title=article.title, href=f"{article_base}{article.id}",

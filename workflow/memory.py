@@ -83,7 +83,9 @@ def glossary_for(session: Session, source_language: str, target_language: str) -
     ).all()
     return Glossary([
         GlossaryEntry(source_term=t.term, target_term=t.translation,
-                      source_language=source_language, target_language=target_language)
+                      source_language=source_language, target_language=target_language,
+                      must_use=bool((t.extra or {}).get("must_use")),
+                      variants=tuple((t.extra or {}).get("variants") or ()))
         for t in terms
     ])
 

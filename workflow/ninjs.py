@@ -206,9 +206,11 @@ def current_version(session: Session, article_id: int, language: str) -> Publica
     return publication
 
 
-def get_item(session: Session, uri: str, languages: list[str],
-             categories: list[str] | None = None) -> dict:
-    """One item by uri, as its latest visible version, for a partner reading ``languages``."""
+def find_item(session: Session, uri: str, languages: list[str],
+              categories: list[str] | None = None
+              ) -> tuple[Publication, Article, list[Publication]]:
+    """The latest visible version of one item, its article, and the sibling editions the
+    partner may read (another language's edition never shows to a partner not allowed it)."""
     parsed = parse_item_uri(uri)
     if parsed is None:
         raise NotFound("No such item.")
@@ -219,7 +221,15 @@ def get_item(session: Session, uri: str, languages: list[str],
     article = session.get(Article, article_id)
     if categories and article.category not in categories:
         raise NotFound("No such item.")
-    return build_item(publication, article, siblings(session, {article_id}).get(article_id))
+    others = [p for p in siblings(session, {article_id}).get(article_id, [])
+              if p.language in languages]
+    return publication, article, others
+
+
+def get_item(session: Session, uri: str, languages: list[str],
+             categories: list[str] | None = None) -> dict:
+    """One item by uri, as its latest visible version, for a partner reading ``languages``."""
+    return build_item(*find_item(session, uri, languages, categories))
 
 
 @dataclass(frozen=True)

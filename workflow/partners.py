@@ -21,6 +21,7 @@ from workflow.errors import Conflict, Forbidden, InvalidInput, NotFound
 from workflow.keys import _hash as key_hash
 from workflow.keys import issue_key, revoke_key
 from workflow.models import LANGUAGES, AccessLog, ApiKey, Partner, WebhookDelivery
+from workflow.secret_box import SecretBox
 from workflow.webhook_targets import check_url
 
 logger = logging.getLogger(__name__)
@@ -99,27 +100,57 @@ def revoke_partner_key(session: Session, key_id: int, partner_id: int | None = N
     return revoke_key(session, key_id)
 
 
-def set_webhook(session: Session, partner_id: int, url: str | None, *,
+def set_webhook(session: Session, partner_id: int, url: str | None, *, box: SecretBox,
                 allow_private: bool = False) -> tuple[Partner, str | None]:
     """Set or clear a partner's webhook URL (public http/https only); returns it and any warning.
 
-    A signing secret is made once. The host must be, and resolve to, public addresses unless
-    ``allow_private`` (development); a name that does not resolve yet is saved with a warning.
+    A signing secret is made once and stored sealed by ``box``. The host must be, and resolve
+    to, public addresses unless ``allow_private`` (development); a name that does not resolve
+    yet is saved with a warning.
     """
     partner = _partner(session, partner_id)
     if not (url or "").strip():
         partner.webhook_url = None
         return partner, None
     partner.webhook_url, warning = check_url(url or "", allow_private=allow_private)
-    partner.webhook_secret = partner.webhook_secret or "whsec_" + secrets.token_urlsafe(32)
+    if not partner.webhook_secret:
+        _new_webhook_secret(partner, box)
     return partner, warning
 
 
-def rotate_webhook_secret(session: Session, partner_id: int) -> Partner:
+def rotate_webhook_secret(session: Session, partner_id: int, *, box: SecretBox) -> Partner:
     """Replace the webhook signing secret (the partner must update its verifier)."""
     partner = _partner(session, partner_id)
-    partner.webhook_secret = "whsec_" + secrets.token_urlsafe(32)
+    _new_webhook_secret(partner, box)
     return partner
+
+
+def _webhook_context(partner: Partner) -> str:
+    return f"partner:{partner.id}:webhook_secret"
+
+
+def _new_webhook_secret(partner: Partner, box: SecretBox) -> None:
+    partner.webhook_secret = box.seal("whsec_" + secrets.token_urlsafe(32),
+                                      _webhook_context(partner))
+
+
+def webhook_secret(partner: Partner, box: SecretBox) -> str | None:
+    """The partner's webhook signing secret in clear (to sign a delivery or show an admin)."""
+    if not partner.webhook_secret:
+        return None
+    return box.open(partner.webhook_secret, _webhook_context(partner))
+
+
+def reseal_webhook_secrets(session: Session, box: SecretBox) -> int:
+    """Seal every webhook secret with the current key (after a SECRET_KEY rotation, or one
+    stored in clear by an older release); returns how many changed."""
+    changed = 0
+    for partner in session.scalars(select(Partner).where(Partner.webhook_secret.is_not(None))):
+        if not box.is_current(partner.webhook_secret):
+            partner.webhook_secret = box.seal(webhook_secret(partner, box),
+                                              _webhook_context(partner))
+            changed += 1
+    return changed
 
 
 @dataclass(frozen=True)

@@ -138,7 +138,8 @@ def publish_edition(session: Session, edition_id: int, user_id: int | None,
         correction_note=note if first_published is not None else None,
         embargo_until=embargo_until, first_published_at=first_published,
         published_by_id=user_id, created_at=now,
-        payload={"routes": list(rendered.routes), "is_source": edition.is_source},
+        payload={"routes": list(rendered.routes), "is_source": edition.is_source,
+                 **({"warnings": list(rendered.warnings)} if rendered.warnings else {})},
     )
     session.add(publication)
     session.flush()

@@ -80,6 +80,7 @@ class VersionLine:
     status: str
     embargo_until: datetime | None
     published_at: datetime | None
+    warnings: tuple[str, ...] = ()  # repairs made while rendering (shown to the editor)
 
 
 @dataclass
@@ -144,13 +145,15 @@ def list_desk(session: Session, query: DeskQuery) -> DeskPage:
     found = session.execute(
         select(Edition.id, Edition.article_id, Edition.language, Edition.is_source,
                Edition.state, Publication.version, Publication.status,
-               Publication.embargo_until, Publication.published_at)
+               Publication.embargo_until, Publication.published_at,
+               Publication.payload["warnings"].label("warnings"))
         .outerjoin(Publication, (Publication.edition_id == Edition.id)
                    & (Publication.version == latest_version))
         .where(Edition.article_id.in_(rows)).order_by(Edition.article_id, Edition.language))
     for r in found:
         latest = None if r.version is None else VersionLine(
-            r.version, r.status, r.embargo_until, r.published_at)
+            r.version, r.status, r.embargo_until, r.published_at,
+            tuple(r.warnings) if isinstance(r.warnings, list) else ())
         rows[r.article_id].editions.append(DeskEdition(
             EditionLine(r.id, r.article_id, r.language, r.is_source, r.state), latest,
             actions_for(r.state)))

@@ -29,6 +29,7 @@ class RenderedEdition:
     body_html: str
     byline: str | None
     routes: tuple[str, ...]  # distinct route labels, e.g. "en→kk via translate-en_kk 1.0"
+    warnings: tuple[str, ...] = ()  # repairs the editor should see on the publishing desk
 
     @property
     def route_label(self) -> str | None:
@@ -140,10 +141,32 @@ def render_edition(session: Session, edition: Edition) -> RenderedEdition:
             byline = byline or _text_only(inner)
         elif block.kind in BODY_KINDS and inner:
             body.append(_block_html(block.kind, inner))
-    headline = headline or INLINE_TAG.sub("", edition.title or article.title).strip()
+    headline, warnings = _feed_headline(
+        headline, edition.title or article.title, article.title, article.id)
     return RenderedEdition(
         headline=headline,
         body_html=sanitise("\n".join(body)),
         byline=byline or article.byline,
         routes=tuple(routes),
+        warnings=warnings,
     )
+
+
+def _feed_headline(rendered: str, title: str | None, source_title: str | None,
+                   article_id: int) -> tuple[str, tuple[str, ...]]:
+    """A headline every feed format accepts (never empty), and a warning when it was repaired.
+
+    Feed writers refuse an item without a title (feedgen: "Required fields not set"), which
+    would fail the whole feed for every partner; a title typed as ``<1>`` renders to nothing
+    because ``<1>`` reads as an inline-mark tag.
+    """
+    rendered = xml_safe(rendered).strip()
+    if rendered:
+        return rendered, ()
+    for candidate in (INLINE_TAG.sub("", title or ""), title, source_title):
+        candidate = xml_safe(candidate or "").strip()
+        if candidate:
+            return candidate, (f"The headline had no text once markup was removed; partners "
+                               f"get the title as typed: {candidate[:200]!r}.",)
+    fallback = f"Article {article_id}"
+    return fallback, (f"The headline is empty; partners get {fallback!r} until it is corrected.",)

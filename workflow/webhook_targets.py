@@ -15,6 +15,8 @@ import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+import urllib3
+
 from workflow.errors import InvalidInput
 
 MAX_URL_LENGTH = 2000
@@ -124,3 +126,14 @@ def check_url(url: str, *, allow_private: bool = False) -> tuple[str, str | None
         return _parse(url)[0], (f"{exc.message} Saved anyway: every delivery checks the address "
                                 "again and fails if it is not public.")
     return target.url, None
+
+
+def pinned_pool(target: Target, address: str, timeout: float) -> urllib3.HTTPConnectionPool:
+    """A one-connection pool to ``address`` (already checked) that still speaks TLS and HTTP to
+    ``target.host``: no second DNS lookup, so a changed answer (rebinding) is never followed."""
+    options = {"timeout": urllib3.Timeout(connect=timeout, read=timeout), "maxsize": 1,
+               "retries": False}
+    if target.scheme == "https":
+        return urllib3.HTTPSConnectionPool(address, target.port, server_hostname=target.host,
+                                           assert_hostname=target.host, **options)
+    return urllib3.HTTPConnectionPool(address, target.port, **options)

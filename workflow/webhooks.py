@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,26 +23,46 @@ from workflow.db import Database, utcnow
 from workflow.errors import InvalidInput
 from workflow.models import Article, FeedEvent, Partner, Publication, WebhookDelivery
 from workflow.ninjs import build_item, encode_cursor, siblings
-from workflow.webhook_targets import Target, UnresolvedTarget, resolve_target
+from workflow.partners import webhook_secret
+from workflow.secret_box import SecretBox
+from workflow.webhook_targets import Target, UnresolvedTarget, pinned_pool, resolve_target
 
 SIGNATURE_HEADER = "X-Audarma-Signature"
 TIMESTAMP_HEADER = "X-Audarma-Timestamp"
+EVENT_HEADER = "X-Audarma-Event"
+DELIVERY_HEADER = "X-Audarma-Delivery"
 LEASE_SECONDS = 120
 MAX_BACKOFF_SECONDS = 6 * 3600
 
 
-def sign(secret: str, timestamp: int, body: bytes) -> str:
-    """``sha256=<hex>`` of HMAC-SHA256(secret, "<timestamp>." + body)."""
-    message = str(timestamp).encode() + b"." + body
+def signed_message(timestamp: int | str, delivery: int | str, event: str, body: bytes) -> bytes:
+    """What the signature covers: ``"<timestamp>.<delivery id>.<event type>." + body``.
+
+    The delivery id and event type travel in headers too (``X-Audarma-Delivery``,
+    ``X-Audarma-Event``); signing them means a receiver that routes or deduplicates on the
+    headers is not fooled by a replayed body with other headers.
+    """
+    return f"{timestamp}.{delivery}.{event}.".encode() + body
+
+
+def sign(secret: str, timestamp: int, body: bytes, *, delivery: int, event: str) -> str:
+    """``sha256=<hex>`` of HMAC-SHA256(secret, signed_message(...))."""
+    message = signed_message(timestamp, delivery, event, body)
     return "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def verify(secret: str, timestamp: str, body: bytes, signature: str, now: float,
+def verify(secret: str, headers: Mapping[str, str], body: bytes, now: float,
            tolerance: int = 300) -> bool:
-    """What a receiver does: recompute the signature and refuse stale timestamps (replays)."""
+    """What a receiver does: recompute the signature over the timestamp, delivery id, event
+    type and body from the request, and refuse stale timestamps (replays)."""
+    timestamp = headers.get(TIMESTAMP_HEADER, "")
+    delivery, event = headers.get(DELIVERY_HEADER, ""), headers.get(EVENT_HEADER, "")
     if not timestamp.isdigit() or abs(now - int(timestamp)) > tolerance:
         return False
-    return hmac.compare_digest(sign(secret, int(timestamp), body), signature)
+    expected = "sha256=" + hmac.new(secret.encode(), signed_message(timestamp, delivery, event,
+                                                                    body),
+                                    hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, headers.get(SIGNATURE_HEADER, ""))
 
 
 def backoff_seconds(attempt: int, base: float) -> float:
@@ -108,22 +129,12 @@ def _claim(session: Session, delivery_id: int, now: datetime) -> bool:
     ).rowcount)
 
 
-def _pool(target: Target, address: str, timeout: float) -> urllib3.HTTPConnectionPool:
-    """A one-connection pool to ``address`` that still speaks TLS and HTTP to ``target.host``."""
-    options = {"timeout": urllib3.Timeout(connect=timeout, read=timeout), "maxsize": 1,
-               "retries": False}
-    if target.scheme == "https":
-        return urllib3.HTTPSConnectionPool(address, target.port, server_hostname=target.host,
-                                           assert_hostname=target.host, **options)
-    return urllib3.HTTPConnectionPool(address, target.port, **options)
-
-
 def _post(target: Target, body: bytes, headers: dict[str, str],
           timeout: float) -> tuple[int | None, str]:
     """POST to the checked addresses only (no new DNS lookup); redirects are never followed."""
     error = "no address to connect to"
     for address in target.addresses:
-        pool = _pool(target, address, timeout)
+        pool = pinned_pool(target, address, timeout)
         try:
             response = pool.urlopen("POST", target.path, body=body,
                                     headers={**headers, "Host": target.netloc}, redirect=False,
@@ -158,7 +169,8 @@ def _send(url: str, body: bytes, headers: dict[str, str], timeout: float,
     return status, error, False
 
 
-def attempt_delivery(database: Database, delivery_id: int, *, max_attempts: int = 8,
+def attempt_delivery(database: Database, delivery_id: int, *, box: SecretBox,
+                     max_attempts: int = 8,
                      backoff_base: float = 30.0, timeout: float = 10.0,
                      allow_private: bool = False) -> Attempt:
     """Claim one due delivery, POST it signed, record delivered / retry-later / failed.
@@ -173,7 +185,7 @@ def attempt_delivery(database: Database, delivery_id: int, *, max_attempts: int 
         delivery = session.get(WebhookDelivery, delivery_id)
         partner = session.get(Partner, delivery.partner_id)
         event = session.get(FeedEvent, delivery.event_seq)
-        url, secret = partner.webhook_url, partner.webhook_secret or ""
+        url, secret = partner.webhook_url, webhook_secret(partner, box) or ""
         body = json.dumps(payload_for(session, event), ensure_ascii=False,
                           separators=(",", ":")).encode()
         attempt_number, kind = delivery.attempts, event.kind
@@ -184,8 +196,9 @@ def attempt_delivery(database: Database, delivery_id: int, *, max_attempts: int 
         timestamp = int(utcnow().timestamp())
         headers = {"Content-Type": "application/json", "User-Agent": "Audarma-Webhooks/1",
                    TIMESTAMP_HEADER: str(timestamp),
-                   SIGNATURE_HEADER: sign(secret, timestamp, body),
-                   "X-Audarma-Event": kind, "X-Audarma-Delivery": str(delivery_id)}
+                   SIGNATURE_HEADER: sign(secret, timestamp, body, delivery=delivery_id,
+                                          event=kind),
+                   EVENT_HEADER: kind, DELIVERY_HEADER: str(delivery_id)}
         status, error, refused = _send(url, body, headers, timeout, allow_private)
     with database.transaction() as session:
         delivery = session.get(WebhookDelivery, delivery_id)

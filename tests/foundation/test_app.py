@@ -50,8 +50,16 @@ def test_production_settings_come_from_the_environment(tmp_path, monkeypatch):
     assert config["CELERY"]["task_serializer"] == "json"
 
 
-def test_healthz_reports_each_part(client):
-    response = client.get("/healthz")
+def _admin_client(app, make_user):
+    """A test client signed in as an admin: only admins see the health details."""
+    make_user("admin", email="health-admin@example.test", app=app)
+    client = app.test_client()
+    client.post("/login", data={"email": "health-admin@example.test", "password": "password123"})
+    return client
+
+
+def test_healthz_reports_each_part(app, make_user):
+    response = _admin_client(app, make_user).get("/healthz")
     assert response.status_code == 200
     body = response.get_json()
     assert body["database"]["ok"] is True
@@ -61,10 +69,10 @@ def test_healthz_reports_each_part(client):
     assert set(body["degraded"]) == {"workers", "models"}
 
 
-def test_healthz_says_when_the_broker_is_down(make_app):
+def test_healthz_says_when_the_broker_is_down(make_app, make_user):
     app = make_app(CELERY_BROKER_URL="redis://127.0.0.1:1/0")
     app.extensions["celery"].conf.broker_url = "redis://127.0.0.1:1/0"
-    body = app.test_client().get("/healthz").get_json()
+    body = _admin_client(app, make_user).get("/healthz").get_json()
     assert body["broker"]["ok"] is False
     assert "broker" in body["degraded"]
 

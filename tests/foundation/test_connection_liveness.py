@@ -24,9 +24,12 @@ def _terminate_backends(admin_url: str, database: str) -> None:
             time.sleep(0.05)
 
 
-def test_a_connection_the_server_closed_is_replaced_not_answered_503(make_app, postgres_url):
-    app = make_app(DATABASE_URL=postgres_url)
-    client = app.test_client()
+def test_a_connection_the_server_closed_is_replaced_not_answered_503(make_app, postgres_url,
+                                                                     make_user):
+    app = make_app(DATABASE_URL=postgres_url, HEALTH_MAX_AGE_SECONDS=0)  # check on every call
+    make_user("admin", email="health-admin@example.test", app=app)
+    client = app.test_client()  # an admin sees the database part of /healthz
+    client.post("/login", data={"email": "health-admin@example.test", "password": "password123"})
     assert client.get("/healthz").get_json()["database"]["ok"]  # a connection waits in the pool
     _terminate_backends(postgres_url, postgres_url.rsplit("/", 1)[1])
     response = client.get("/healthz")

@@ -40,13 +40,13 @@ def test_seed_byline_and_furniture(seed):
     assert "Latest news" not in body and "view all" not in body and "weather" not in body
 
 
-def test_seed_quote_run_into_attribution_is_split(seed):
+def test_seed_quote_run_into_attribution_is_split_without_rewriting_it(seed):
     i = next(i for i, b in enumerate(seed.blocks) if b.text.startswith("It must be said"))
     quote, attribution = seed.blocks[i], seed.blocks[i + 1]
     assert quote.kind == "quote"
     assert quote.text == (
         "It must be said that the council has shown great patience. "
-        "I think it has taken quite a big step forward."
+        "I think it has taken quite a big step forward,"
     )
     assert attribution.kind == "paragraph"
     assert attribution.text.startswith("Seitkali said, commenting on reports")
@@ -113,11 +113,10 @@ def test_furniture_in_russian_kazakh_english_is_removed(furniture):
     assert all(b.text != furniture for b in article.blocks)
 
 
-def test_russian_quote_with_attribution_is_split():
+def test_russian_direct_speech_stays_one_paragraph_as_written():
     article = parse_text("Заголовок\n\nАбзац.\n\n«Мы готовы к переговорам», — заявил Токаев.")
-    assert [(b.kind, b.text) for b in article.blocks[-2:]] == [
-        ("quote", "Мы готовы к переговорам."),
-        ("paragraph", "заявил Токаев."),
+    assert [(b.kind, b.text) for b in article.blocks[-1:]] == [
+        ("paragraph", "«Мы готовы к переговорам», — заявил Токаев."),
     ]
 
 

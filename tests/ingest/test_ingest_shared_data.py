@@ -27,7 +27,7 @@ def test_seed_article_structure():
         "The War in Ukraine",
     ]
     quote = next(b for b in article.blocks if b.kind == "quote")
-    assert quote.text.endswith("quite a big step forward.")
+    assert quote.text.endswith("quite a big step forward,")
 
 
 @pytest.mark.parametrize("name", FEEDS)

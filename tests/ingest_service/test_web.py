@@ -30,7 +30,7 @@ def test_preview_shows_structure_language_and_furniture_without_saving(editor_cl
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "English</strong>" in html and "Latest news" in html
-    for kind in ("title", "caption", "lead", "heading", "quote", "byline"):
+    for kind in ("Title", "Caption", "Lead", "Heading", "Quote", "Byline"):  # localised names
         assert f'<span class="badge">{kind}</span>' in html
     assert counts()["Article"] == 0
 

@@ -92,6 +92,7 @@ def make_partner(app):
                                                   rate_limit)
             if webhook_url:
                 set_webhook(session, partner.id, webhook_url,
+                            box=app.extensions["audarma.secrets"],
                             allow_private=bool(app.config.get("WEBHOOK_ALLOW_PRIVATE")))
             return partner.id, key.id, secret
 

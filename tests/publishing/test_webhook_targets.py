@@ -58,7 +58,8 @@ def _register(app, url: str, allow_private: bool = False) -> tuple[int, str | No
 
     with app.app_context(), app.extensions["audarma.db"].transaction() as session:
         partner, _key, _secret = create_partner(session, f"P {url[:150]}", "kk")
-        partner, warning = set_webhook(session, partner.id, url, allow_private=allow_private)
+        partner, warning = set_webhook(session, partner.id, url, allow_private=allow_private,
+                                       box=app.extensions["audarma.secrets"])
         return partner.id, partner.webhook_url, warning
 
 
@@ -201,7 +202,8 @@ def test_delivery_refuses_a_name_that_now_resolves_private(app, dns, receiver, m
     dns.set(LOCAL_DNS_NAME, [PUBLIC], ["127.0.0.1"])  # public when registered, loopback later
     make_partner(languages="kk", webhook_url=f"http://{LOCAL_DNS_NAME}:{hook.port}/hook")
     delivery_id = _only_delivery(app, make_story, publish)
-    assert attempt_delivery(app.extensions["audarma.db"], delivery_id).outcome == "failed"
+    assert attempt_delivery(app.extensions["audarma.db"], delivery_id,
+                            box=app.extensions["audarma.secrets"]).outcome == "failed"
     assert hook.requests == []
     row = _row(app, delivery_id)
     assert (row.state, row.attempts, row.next_attempt_at) == ("failed", 1, None)
@@ -235,7 +237,8 @@ def test_redirects_are_never_followed(app, receiver, make_story, publish):
     hook = receiver(307, headers={"Location": target.url})
     _register(app, hook.url, allow_private=True)  # both receivers listen on 127.0.0.1
     delivery_id = _only_delivery(app, make_story, publish)
-    outcome = attempt_delivery(app.extensions["audarma.db"], delivery_id, allow_private=True)
+    outcome = attempt_delivery(app.extensions["audarma.db"], delivery_id, allow_private=True,
+                               box=app.extensions["audarma.secrets"])
     assert outcome.outcome == "retry" and len(hook.requests) == 1 and target.requests == []
     row = _row(app, delivery_id)
     assert row.last_status == 307 and "not followed" in row.last_error
@@ -250,7 +253,8 @@ def test_delivery_connects_to_the_address_it_checked_without_looking_up_again(
     dns.set(LOCAL_DNS_NAME, ["127.0.0.1"], ["127.0.0.1"], None)
     _register(app, f"http://{LOCAL_DNS_NAME}:{hook.port}/hook?p=1", allow_private=True)
     delivery_id = _only_delivery(app, make_story, publish)
-    outcome = attempt_delivery(app.extensions["audarma.db"], delivery_id, allow_private=True)
+    outcome = attempt_delivery(app.extensions["audarma.db"], delivery_id, allow_private=True,
+                               box=app.extensions["audarma.secrets"])
     assert outcome.outcome == "delivered", _row(app, delivery_id).last_error
     assert dns.lookups == [LOCAL_DNS_NAME, LOCAL_DNS_NAME]
     (_at, headers, _body), = hook.requests
@@ -293,7 +297,8 @@ def test_https_to_the_checked_address_still_verifies_the_name(app, dns, receiver
     with app.app_context():
         ids = [d.id for d in app.extensions["audarma.db"].session.query(WebhookDelivery)
                .order_by(WebhookDelivery.id)]
-    outcomes = [attempt_delivery(app.extensions["audarma.db"], i, allow_private=True).outcome
+    outcomes = [attempt_delivery(app.extensions["audarma.db"], i, allow_private=True,
+                                 box=app.extensions["audarma.secrets"]).outcome
                 for i in ids]
     # the same server, but its certificate does not name the impostor
     assert outcomes == ["delivered", "retry"]

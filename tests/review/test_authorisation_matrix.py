@@ -35,7 +35,13 @@ EXPECTED: dict[str, tuple[int, int, int, int]] = {
     "POST /editions/<int:edition_id>/send-back": (302, 403, 404, 404),
     "GET /editions/<int:edition_id>/preview": (302, 404, 404, 404),
     "GET /editions/<int:edition_id>/history": (302, 404, 404, 404),
-    "GET /metrics": (302, 403, 200, 200),
+    "GET /editions/<int:edition_id>/xliff": (302, 404, 404, 404),
+    "POST /editions/<int:edition_id>/xliff": (302, 422, 403, 422),  # no file: 422
+    "GET /api/v1/editions/<int:edition_id>/xliff": NO_KEY,
+    "POST /api/v1/editions/<int:edition_id>/xliff": NO_KEY,
+    # anonymous without Accept: text/html is a Prometheus scrape, and loopback is an allowed
+    # scraper address (tests/jobs/test_prometheus.py covers the other addresses and keys)
+    "GET /metrics": (200, 403, 200, 200),
     "POST /account/locale": (302, 302, 302, 302),
     # ingest: pages for editors, API for user keys (the OpenAPI description is public)
     "GET /articles/new": (302, 403, 200, 200),
@@ -82,6 +88,9 @@ EXPECTED: dict[str, tuple[int, int, int, int]] = {
     "GET /api/v1/items": NO_KEY,
     "GET /api/v1/items/<path:uri>": NO_KEY,
     "GET /feeds/<language>.<fmt>": NO_KEY,
+    # public permalinks of published editions: no key, no session (nothing published: 404)
+    "GET /<language>/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/<slug_id>": (
+        404, 404, 404, 404),
 }
 
 

@@ -318,3 +318,87 @@ def test_offsets_are_exact_ordered_and_deterministic(text: str, language: str) -
 )
 def test_newsroom_rules(language: str, text: str, expected: list[str]) -> None:
     assert texts(text, language) == expected
+
+
+# Issue 17: the error classes an independent evaluation found, one general rule each (sentences
+# written for the test, not the examples of the issue).
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        # a dash-led sentence after a full stop is a new sentence; "Q.-J." still is not split
+        (
+            "kk",
+            "Көпір жөнделді. – Енді жол ашық, – деді инженер.",
+            ["Көпір жөнделді.", "– Енді жол ашық, – деді инженер."],
+        ),
+        (
+            "ru",
+            "Мост отремонтировали. — Теперь проезд открыт! — Отлично, — ответил водитель.",
+            ["Мост отремонтировали.", "— Теперь проезд открыт!", "— Отлично, — ответил водитель."],
+        ),
+        # a year or era abbreviation opening the sentence, or after a comma, goes on
+        ("kk", "1920 ж. Семей қаласында съезд өтті.", ["1920 ж. Семей қаласында съезд өтті."]),
+        (
+            "ru",
+            "Позже, в 2000-х гг. Завод сменил владельца.",
+            ["Позже, в 2000-х гг. Завод сменил владельца."],
+        ),
+        # ... and a Russian one after a verb ends it
+        (
+            "ru",
+            "Отчёт опубликовали летом 2019 г. Выводы оспорили.",
+            ["Отчёт опубликовали летом 2019 г.", "Выводы оспорили."],
+        ),
+        # spaced "and so on" ends a sentence before a capital; spaced "that is" never does
+        (
+            "ru",
+            "Везли муку, сахар, чай и т. п. Груз прибыл утром.",
+            ["Везли муку, сахар, чай и т. п.", "Груз прибыл утром."],
+        ),
+        ("ru", "Вес 90 кг, т. е. 198 фунтов.", ["Вес 90 кг, т. е. 198 фунтов."]),
+        ("ru", "В 30 г. до н. э. Луций Корнелий вернулся в Рим.", None),
+        # dotted Kazakh abbreviations
+        ("kk", "Обал б.з.б. 2-ғасырда салынған.", ["Обал б.з.б. 2-ғасырда салынған."]),
+        (
+            "kk",
+            "Қажет заттар: қалам, дәптер т.с.с. Сабақ сағат тоғызда басталады.",
+            ["Қажет заттар: қалам, дәптер т.с.с.", "Сабақ сағат тоғызда басталады."],
+        ),
+        # unlisted abbreviations: before a number, and inside brackets
+        ("kk", "Қаланың халқ. 200 мыңнан асады.", ["Қаланың халқ. 200 мыңнан асады."]),
+        ("ru", "Актриса (урожд. Смирнова) приехала.", ["Актриса (урожд. Смирнова) приехала."]),
+        # a labelled note in brackets after a full stop stands alone; a citation does not
+        (
+            "en",
+            "The map shows the river basin. (credit: the county archive)",
+            ["The map shows the river basin.", "(credit: the county archive)"],
+        ),
+        (
+            "en",
+            "The road ends at the coast. (see below)",
+            ["The road ends at the coast. (see below)"],
+        ),
+        # a Roman numeral or a Latin letter in Cyrillic text ends a sentence; initials do not
+        (
+            "ru",
+            "Трон унаследовал Карл II. Вскоре началась война.",
+            ["Трон унаследовал Карл II.", "Вскоре началась война."],
+        ),
+        (
+            "ru",
+            "Вагон относится к типу B. Другие вагоны старше.",
+            ["Вагон относится к типу B.", "Другие вагоны старше."],
+        ),
+        ("kk", "Баяндаманы Е.С. Омаров жасады.", ["Баяндаманы Е.С. Омаров жасады."]),
+    ],
+)
+def test_issue_17_error_classes(language: str, text: str, expected: list[str] | None) -> None:
+    if expected is None:
+        expected = [text]
+    assert texts(text, language) == expected
+
+
+def test_long_paragraph_is_cut_before_pysbd_without_changing_the_result() -> None:
+    sentence = "Комиссия проверила школы района. «Итоги будут в мае», — сказал глава отдела."
+    one = texts(sentence, "ru")
+    assert texts(" ".join([sentence] * 40), "ru") == one * 40

@@ -6,7 +6,13 @@ import click
 from flask import Flask, current_app
 
 from workflow.errors import DomainError
-from workflow.partners import create_partner, list_partners, new_partner_key, revoke_partner_key
+from workflow.partners import (
+    create_partner,
+    list_partners,
+    new_partner_key,
+    reseal_webhook_secrets,
+    revoke_partner_key,
+)
 
 
 def _run(action):
@@ -63,6 +69,13 @@ def register(app: Flask) -> None:
         """Revoke a partner key by id; it gets 401 from then on."""
         _run(lambda session: revoke_partner_key(session, key_id).id)
         click.echo(f"revoked key {key_id}")
+
+    @partners_group.command("reseal-secrets")
+    def reseal() -> None:
+        """Seal every webhook signing secret with the current SECRET_KEY (after a rotation)."""
+        box = current_app.extensions["audarma.secrets"]
+        changed = _run(lambda session: reseal_webhook_secrets(session, box))
+        click.echo(f"resealed {changed} webhook secret(s) with the current key")
 
     @partners_group.command("list")
     def list_() -> None:

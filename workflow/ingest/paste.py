@@ -3,9 +3,11 @@
 Rules, in order: the first line is the headline unless a title is given; blank lines (or single
 lines that end a sentence) separate paragraphs, hard-wrapped lines are re-joined; a short line
 without final punctuation followed by more text is a sub-heading; a line wrapped in quotation
-marks is a quote; a quotation run into its attribution ("...step forward,Toqayev said, ...")
-is SPLIT into a quote block (ending in a full stop instead of the comma) and a paragraph holding
-the attribution; "cover Photo: X" is a caption and sets the photo credit; "Original Author: X",
+marks is a quote; direct speech with its attribution («…», – деді …; «…», — сказал …;
+"…," he said) is one paragraph, its punctuation as written; only where the paste lost the space
+between a quotation and its attribution ("...step forward,Toqayev said, ...") is the quotation
+split into a quote block and a paragraph holding the attribution, each kept character for
+character; "cover Photo: X" is a caption and sets the photo credit; "Original Author: X",
 "By X", "Автор: X" are bylines; navigation lines ("Latest news", "view all", "Read more", ...)
 are dropped and listed in `removed`, and after a tail marker such as "Latest news" everything
 else is the site's list of other stories and is dropped too. Plain text is never read as
@@ -39,10 +41,10 @@ _SPEECH = (
     r"concluded|continued|remarked|replied|сказал[аи]?|заявил[аи]?|отметил[аи]?|добавил[аи]?|"
     r"подчеркнул[аи]?|пояснил[аи]?|сообщил[аи]?|деді|айтты|мәлімдеді|атап өтті|қосты"
 )
-# A quotation whose closing mark was lost in the paste: "...forward,Toqayev said, ..."
-# (no space after the punctuation) or "...forward,” Toqayev said" (closing mark, no opening).
+# A quotation whose marks and following space were lost in the paste: "...forward,Toqayev said,
+# ..." (a capital straight after the punctuation, which no sentence does when typed).
 _RUN_IN = re.compile(
-    rf"^(?P<quote>.{{12,}}?[.!?…,])(?:[”»\"’]\s*|(?=[{_UPPER}]))"
+    rf"^(?P<quote>.{{12,}}?[.!?…,])(?=[{_UPPER}])"
     rf"(?P<attr>(?:[{_UPPER}][\w’'.\-]*\s+){{0,3}}[{_UPPER}][\w’'\-]*\s+(?:{_SPEECH})\b.*)$"
 )
 _SENTENCE_END = tuple(".!?…:;,")
@@ -84,28 +86,20 @@ def _is_heading(unit: str) -> bool:
 
 
 def _quote_blocks(unit: str) -> list[ParsedBlock] | None:
-    """Quote (+ attribution paragraph) blocks if the unit is a quotation, else None."""
+    """A quote block if the whole unit is a quotation, quote + attribution for the paste
+    artefact, else None (direct speech with its attribution stays a paragraph, as written)."""
     closers = _QUOTE_PAIRS.get(unit[0])
     if closers:
         end = max(unit.rfind(c) for c in closers)
-        if end > 1:
-            quote = unit[1:end].strip()
-            rest = unit[end + 1 :].strip(" ,—–-")
-            if not rest or rest in (".", "!", "?", "…"):
-                return [ParsedBlock("quote", quote)]
-            if len(rest) < len(quote) * 2:
-                return [ParsedBlock("quote", _full_stop(quote)), ParsedBlock("paragraph", rest)]
+        rest = unit[end + 1 :].strip()
+        if end > 1 and (not rest or rest in (".", "!", "?", "…")):
+            return [ParsedBlock("quote", unit[1:end].strip())]
+        return None
     m = _RUN_IN.match(unit)
     if m:
         quote = m.group("quote").strip()
-        return [ParsedBlock("quote", _full_stop(quote)), ParsedBlock("paragraph", m.group("attr"))]
+        return [ParsedBlock("quote", quote), ParsedBlock("paragraph", m.group("attr"))]
     return None
-
-
-def _full_stop(quote: str) -> str:
-    """A quote cut from its attribution ends a sentence: a trailing comma becomes a full stop."""
-    quote = quote.rstrip(" ,")
-    return quote if quote.endswith((".", "!", "?", "…")) else quote + "."
 
 
 def parse_text(text: str, *, title: str | None = None) -> ParsedArticle:

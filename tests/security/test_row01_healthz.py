@@ -1,0 +1,83 @@
+"""Issue 15 row 1: /healthz answers from a cached check (a slow broker never holds a web thread),
+shows details only to admins, and is rate-limited."""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+import pytest
+
+
+def _sign_in(app, make_user, role: str):
+    make_user(role, email=f"{role}@example.test", app=app)
+    client = app.test_client()
+    client.post("/login", data={"email": f"{role}@example.test", "password": "password123"})
+    return client
+
+
+@pytest.fixture
+def slow_broker(monkeypatch):
+    """Every broker check takes 2 s from now on (what a ping to an unreachable broker costs)."""
+    import web.health
+
+    calls: list[float] = []
+    real = web.health._check_broker
+
+    def slow():
+        calls.append(time.monotonic())
+        time.sleep(2)
+        return real()
+
+    monkeypatch.setattr(web.health, "_check_broker", slow)
+    return calls
+
+
+def test_row1_probes_never_wait_for_the_checks(make_app, slow_broker):
+    app = make_app(HEALTH_MAX_AGE_SECONDS=0.2)
+    client = app.test_client()
+    client.get("/healthz")  # the process's first check (the web process starts it at boot)
+    time.sleep(0.3)  # stale now: the next probes start one refresh in the background
+    durations = []
+    for _ in range(30):
+        started = time.perf_counter()
+        response = client.get("/healthz")
+        durations.append(time.perf_counter() - started)
+        assert response.status_code == 200
+    assert max(durations) < 0.5, durations  # none waited for a 2 s check
+    assert statistics.median(durations) < 0.005, durations  # answered in ≤ 5 ms
+    assert len(slow_broker) == 2  # the first check and one background refresh, not one a probe
+
+
+@pytest.mark.parametrize("role", [None, "translator", "editor"])
+def test_row1_details_only_for_admins(make_app, make_user, role):
+    app = make_app()
+    client = _sign_in(app, make_user, role) if role else app.test_client()
+    body = client.get("/healthz").get_json()
+    assert body == {"status": "degraded"}  # no worker host names, models or queue counts
+    admin = _sign_in(app, make_user, "admin").get("/healthz").get_json()
+    assert {"database", "broker", "workers", "models", "degraded"} <= set(admin)
+    assert admin["database"]["queued_jobs"] == 0
+
+
+def test_row1_healthz_is_rate_limited(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
+    client = app.test_client()
+    statuses = [client.get("/healthz").status_code for _ in range(40)]
+    # default 10 per second per address; the loop may straddle one window boundary
+    assert 10 <= statuses.count(200) <= 20 and statuses.count(429) >= 20, statuses
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://",
+                   HEALTHZ_RATE_LIMIT="10 per minute")
+    client = app.test_client()
+    statuses = [client.get("/healthz").status_code for _ in range(25)]
+    assert statuses.count(200) == 10 and statuses.count(429) == 15, statuses
+
+
+def test_row1_database_down_is_503_without_details(make_app, monkeypatch):
+    import web.health
+
+    app = make_app()
+    monkeypatch.setattr(web.health, "_check_database",
+                        lambda: {"ok": False, "error": "OperationalError"})
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503 and response.get_json() == {"status": "down"}

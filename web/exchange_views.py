@@ -1,0 +1,43 @@
+"""XLIFF for CAT tools: download an edition, upload the returned file (desk page and API)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template, request
+from flask_login import current_user
+
+from web.auth import db_session, role_required
+from web.review_errors import handle_domain_errors
+from workflow.errors import InvalidInput
+from workflow.exchange import xliff
+
+bp = Blueprint("exchange", __name__)
+handle_domain_errors(bp)
+
+XLIFF_TYPE = "application/xliff+xml"
+
+
+def download(edition_id: int) -> Response:
+    data = xliff.export_edition(db_session(), edition_id)
+    name = f"audarma-edition-{edition_id}.xlf"
+    return Response(data, mimetype=XLIFF_TYPE,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.get("/editions/<int:edition_id>/xliff")
+@role_required()
+def export(edition_id: int):
+    """The edition as an XLIFF 1.2 file for a CAT tool."""
+    return download(edition_id)
+
+
+@bp.post("/editions/<int:edition_id>/xliff")
+@role_required("translator")
+def import_file(edition_id: int):
+    """Save the changed segments of a returned XLIFF file; list conflicts and refusals."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise InvalidInput("Choose an XLIFF file.", code="no_file")
+    session = db_session()
+    report = xliff.import_edition(session, edition_id, upload.read(), current_user.id)
+    session.commit()
+    return render_template("exchange/import_result.html", report=report, edition_id=edition_id)

@@ -1,0 +1,1 @@
+"""Interchange formats: XLIFF for CAT tools, TMX for translation memory."""

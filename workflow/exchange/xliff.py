@@ -1,0 +1,249 @@
+"""XLIFF 1.2 for offline work in a CAT tool: export an edition, import the returned file.
+
+Written and read with translate-toolkit (the library Weblate and Pootle build on). Each
+``trans-unit`` is one segment translation: its id is the translation's id, and two attributes in
+Audarma's own namespace carry the version the file was made from and the source text's hash, so
+an import knows which segments someone changed in the desk meanwhile (a conflict: listed, the
+file's text kept as a conflict revision, nothing overwritten). Inline tags (``<1>…</1>``,
+``<2/>``) travel as XLIFF inline codes (``<g id="1">``, ``<x id="2"/>``); the machine output is an
+``alt-trans`` candidate with ``origin="machine-translation"``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from translate.storage import xliff
+from translate.storage.placeables import StringElem
+from translate.storage.placeables import xliff as codes
+
+from workflow import review
+from workflow.errors import Conflict, InvalidInput, NotFound
+from workflow.models import Comment, Edition
+from workflow.states import SegmentState
+
+NS = "urn:audarma:xliff"
+XLIFF_12 = "urn:oasis:names:tc:xliff:document:1.2"
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+_TAG = re.compile(r"<(/?)(\d+)(/?)>")
+
+# Segment state in the desk → XLIFF 1.2 target state, and back.
+_STATE_OUT = {
+    SegmentState.PENDING.value: "new",
+    SegmentState.MACHINE.value: "needs-review-translation",
+    SegmentState.DRAFT.value: "translated",
+    SegmentState.CONFIRMED.value: "signed-off",
+    SegmentState.SOURCE_CHANGED.value: "needs-translation",
+}
+_CONFIRMING = {"signed-off", "final"}
+
+
+class Xliff12File(xliff.xlifffile):
+    """translate-toolkit's XLIFF store, writing the 1.2 namespace and version."""
+
+    namespace = XLIFF_12
+    XMLskeleton = f"""<?xml version="1.0" ?>
+<xliff version='1.2' xmlns='{XLIFF_12}' xmlns:au='{NS}'>
+<file original='NoName' source-language='en' datatype='plaintext'>
+<body>
+</body>
+</file>
+</xliff>"""
+
+
+def to_rich(text: str) -> StringElem:
+    """Desk text with ``<1>…</1>`` and ``<2/>`` tags → toolkit placeables (g and x codes)."""
+    root: list = []
+    stack: list[tuple[str, list]] = []
+    current = root
+    position = 0
+    for match in _TAG.finditer(text):
+        if match.start() > position:
+            current.append(text[position:match.start()])
+        closing, number, empty = match.groups()
+        if empty:
+            current.append(codes.X(id=number))
+        elif not closing:
+            stack.append((number, current))
+            current = []
+        elif stack and stack[-1][0] == number:
+            opened, parent = stack.pop()
+            parent.append(codes.G(id=opened, sub=current or [""]))
+            current = parent
+        else:  # an unmatched closing tag: keep it as text rather than lose it
+            current.append(match.group(0))
+        position = match.end()
+    if position < len(text):
+        current.append(text[position:])
+    while stack:  # unclosed tags: flatten back to text
+        number, parent = stack.pop()
+        parent.append(f"<{number}>")
+        parent.extend(current)
+        current = parent
+    return StringElem(root or [""])
+
+
+def from_rich(elements: list) -> str:
+    """Toolkit placeables → desk text with ``<n>`` tags (the inverse of :func:`to_rich`)."""
+    out: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, codes.G):
+            out.append(f"<{node.id}>")
+            for sub in node.sub:
+                walk(sub)
+            out.append(f"</{node.id}>")
+        elif isinstance(node, codes.X | codes.Bx | codes.Ex):
+            out.append(f"<{node.id}/>")
+        elif isinstance(node, StringElem):
+            for sub in node.sub:
+                walk(sub)
+        else:
+            out.append(str(node))
+
+    for element in elements:
+        walk(element)
+    return "".join(out)
+
+
+def export_edition(session: Session, edition_id: int) -> bytes:
+    """The edition as an XLIFF 1.2 document (UTF-8 bytes)."""
+    edition = session.get(Edition, edition_id)
+    if edition is None:
+        raise NotFound(f"No edition {edition_id}.")
+    article = edition.article
+    store = Xliff12File(sourcelanguage=article.source_language,
+                        targetlanguage=edition.language)
+    file_node = store.document.getroot().find(f"{{{XLIFF_12}}}file")
+    file_node.set("original", f"audarma/article-{article.id}/{edition.language}")
+    notes: dict[int, list[str]] = {}
+    for comment in session.scalars(select(Comment).where(Comment.edition_id == edition.id,
+                                                         Comment.translation_id.is_not(None))
+                                   .order_by(Comment.id)):
+        notes.setdefault(comment.translation_id, []).append(comment.body)
+    for row in review.active_translations(session, edition.id):
+        unit = store.UnitClass("")
+        store.addunit(unit)
+        unit.setid(str(row.id))
+        unit.rich_source = [to_rich(row.segment.source_text)]
+        current = row.text if row.text is not None else None
+        if current:
+            unit.rich_target = [to_rich(current)]
+            unit.xmlelement.find(f"{{{XLIFF_12}}}target").set("state", _STATE_OUT[row.state])
+        if row.machine_text:
+            unit.addalttrans(row.machine_text, origin="machine-translation")
+        for body in notes.get(row.id, []):
+            unit.addnote(body, origin="reviewer")
+        element = unit.xmlelement
+        element.set(f"{{{NS}}}version", str(row.version))
+        element.set(f"{{{NS}}}source-hash", row.segment.source_hash)
+        element.set(f"{{{NS}}}state", row.state)
+        if row.state == SegmentState.CONFIRMED.value:
+            unit.markapproved(True)
+    return bytes(store)
+
+
+@dataclass
+class ImportReport:
+    """What an import did: saved, confirmed, unchanged, conflicts and refused units."""
+
+    saved: list[int] = field(default_factory=list)
+    confirmed: list[int] = field(default_factory=list)
+    unchanged: int = 0
+    conflicts: list[dict] = field(default_factory=list)
+    refused: list[dict] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        """The report as JSON for the API."""
+        return {"saved": self.saved, "confirmed": self.confirmed, "unchanged": self.unchanged,
+                "conflicts": self.conflicts, "refused": self.refused}
+
+
+def _parse(data: bytes) -> Xliff12File:
+    """Parse untrusted XLIFF: size-limited, no DTD, no entities, no network."""
+    if len(data) > MAX_IMPORT_BYTES:
+        raise InvalidInput(f"The file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB.",
+                           code="xliff_too_large")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=False)
+    try:
+        root = etree.fromstring(data, parser=parser)
+    except etree.XMLSyntaxError as exc:
+        raise InvalidInput(f"Not an XML file: {exc.msg}.", code="xliff_invalid") from None
+    tree = root.getroottree()
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+        raise InvalidInput("XLIFF files with a DOCTYPE or entities are refused.",
+                           code="xliff_doctype")
+    if etree.QName(root).localname != "xliff":
+        raise InvalidInput("Not an XLIFF file.", code="xliff_invalid")
+    if not (root.get("version") or "").startswith("1."):
+        raise InvalidInput("Only XLIFF 1.2 files can be imported.", code="xliff_version")
+    store = Xliff12File.parsestring(etree.tostring(root, encoding="UTF-8"))
+    return store
+
+
+def import_edition(session: Session, edition_id: int, data: bytes, user_id: int) -> ImportReport:
+    """Save every changed target of a returned XLIFF file as the importing translator's edit.
+
+    A unit whose segment changed in the desk since the export is a conflict: the file's text is
+    kept as a conflict revision (nothing typed is lost) and listed, not written over the desk's.
+    """
+    edition = session.get(Edition, edition_id)
+    if edition is None:
+        raise NotFound(f"No edition {edition_id}.")
+    store = _parse(data)
+    if store.gettargetlanguage() and store.gettargetlanguage() != edition.language:
+        raise InvalidInput(f"This file is for {store.gettargetlanguage()}, not "
+                           f"{edition.language}.", code="xliff_language")
+    rows = {str(row.id): row for row in review.active_translations(session, edition.id)}
+    report = ImportReport()
+    for unit in store.getunits():
+        unit_id = unit.xmlelement.get("id")
+        row = rows.get(unit_id or "")
+        element = unit.xmlelement
+        if row is None:
+            report.refused.append({"id": unit_id, "reason": "unknown_unit"})
+            continue
+        if element.get(f"{{{NS}}}source-hash") != row.segment.source_hash:
+            report.refused.append({"id": unit_id, "reason": "source_changed"})
+            continue
+        try:
+            exported = int(element.get(f"{{{NS}}}version", ""))
+        except ValueError:
+            report.refused.append({"id": unit_id, "reason": "no_version"})
+            continue
+        target = element.find(f"{{{XLIFF_12}}}target")
+        if target is None or not unit.target:
+            report.unchanged += 1
+            continue
+        text = from_rich(unit.rich_target)
+        state = target.get("state", "")
+        confirm = state in _CONFIRMING
+        if text == (row.text or "") and (not confirm
+                                         or row.state == SegmentState.CONFIRMED.value):
+            report.unchanged += 1
+            continue
+        write = review.confirm_segment if confirm else review.save_segment
+        try:
+            write(session, row.id, text, exported, user_id)
+        except Conflict as exc:
+            if exc.code == "not_editable":
+                raise
+            if exc.code == "stale_version":
+                report.conflicts.append({"id": row.id, "yours": text, "theirs": row.text or "",
+                                         "version": row.version})
+            else:
+                report.refused.append({"id": row.id, "reason": exc.code})
+            continue
+        except InvalidInput as exc:
+            report.refused.append({"id": row.id, "reason": exc.code})
+            continue
+        (report.confirmed if confirm else report.saved).append(row.id)
+    review.audit(session, user_id, "edition.xliff_imported", edition,
+                 saved=len(report.saved), confirmed=len(report.confirmed),
+                 conflicts=len(report.conflicts), refused=len(report.refused))
+    return report
