@@ -139,7 +139,7 @@ def stop_workers(procs: list[subprocess.Popen]) -> None:
 
 
 def throughput(app, workers: int, jobs_wanted: int, paragraphs: int, timeout: float,
-               package: Path, threads: str) -> dict:
+               package: Path, threads: str, targets: tuple[str, ...] = ("kk", "ru")) -> dict:
     """Queue ``jobs_wanted`` jobs (two per article) and time ``workers`` workers through them."""
     from sqlalchemy import func, select
 
@@ -154,9 +154,9 @@ def throughput(app, workers: int, jobs_wanted: int, paragraphs: int, timeout: fl
     try:
         with app.app_context():
             with db.transaction() as session:
-                for n in range(jobs_wanted // 2):
+                for n in range(jobs_wanted // len(targets)):
                     ingest_body(session, article_body(n, paragraphs), "text", source="bench",
-                                language="en", external_id=f"bench-{n}")
+                                language="en", external_id=f"bench-{n}", targets=list(targets))
             started = time.perf_counter()
             dispatch_pending(db, app.extensions["celery"], limit=100_000)
         done = 0
@@ -174,6 +174,63 @@ def throughput(app, workers: int, jobs_wanted: int, paragraphs: int, timeout: fl
             "jobs_per_minute": done / elapsed * 60, "complete": done >= jobs_wanted}
 
 
+def breaking_latency(app, jobs_wanted: int, paragraphs: int, timeout: float, package: Path,
+                     threads: str, targets: tuple[str, ...] = ("kk", "ru")) -> dict:
+    """One worker busy with ``jobs_wanted`` normal jobs; a breaking article arrives after the
+    first ten are done: seconds until its first machine segment is stored (reviewable), and the
+    normal jobs' throughput over the whole run."""
+    from sqlalchemy import func, select
+
+    from tasks.dispatch import dispatch_pending
+    from translations.packages import PackageStore
+    from workflow.ingest.service import ingest_body
+    from workflow.models import TranslationJob
+
+    PackageStore(Path(app.config["PACKAGES_DIR"])).install(package)
+    db = app.extensions["audarma.db"]
+    procs = start_workers(app, 1, threads)
+
+    def normal_done() -> int:
+        with db.transaction() as session:
+            return session.scalar(select(func.count()).select_from(TranslationJob).where(
+                TranslationJob.state == "in_review", TranslationJob.priority == "normal"))
+
+    try:
+        with app.app_context():
+            with db.transaction() as session:
+                for n in range(jobs_wanted // len(targets)):
+                    ingest_body(session, article_body(n, paragraphs), "text", source="bench",
+                                language="en", external_id=f"bench-{n}", targets=list(targets))
+            started = time.perf_counter()
+            dispatch_pending(db, app.extensions["celery"], limit=100_000)
+            while normal_done() < 10 and time.perf_counter() - started < timeout:
+                time.sleep(0.1)
+            with db.transaction() as session:
+                result = ingest_body(session, article_body(99_999, paragraphs), "text",
+                                     source="bench", language="en", priority="breaking",
+                                     external_id="bench-breaking", targets=list(targets))
+                breaking_article = result.article.id
+            posted = time.perf_counter()
+            dispatch_pending(db, app.extensions["celery"], limit=100_000)
+        latency = None
+        while time.perf_counter() - started < timeout:
+            with db.transaction() as session:
+                first = session.scalars(select(TranslationJob.first_segment_at).where(
+                    TranslationJob.article_id == breaking_article)).all()
+            if first and all(first):
+                latency = time.perf_counter() - posted
+                break
+            time.sleep(0.05)
+        while normal_done() < jobs_wanted and time.perf_counter() - started < timeout:
+            time.sleep(0.2)
+        elapsed = time.perf_counter() - started
+        done = normal_done()
+    finally:
+        stop_workers(procs)
+    return {"latency": latency, "jobs": done, "jobs_per_minute": done / elapsed * 60,
+            "complete": done >= jobs_wanted}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=1000, help="articles to POST (1000)")
@@ -185,6 +242,10 @@ def main() -> None:
     parser.add_argument("--threads", default="1", help="CTranslate2 intra threads per worker")
     parser.add_argument("--redis", help="Redis broker URL (its db is FLUSHED); default embedded")
     parser.add_argument("--postgres", help="PostgreSQL admin URL; temp databases are created")
+    parser.add_argument("--breaking", action="store_true",
+                        help="also: a breaking article arriving behind the normal jobs, 1 worker")
+    parser.add_argument("--size", default="tiny", choices=("tiny", "base"),
+                        help="random model size (base: about a second per sentence)")
     args = parser.parse_args()
 
     from translations.builder import build_random_multilingual_package
@@ -202,16 +263,35 @@ def main() -> None:
               f"{result['seconds']:.1f} s, {result['per_second']:.0f}/s, "
               f"p50 {result['p50_ms']:.1f} ms, p95 {result['p95_ms']:.1f} ms, "
               f"max {result['max_ms']:.0f} ms (first request loads language detection)")
-        package = build_random_multilingual_package(work / "tiny.argosmodel", seed=5)
+        targets = ("kk", "ru") if args.size == "tiny" else ("kk",)
+        if args.size == "tiny":
+            package = build_random_multilingual_package(work / "tiny.argosmodel", seed=5)
+        else:
+            from translations.builder import build_random_package
+
+            package = build_random_package(work / "base.argosmodel", "en", "kk", size="base",
+                                           seed=21)
+            print("base-size random en→kk package: one job per article (kk only)")
         for count in (int(c) for c in args.workers.split(",")):
             with fresh_database(args.postgres, work) as url:
                 app = make_app(work / f"workers{count}", url, args.redis)
                 result = throughput(app, count, args.jobs, args.paragraphs, args.timeout,
-                                    package, args.threads)
+                                    package, args.threads, targets)
                 app.extensions["audarma.db"].dispose()
             flag = "" if result["complete"] else " (TIMED OUT, partial)"
             print(f"{count} worker(s): {result['jobs']} jobs in {result['seconds']:.1f} s = "
                   f"{result['jobs_per_minute']:.0f} jobs/min{flag}")
+        if args.breaking:
+            with fresh_database(args.postgres, work) as url:
+                app = make_app(work / "breaking", url, args.redis)
+                result = breaking_latency(app, args.jobs, args.paragraphs, args.timeout,
+                                          package, args.threads, targets)
+                app.extensions["audarma.db"].dispose()
+            latency = f"{result['latency']:.1f} s" if result["latency"] else "not reached"
+            print(f"breaking article behind {args.jobs} normal jobs on 1 worker: first segment "
+                  f"stored {latency} after it was posted; normal jobs meanwhile "
+                  f"{result['jobs_per_minute']:.0f} jobs/min"
+                  f"{'' if result['complete'] else ' (TIMED OUT, partial)'}")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from sqlalchemy import select
 import tasks.publishing  # noqa: F401  (registers audarma.publishing.release_due)
 import tasks.webhooks  # noqa: F401  (registers audarma.webhooks.*)
 from tasks.context import database, setting
-from workflow import jobs
+from workflow import capabilities, jobs
 from workflow.db import utcnow
 from workflow.models import WorkerHeartbeat
 
@@ -48,8 +48,14 @@ def tick() -> dict:
     celery_app = current_app.extensions["celery"]
     with db.transaction() as session:
         requeued = jobs.requeue_expired(session)
-        resumed = jobs.resume_waiting(session, has_route)
+        cover = capabilities.coverage(session)
+        if cover.reporting:  # workers say which pairs they serve: only then can one decide
+            resumed = jobs.resume_waiting(session, lambda s, t: cover.serves((s, t)))
+            held = capabilities.hold_unserved(session, cover)
+        else:
+            resumed, held = jobs.resume_waiting(session, has_route), []
         _heartbeat(session, socket.gethostname())
     sent = dispatch_pending(db, celery_app)
     resent = redispatch_lost(db, celery_app, setting("JOB_REDISPATCH_SECONDS", 120.0))
-    return {"requeued": requeued, "resumed": resumed, "sent": sent, "resent": resent}
+    return {"requeued": requeued, "resumed": resumed, "held": held, "sent": sent,
+            "resent": resent}

@@ -3,25 +3,53 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
-from workflow import jobs
+from workflow import capabilities, jobs
 from workflow.db import Database
 
 log = logging.getLogger(__name__)
 
 QUEUES = {"breaking": "translate_breaking", "normal": "translate"}
+
+
+def queue_name(priority: str, source: str, target: str) -> str:
+    """The broker queue of one pair and priority, e.g. ``translate_breaking.en-kk``.
+
+    Workers consume only the queues of the pairs their models serve (``tasks.worker``).
+    """
+    base = QUEUES.get(priority, "translate")
+    return f"{base}.{source}-{target}" if source and target else base
+
+
+def pair_queues(pairs) -> list[str]:
+    """Every queue of the given pairs, breaking first."""
+    return [queue_name(priority, s, t) for priority in ("breaking", "normal")
+            for s, t in sorted(pairs)]
+
+
+def all_queues() -> list[str]:
+    """The translate queues of every possible pair, and the pairless ones of older messages."""
+    from workflow.models import LANGUAGES
+
+    pairs = [(s, t) for s in LANGUAGES for t in LANGUAGES if s != t]
+    return pair_queues(pairs) + list(QUEUES.values())
 RETRY_POLICY = {"max_retries": 1, "interval_start": 0.2, "interval_step": 0.2, "interval_max": 0.5}
 
 
-def _send(database: Database, pending: Sequence[jobs.Dispatch]) -> int:
+def _send(database: Database, pending: Sequence[jobs.Dispatch],
+          subscribed: Collection[tuple[str, str]]) -> int:
+    """Send each wake-up to its pair's queue when a live worker consumes it, else to the queue
+    every worker consumes (a worker whose package for the pair came after its start)."""
     from tasks.translate import translate_job
 
     sent: list[jobs.Dispatch] = []
     try:
         for item in pending:
-            translate_job.apply_async(kwargs={"job_id": item.job_id},
-                                      queue=QUEUES.get(item.priority, "translate"),
+            pair = (item.source_language, item.target_language)
+            queue = (queue_name(item.priority, *pair) if pair in subscribed
+                     else QUEUES.get(item.priority, "translate"))
+            translate_job.apply_async(kwargs={"job_id": item.job_id}, queue=queue,
                                       retry=True, retry_policy=RETRY_POLICY)
             sent.append(item)
     except Exception as exc:  # broker down: the rows stay in the outbox for the beat to resend
@@ -38,7 +66,8 @@ def dispatch_pending(database: Database, celery_app=None, limit: int = 500) -> i
     """Send a message for every queued job not yet handed to the broker; returns how many."""
     with database.transaction() as session:
         pending = jobs.jobs_to_dispatch(session, limit)
-    return _send(database, pending) if pending else 0
+        subscribed = capabilities.coverage(session).subscribed if pending else frozenset()
+    return _send(database, pending, subscribed) if pending else 0
 
 
 def waiting_messages(celery_app) -> int | None:
@@ -49,7 +78,7 @@ def waiting_messages(celery_app) -> int | None:
     try:
         with celery_app.connection_for_read() as conn:
             conn.ensure_connection(max_retries=1)
-            for name in QUEUES.values():
+            for name in all_queues():
                 try:
                     total += conn.default_channel.queue_declare(
                         queue=name, passive=True).message_count
@@ -68,6 +97,7 @@ def redispatch_lost(database: Database, celery_app, older_than: float = 120.0) -
         return 0
     with database.transaction() as session:
         lost = jobs.jobs_to_redispatch(session, older_than, waiting)
+        subscribed = capabilities.coverage(session).subscribed if lost else frozenset()
     if lost:
         log.warning("re-sending %d wake-up message(s) the broker no longer holds", len(lost))
-    return _send(database, lost) if lost else 0
+    return _send(database, lost, subscribed) if lost else 0

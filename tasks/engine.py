@@ -40,3 +40,20 @@ def has_route(source: str, target: str) -> bool:
     except NoRoute:
         return False
     return True
+
+
+def served_pairs() -> set[tuple[str, str]]:
+    """The language pairs this worker's installed packages translate (pivots included)."""
+    from translations.packages import PackageStore
+    from translations.routes import served_pairs as pairs_of
+    from workflow.models import LANGUAGES
+
+    return pairs_of(PackageStore(current_app.config["PACKAGES_DIR"]).installed(), LANGUAGES)
+
+
+def installed_codes() -> list[str]:
+    """Codes and versions of the installed packages, for the heartbeat."""
+    from translations.packages import PackageStore
+
+    return [f"{p.code}@{p.version}"
+            for p in PackageStore(current_app.config["PACKAGES_DIR"]).installed()]

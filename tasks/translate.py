@@ -8,7 +8,7 @@ from celery import shared_task
 from sqlalchemy.exc import DBAPIError
 
 from tasks.context import database, setting
-from tasks.engine import get_engine
+from tasks.engine import get_engine, served_pairs
 from workflow.machine import BATCH_FIRST, BATCH_LARGEST, BATCH_SECONDS, work_once
 
 log = logging.getLogger(__name__)
@@ -24,7 +24,8 @@ def translate_job(self, *, job_id: int) -> dict:
                            batch_size=setting("JOB_BATCH_SIZE", BATCH_FIRST),
                            batch_max=setting("JOB_BATCH_MAX", BATCH_LARGEST),
                            batch_seconds=setting("JOB_BATCH_SECONDS", BATCH_SECONDS),
-                           max_segments=setting("JOB_MAX_SEGMENTS", 200))
+                           max_segments=setting("JOB_MAX_SEGMENTS", 200),
+                           pairs=served_pairs() or None)  # no model at all: old behaviour
     except DBAPIError as exc:
         if not exc.connection_invalidated and "connect" not in str(exc.orig).lower():
             raise

@@ -116,3 +116,18 @@ def _short_code(code: str) -> str:
     """translate-en_kk-1_0 → translate-en_kk (the version is printed separately)."""
     head, _, tail = code.rpartition("-")
     return head if head and tail.replace("_", "").isdigit() else code
+
+
+def served_pairs(packages: Sequence[PackageInfo], languages: Sequence[str]) -> set[tuple[str, str]]:
+    """Every (source, target) among ``languages`` the packages can translate, pivots included."""
+    pairs = set()
+    for source in languages:
+        for target in languages:
+            if source == target:
+                continue
+            try:
+                plan_route(packages, source, target)
+            except NoRoute:
+                continue
+            pairs.add((source, target))
+    return pairs

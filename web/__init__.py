@@ -31,6 +31,9 @@ BLUEPRINTS = (
     "web.api_articles",
     "web.api_jobs",
     "web.jobs_views",
+    "web.corrections_views",
+    "web.memory_views",
+    "web.audit_views",
     "web.exchange_views",
     "web.api_exchange",
     "web.permalinks",
@@ -44,6 +47,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.instance_path = app.config["INSTANCE_DIR"]
     app.json.ensure_ascii = False  # Kazakh and Russian stay readable in API responses
 
+    configure_metadata(app.config)
     database = Database(app.config["DATABASE_URL"])
     app.extensions["audarma.db"] = database
     app.extensions["audarma.secrets"] = SecretBox(app.config["SECRET_KEY"],
@@ -62,9 +66,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     celery_init_app(app)
 
-    from web import errors, extensions, i18n, prometheus, security
+    from web import errors, extensions, i18n, job_notes, prometheus, security
 
     prometheus.init_app(app)
+    job_notes.init_app(app)
     extensions.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
@@ -75,6 +80,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     register_commands(app)
     return app
+
+
+def configure_metadata(config: dict[str, Any]) -> None:
+    """Hand the configured categories, subjects and rights defaults to ``workflow.metadata``."""
+    from workflow import metadata
+
+    subjects = config.get("SUBJECTS") or None
+    if isinstance(subjects, str):
+        subjects = metadata.parse_subject_list(subjects) or None
+    metadata.configure(categories=config.get("CATEGORIES") or None, subjects=subjects,
+                       copyright_holder=config.get("COPYRIGHT_HOLDER"),
+                       copyright_notice=config.get("COPYRIGHT_NOTICE"),
+                       usage_terms=config.get("USAGE_TERMS"))
 
 
 def register_blueprints(app: Flask) -> None:

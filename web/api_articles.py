@@ -10,12 +10,14 @@ from web.errors import error_response
 from workflow.errors import DomainError
 from workflow.ingest.service import FORMATS, ingest_body
 from workflow.ingest.summary import article_summary
+from workflow.metadata import METADATA_FIELDS, clean_metadata
 from workflow.models import Article
 
 bp = Blueprint("api_articles", __name__, url_prefix="/api/v1")
 csrf_exempt = True
 
 _TEXT_FIELDS = ("title", "language", "source_url", "priority")
+FIELDS = frozenset({"body", "format", "external_id", "targets", *_TEXT_FIELDS, *METADATA_FIELDS})
 
 
 @bp.errorhandler(RequestEntityTooLarge)
@@ -36,6 +38,11 @@ def _read_payload():
     if not isinstance(data, dict):
         return None, error_response(400, "malformed_json",
                                     "The request body must be a JSON object.")
+    unknown = sorted(set(data) - FIELDS)
+    if unknown:
+        return None, error_response(
+            422, "unknown_field", f"Unknown field(s): {', '.join(unknown)}. Accepted: "
+            f"{', '.join(sorted(FIELDS))}.", fields=unknown)
     body = data.get("body")
     if body is None:
         return None, error_response(422, "empty", "The article body is missing.")
@@ -60,19 +67,22 @@ def _read_payload():
 @bp.post("/articles")
 @api_key_required("user")
 def create_article():
-    """Ingest one article; 201 with the article, or 200 with ``duplicate_of`` if it was there."""
+    """Ingest one article: 201 with the article; 200 with ``duplicate_of`` if it was there, or
+    with ``updated: true`` when a changed copy came under a known ``external_id`` (wire update)."""
     data, problem = _read_payload()
     if problem is not None:
         return problem
     session = db_session()
     external_id = data.get("external_id")
     try:
+        metadata = clean_metadata(**{name: data.get(name) for name in METADATA_FIELDS})
         result = ingest_body(
             session, data["body"], data.get("format", "text"), title=data.get("title"),
             source=f"api:user{g.api_key.user_id}", source_url=data.get("source_url"),
             external_id=None if external_id is None else str(external_id),
             language=data.get("language"), targets=data.get("targets"),
-            priority=data.get("priority") or "normal", user_id=g.api_key.user_id,
+            priority=data.get("priority") or None, user_id=g.api_key.user_id,
+            metadata=metadata,
         )
     except DomainError as exc:
         session.rollback()
@@ -80,12 +90,13 @@ def create_article():
         return error_response(exc.status, exc.code, exc.message, **detail)
     body = article_summary(session, result.article, duplicate_of=result.duplicate_of)
     body["warnings"] = result.warnings
+    body["updated"] = result.updated
     session.commit()
     if not result.is_duplicate:
         from tasks.dispatch import dispatch_pending
 
         dispatch_pending(current_app.extensions["audarma.db"], current_app.extensions["celery"])
-    return body, 200 if result.is_duplicate else 201
+    return body, 200 if result.is_duplicate or result.updated else 201
 
 
 @bp.get("/articles/<int:article_id>")

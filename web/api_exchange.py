@@ -17,7 +17,7 @@ csrf_exempt = True
 @bp.get("/editions/<int:edition_id>/xliff")
 @api_key_required("user")
 def export(edition_id: int):
-    """The edition as XLIFF 1.2."""
+    """The edition as XLIFF 2.0 (``?version=1.2`` for older tools)."""
     try:
         return download(edition_id)
     except DomainError as exc:

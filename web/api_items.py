@@ -37,7 +37,7 @@ def _languages() -> list[str]:
 def list_items():
     """Items created after ``since`` (publish, correct, kill), oldest first; ``next`` to resume."""
     page = items_page(db_session(), _languages(), decode_cursor(request.args.get("since")),
-                      _limit(), g.reader.categories)
+                      _limit(), g.reader.categories, provenance=g.reader.provenance)
     body = {"items": page.items, "next": page.next_cursor, "has_more": page.has_more}
     return jsonify(body), 200, len(page.items)
 
@@ -52,5 +52,6 @@ def show_item(uri: str):
     if as_newsml:
         found = find_item(db_session(), uri, g.reader.languages, g.reader.categories)
         return Response(newsml.news_item(*found), mimetype=newsml.MEDIA_TYPE), 200, 1
-    item = get_item(db_session(), uri, g.reader.languages, g.reader.categories)
+    item = get_item(db_session(), uri, g.reader.languages, g.reader.categories,
+                    provenance=g.reader.provenance)
     return jsonify(item), 200, 1

@@ -122,6 +122,12 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "PUBLIC_FEEDS": env.get("AUDARMA_PUBLIC_FEEDS", "0") == "1",
         "BASE_URL": env.get("AUDARMA_BASE_URL", "http://127.0.0.1:5000"),
         "PUBLIC_BASE_URL": env.get("AUDARMA_PUBLIC_BASE_URL", ""),
+        # metadata vocabulary and rights defaults (README, Configuration)
+        "CATEGORIES": [c for c in env.get("AUDARMA_CATEGORIES", "").split(",") if c.strip()],
+        "SUBJECTS": env.get("AUDARMA_SUBJECTS", ""),
+        "COPYRIGHT_HOLDER": env.get("AUDARMA_COPYRIGHT_HOLDER", ""),
+        "COPYRIGHT_NOTICE": env.get("AUDARMA_COPYRIGHT_NOTICE", ""),
+        "USAGE_TERMS": env.get("AUDARMA_USAGE_TERMS", ""),
         "JOB_LEASE_SECONDS": int(env.get("AUDARMA_JOB_LEASE_SECONDS", "600")),
         "JOB_BATCH_SIZE": int(env.get("AUDARMA_JOB_BATCH_SIZE", "16")),
         "JOB_BATCH_MAX": int(env.get("AUDARMA_JOB_BATCH_MAX", "64")),

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from web.auth import db_session, role_required
 from web.review_errors import handle_domain_errors
-from workflow import desk, review
+from workflow import audit_trail, desk, review
 from workflow.db import as_id
 from workflow.errors import InvalidInput
 from workflow.metrics import edit_distance
@@ -155,4 +155,6 @@ def history(edition_id: int):
         changes = review.diff_snapshots(by_number.get(old_number), by_number[new_number])
     return render_template("editor/history.html", view=view, snapshots=snapshots,
                            changes=changes, a=old_number, b=new_number,
-                           events=review.audit_trail(session, edition_id))
+                           events=audit_trail.edition_trail(session, edition_id),
+                           machine_diff=audit_trail.machine_to_approved(session, edition_id),
+                           versions=audit_trail.partner_versions(session, edition_id))

@@ -8,7 +8,7 @@ from flask_login import current_user
 from web.auth import db_session, role_required
 from web.review_errors import handle_domain_errors
 from workflow.errors import InvalidInput
-from workflow.exchange import xliff
+from workflow.exchange import xliff, xliff2
 
 bp = Blueprint("exchange", __name__)
 handle_domain_errors(bp)
@@ -17,8 +17,13 @@ XLIFF_TYPE = "application/xliff+xml"
 
 
 def download(edition_id: int) -> Response:
-    data = xliff.export_edition(db_session(), edition_id)
-    name = f"audarma-edition-{edition_id}.xlf"
+    """The edition as XLIFF 2.0, or 1.2 with ``?version=1.2`` (older CAT tools)."""
+    version = request.args.get("version", "2.0")
+    if version not in ("1.2", "2.0"):
+        raise InvalidInput("version is 2.0 or 1.2.", code="bad_version")
+    writer = xliff.export_edition if version == "1.2" else xliff2.export_edition
+    data = writer(db_session(), edition_id)
+    name = f"audarma-edition-{edition_id}-xliff{version}.xlf"
     return Response(data, mimetype=XLIFF_TYPE,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
@@ -26,7 +31,7 @@ def download(edition_id: int) -> Response:
 @bp.get("/editions/<int:edition_id>/xliff")
 @role_required()
 def export(edition_id: int):
-    """The edition as an XLIFF 1.2 file for a CAT tool."""
+    """The edition as an XLIFF file for a CAT tool."""
     return download(edition_id)
 
 

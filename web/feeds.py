@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import html
 import json
 import logging
 from datetime import UTC, datetime
@@ -18,6 +19,7 @@ from web.errors import error_response
 from web.partner_access import has_credentials, partner_pull
 from workflow.errors import DomainError, Forbidden, NotFound
 from workflow.feed_cache import BodyCache, CachedFeed, latest_change
+from workflow.metadata import MEDIATOPIC_URI
 from workflow.models import LANGUAGES, Publication
 from workflow.ninjs import (
     FeedSnapshot,
@@ -26,7 +28,10 @@ from workflow.ninjs import (
     feed_snapshot,
     iso,
     item_uri,
+    metadata_of,
+    summary_of,
 )
+from workflow.partner_text import text as partner_text
 from workflow.render import xml_safe
 
 bp = Blueprint("feeds", __name__)
@@ -126,6 +131,17 @@ def _x(text: str | None) -> str | None:
     return xml_safe(text) if text else text
 
 
+def _categories(meta: dict) -> list[dict[str, str]]:
+    """RSS/Atom categories: the category, IPTC subjects (with their scheme), keywords."""
+    out = [{"term": meta["category"]}] if meta.get("category") else []
+    for subject in meta.get("subjects") or []:
+        scheme = MEDIATOPIC_URI if subject["code"].startswith("medtop:") else None
+        out.append({"term": subject["code"], "label": subject["name"],
+                    **({"scheme": scheme} if scheme else {})})
+    out += [{"term": keyword} for keyword in meta.get("keywords") or []]
+    return out
+
+
 def _xml_feed(snapshot: FeedSnapshot, language: str, fmt: str) -> bytes:
     """The RSS or Atom document; an item the feed writer refuses is left out (and logged), so
     one bad item never turns the whole feed into a 500 for every partner."""
@@ -159,7 +175,7 @@ def _xml_document(snapshot: FeedSnapshot, language: str, fmt: str, leave_out: se
     fg.tombstones.tombstones = snapshot.tombstones
     fg.id(_feed_url(language, "atom"))
     fg.title(f"Audarma — {LANGUAGE_NAMES[language]}")
-    fg.description(f"Published Audarma editions in {LANGUAGE_NAMES[language]}.")
+    fg.description(partner_text(language, "feed_description"))
     fg.author({"name": "Audarma newsroom"})
     fg.link(href=_feed_url(language, fmt), rel="self")
     fg.link(href=current_app.config["BASE_URL"], rel="alternate")
@@ -185,22 +201,30 @@ def _xml_document(snapshot: FeedSnapshot, language: str, fmt: str, leave_out: se
                   "href": page_url(pub)}]
         links += [{"rel": "alternate", "type": "application/json", "hreflang": o.language,
                    "href": item_url(o), "title": _x(o.headline)} for o in [pub, *others]]
+        meta = metadata_of(pub, article)
         if fmt == "rss":
             entry.link(href=page_url(pub))
             entry.content(_x(body_with_notes(pub)), type="CDATA")
-            entry.description(_x(pub.disclosure or pub.headline))
+            # RSS readers render description as HTML: the plain-text lead goes in escaped
+            entry.description(_x(html.escape(summary_of(pub), quote=False)))
         else:
             entry.content(_x(body_with_notes(pub)), type="html")
-            entry.summary(_x(pub.disclosure or pub.headline))
+            entry.summary(_x(summary_of(pub)))
+            if meta.get("copyright_notice") or meta.get("copyright_holder"):
+                entry.rights(_x(meta.get("copyright_notice") or meta["copyright_holder"]))
         entry.published(pub.first_published_at or pub.published_at)
         entry.updated(pub.published_at)
         if pub.byline:
             entry.author({"name": _x(pub.byline)})
-        if article.category:
-            entry.category(term=_x(article.category))
+        for category in _categories(meta):
+            entry.category(**{k: _x(v) for k, v in category.items()})
         entry.audarma.set(links=links if fmt == "atom" else None, version=str(pub.version),
-                          disclosure=_x(pub.disclosure), route=_x(pub.route_label),
-                          correction=_x(pub.correction_note))
+                          disclosure=_x(pub.disclosure), correction=_x(pub.correction_note),
+                          dateline=_x(meta.get("dateline")),
+                          copyrightHolder=_x(meta.get("copyright_holder")),
+                          copyrightNotice=_x(meta.get("copyright_notice")),
+                          usageTerms=_x(meta.get("usage_terms")),
+                          photoCredit=_x(meta.get("photo_credit")))
     return fg.atom_str(pretty=True) if fmt == "atom" else fg.rss_str(pretty=True)
 
 
@@ -209,27 +233,35 @@ def _json_feed(snapshot: FeedSnapshot, language: str) -> bytes:
     for pub in snapshot.publications:
         article = snapshot.articles[pub.article_id]
         others = [o for o in snapshot.others.get(pub.article_id, []) if o.language != language]
+        meta = metadata_of(pub, article)
         item = {
             "id": item_uri(pub.article_id, pub.language),
             "url": page_url(pub),
             "title": pub.headline,
             "content_html": body_with_notes(pub),
-            "summary": pub.disclosure or "",
+            "summary": summary_of(pub),
             "date_published": iso(pub.first_published_at or pub.published_at),
             "date_modified": iso(pub.published_at),
             "language": pub.language,
             "_audarma": {
                 "api_url": item_url(pub),
-                "version": pub.version, "disclosure": pub.disclosure, "route": pub.route_label,
+                "version": pub.version, "disclosure": pub.disclosure,
                 "correction_note": pub.correction_note,
+                "dateline": meta.get("dateline"),
+                "subjects": meta.get("subjects") or [],
+                "copyright_holder": meta.get("copyright_holder"),
+                "copyright_notice": meta.get("copyright_notice"),
+                "usage_terms": meta.get("usage_terms"),
+                "photo_credit": meta.get("photo_credit"),
                 "alternates": [{"language": o.language, "id": item_uri(o.article_id, o.language),
                                 "url": item_url(o)} for o in others],
             },
         }
         if pub.byline:
             item["authors"] = [{"name": pub.byline}]
-        if article.category:
-            item["tags"] = [article.category]
+        tags = [c["label"] if "label" in c else c["term"] for c in _categories(meta)]
+        if tags:
+            item["tags"] = tags
         items.append(item)
     feed = {
         "version": "https://jsonfeed.org/version/1.1",

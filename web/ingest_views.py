@@ -19,13 +19,14 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
-from wtforms import StringField, TextAreaField
+from wtforms import SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from web.auth import db_session, role_required
 from workflow.errors import DomainError
 from workflow.ingest.service import ingest_body, ingest_upload, parse_body, preview, update_source
 from workflow.ingest.source_text import article_markdown
+from workflow.metadata import clean_metadata, vocabulary
 from workflow.models import Article, TranslationJob
 
 bp = Blueprint("ingest", __name__)
@@ -39,6 +40,10 @@ class ArticleOptions(FlaskForm):
 
     language = StringField("Language", default="auto", validators=[Length(max=16)])
     priority = StringField("Priority", default="normal", validators=[Length(max=16)])
+    category = StringField("Category", validators=[Optional(), Length(max=100)])
+    subjects = SelectMultipleField("Subjects", validate_choice=False)
+    keywords = StringField("Keywords", validators=[Optional(), Length(max=2000)])
+    dateline = StringField("Dateline", validators=[Optional(), Length(max=200)])
 
 
 def _targets() -> list[str]:
@@ -72,8 +77,14 @@ class SourceForm(FlaskForm):
 
 
 def _options(form: ArticleOptions) -> dict:
+    """The ingest options the form carries; metadata is validated here by the workflow."""
+    metadata = clean_metadata(category=form.category.data or None,
+                              subjects=form.subjects.data or None,
+                              keywords=form.keywords.data or None,
+                              dateline=form.dateline.data or None)
     return {"language": form.language.data, "targets": _targets(),
-            "priority": form.priority.data or "normal", "user_id": current_user.id}
+            "priority": form.priority.data or "normal", "user_id": current_user.id,
+            "metadata": metadata}
 
 
 def _dispatch() -> None:
@@ -85,7 +96,8 @@ def _dispatch() -> None:
 def _page(form: NewArticleForm, upload: UploadForm, *, error: DomainError | None = None,
           duplicate: Article | None = None, status: int = 200):
     return render_template("ingest/new.html", form=form, upload=upload, error=error,
-                           duplicate=duplicate, targets=_targets(), **_limits()), status
+                           duplicate=duplicate, targets=_targets(),
+                           vocabulary=vocabulary(), **_limits()), status
 
 
 def _limits() -> dict:

@@ -73,6 +73,27 @@ def rate_text(rate: str | None) -> str:
     return make() if make and count.strip().isdigit() else (rate or "")
 
 
+def detail_text(key: str, value: object) -> str:
+    """One detail of an audit event ("version 2", "reason: …") in the reader's language; the
+    values are the record's own (codes among them named through the labels)."""
+    from web.dashboard import label_for
+
+    shown = label_for(value) if isinstance(value, str) else str(value)
+    known = {
+        "version": lambda: _("version %(value)s", value=shown),
+        "partner_version": lambda: _("partner version %(value)s", value=shown),
+        "reason": lambda: _("reason: %(value)s", value=shown),
+        "embargo_until": lambda: _("embargo until %(value)s", value=shown),
+        "embargo_from": lambda: _("embargo was %(value)s", value=shown),
+        "language": lambda: shown,
+        "note": lambda: _("note: %(value)s", value=shown),
+        "correction_note": lambda: _("note: %(value)s", value=shown),
+    }
+    make = known.get(key)
+    return make() if make else shown
+
+
 @bp.app_context_processor
 def _helpers() -> dict:
-    return {"route_text": route_text, "notice": notice, "rate_text": rate_text}
+    return {"route_text": route_text, "notice": notice, "rate_text": rate_text,
+            "detail_text": detail_text}

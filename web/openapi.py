@@ -65,12 +65,29 @@ ARTICLE_IN = {
         "language": {"type": "string", "description": "Source language; detected if absent."},
         "source_url": {"type": "string", "description": "http(s) URL of the original."},
         "external_id": {"type": ["string", "integer"],
-                        "description": "Your id; re-posting the same one returns the article."},
+                        "description": "Your id; re-posting the same text under it returns the "
+                                       "article, a changed text under it updates the article "
+                                       "(a wire update: changed sentences are re-translated and "
+                                       "the editions go back to review)."},
         "targets": {"oneOf": [{"type": "array", "items": {"type": "string"}},
                               {"type": "string"}],
                     "description": "Target languages (default: the other two)."},
-        "priority": {"type": "string", "enum": ["normal", "breaking"], "default": "normal"},
+        "priority": {"type": "string", "enum": ["normal", "breaking"], "default": "normal",
+                     "description": "On an update, absent means unchanged."},
+        "category": {"type": "string", "description": "One of the instance's categories "
+                                                      "(case-insensitive)."},
+        "subjects": {"oneOf": [{"type": "array", "items": {"type": "string"}},
+                               {"type": "string"}],
+                     "description": "Subject codes (e.g. medtop:11000000) or their names "
+                                    "from the instance's subject list."},
+        "keywords": {"oneOf": [{"type": "array", "items": {"type": "string"}},
+                               {"type": "string"}], "description": "Free keywords (max 20)."},
+        "dateline": {"type": "string", "examples": ["ASTANA. KAZINFORM"]},
+        "copyright_holder": {"type": "string", "description": "Overrides the instance default."},
+        "copyright_notice": {"type": "string", "description": "Overrides the instance default."},
+        "usage_terms": {"type": "string", "description": "Overrides the instance default."},
     },
+    "additionalProperties": False,
 }
 
 ARTICLE_OUT = {
@@ -87,6 +104,13 @@ ARTICLE_OUT = {
                                              "text": {"type": "string"}}}},
         "segments": {"type": "integer"},
         "duplicate_of": {"type": ["integer", "null"]},
+        "updated": {"type": "boolean", "description": "A wire update changed the article."},
+        "revision": {"type": "integer"},
+        "priority": {"type": "string"},
+        "category": {"type": ["string", "null"]},
+        "subjects": {"type": "array", "items": {"type": "string"}},
+        "keywords": {"type": "array", "items": {"type": "string"}},
+        "dateline": {"type": ["string", "null"]},
         "warnings": {"type": "array", "items": {"type": "string"}},
         "editions": {"type": "array", "items": {"type": "object", "properties": {
             "language": {"type": "string"}, "source": {"type": "boolean"},
@@ -160,7 +184,9 @@ def document(server_url: str = "/") -> dict:
                 "operationId": "createArticle",
                 "summary": "Ingest one article (user key).",
                 "description": "201 with the new article and its editions; 200 with "
-                               "`duplicate_of` when the same text or external_id came before.",
+                               "`duplicate_of` when the same text or external_id came before, "
+                               "or with `updated: true` when a changed text came under a known "
+                               "external_id. Unknown fields are refused (422 unknown_field).",
                 "security": [{"bearer": []}],
                 "requestBody": {"required": True, "content": {"application/json": {
                     "schema": {"$ref": "#/components/schemas/ArticleIn"}}}},

@@ -119,6 +119,15 @@ def rotate_secret(partner_id: int):
                 _("New signing secret made; give it to the partner."))
 
 
+@bp.post("/<int:partner_id>/provenance")
+@role_required("admin")
+def provenance(partner_id: int):
+    """Whether the partner's items name the machine-translation models."""
+    wanted = request.form.get("provenance") == "on"
+    return _act(partner_id, lambda s: partners.set_provenance(s, partner_id, wanted),
+                _("Provenance setting saved."))
+
+
 @bp.post("/<int:partner_id>/deliveries/<int:delivery_id>/retry")
 @role_required("admin")
 def retry(partner_id: int, delivery_id: int):

@@ -126,6 +126,7 @@ class EditionLine:
     time_text: str
     actions: list[tuple[str, str, str]]  # (href, text, css class)
     warnings: tuple[str, ...] = ()
+    needs_correction: str | None = None
 
 
 @dataclass
@@ -184,7 +185,8 @@ def desk_lines(page: publishing_desk.DeskPage, here: str) -> list[ArticleLine]:
                 original=edition.is_source,
                 state_label=labels.get(edition.state, edition.state), version=version,
                 time_iso=when_iso, time_text=when_text, actions=actions,
-                warnings=latest.warnings if latest is not None else ()))
+                warnings=latest.warnings if latest is not None else (),
+                needs_correction=edition.needs_correction))
         live = any(e.state in ("published", "scheduled") for e in editions)
         lines.append(ArticleLine(
             id=article.id, title=article.title, href=f"{article_base}{article.id}",

@@ -9,11 +9,11 @@ a worker whose lease expired while a slow batch ran finds zero rows and drops it
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import and_, false, func, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from workflow.db import utcnow
@@ -70,18 +70,29 @@ def claimable(now: datetime | None = None):
         TranslationJob.not_before.is_(None), TranslationJob.not_before <= now)
 
 
+def serving(pairs: Collection[tuple[str, str]] | None):
+    """The WHERE clause of jobs whose language pair is in ``pairs`` (None: every pair)."""
+    if pairs is None:
+        return true()
+    return or_(false(), *(and_(TranslationJob.source_language == source,
+                               TranslationJob.target_language == target)
+                          for source, target in sorted(pairs)))
+
+
 def claim_next(session: Session, worker: str, *, prefer: int | None = None,
                lease_seconds: int = 600, max_segments: int = 200,
-               max_jobs: int = 8) -> Claim | None:
+               max_jobs: int = 8, pairs: Collection[tuple[str, str]] | None = None
+               ) -> Claim | None:
     """Claim the most urgent queued job (and same-pair companions up to ``max_segments``).
 
     Breaking jobs come first, then the job the wake-up message named, then the oldest. Each job
     is taken with ``UPDATE ... WHERE state = 'queued'`` so a duplicate message or a second worker
-    cannot take it again; on PostgreSQL candidates are read with SKIP LOCKED.
+    cannot take it again; on PostgreSQL candidates are read with SKIP LOCKED. A worker passes
+    the ``pairs`` its models serve and never claims a job of another pair.
     """
     now = utcnow()
     query = (
-        select(TranslationJob).where(claimable(now))
+        select(TranslationJob).where(claimable(now), serving(pairs))
         .order_by((TranslationJob.priority == "breaking").desc(),
                   (TranslationJob.id == (prefer or 0)).desc(), TranslationJob.id)
         .limit(max_jobs * 4)

@@ -27,6 +27,7 @@ from workflow.claims import (  # noqa: F401  (the public face of job claiming)
     release,
     renew_lease,
     requeue_expired,
+    serving,
 )
 from workflow.db import utcnow
 from workflow.errors import Conflict, InvalidInput, NotFound
@@ -124,11 +125,18 @@ def create_jobs(session: Session, article: Article, targets: Sequence[str],
 
 @dataclass(frozen=True)
 class Dispatch:
-    """One wake-up message to send: the job, its queue's priority, and the claim count seen."""
+    """One wake-up message to send: the job, its queue's priority and language pair, and the
+    claim count seen."""
 
     job_id: int
     priority: str
     attempts: int
+    source_language: str = ""
+    target_language: str = ""
+
+
+_DISPATCH_COLUMNS = (TranslationJob.id, TranslationJob.priority, TranslationJob.attempts,
+                     TranslationJob.source_language, TranslationJob.target_language)
 
 
 def jobs_to_dispatch(session: Session, limit: int = 500) -> list[Dispatch]:
@@ -138,11 +146,11 @@ def jobs_to_dispatch(session: Session, limit: int = 500) -> list[Dispatch]:
     it is due, so its message is sent when a worker may actually take it.
     """
     rows = session.execute(
-        select(TranslationJob.id, TranslationJob.priority, TranslationJob.attempts)
+        select(*_DISPATCH_COLUMNS)
         .where(TranslationJob.needs_dispatch.is_(True), claimable())
         .order_by((TranslationJob.priority == "breaking").desc(), TranslationJob.id).limit(limit)
     ).all()
-    return [Dispatch(row.id, row.priority, row.attempts) for row in rows]
+    return [Dispatch(*row) for row in rows]
 
 
 def mark_dispatched(session: Session, sent: Sequence[Dispatch]) -> int:
@@ -175,14 +183,14 @@ def jobs_to_redispatch(session: Session, older_than: float, waiting_messages: in
     if deficit <= 0:
         return []
     rows = session.execute(
-        select(TranslationJob.id, TranslationJob.priority, TranslationJob.attempts)
+        select(*_DISPATCH_COLUMNS)
         .where(claimable(now), TranslationJob.needs_dispatch.is_(False),
                (TranslationJob.dispatched_at.is_(None))
                | (TranslationJob.dispatched_at < now - timedelta(seconds=older_than)))
         .order_by((TranslationJob.priority == "breaking").desc(), TranslationJob.dispatched_at)
         .limit(deficit)
     ).all()
-    return [Dispatch(row.id, row.priority, row.attempts) for row in rows]
+    return [Dispatch(*row) for row in rows]
 
 
 def resume_waiting(session: Session, has_route) -> list[int]:

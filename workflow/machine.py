@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -126,27 +126,29 @@ def _result_for(translation_id: int, translation) -> jobs.MachineResult:
     )
 
 
-def _breaking_waiting(database: Database) -> bool:
+def _breaking_waiting(database: Database, pairs: Collection[tuple[str, str]] | None) -> bool:
     with database.transaction() as session:
         return bool(session.scalar(select(exists().where(
-            jobs.claimable(), TranslationJob.priority == "breaking"))))
+            jobs.claimable(), jobs.serving(pairs), TranslationJob.priority == "breaking"))))
 
 
 def work_once(database: Database, engine, worker: str, *, prefer: int | None = None,
               batch_size: int = BATCH_FIRST, batch_max: int | None = None,
               batch_seconds: float = BATCH_SECONDS,
               lease_seconds: int = 600, max_segments: int = 200,
-              on_batch: Callable[[int], None] | None = None) -> RunReport:
+              on_batch: Callable[[int], None] | None = None,
+              pairs: Collection[tuple[str, str]] | None = None) -> RunReport:
     """Claim the most urgent queued work, translate it in batches, record it, close the jobs.
 
     The first batch has ``batch_size`` segments; later ones grow toward ``batch_seconds`` of
     engine time, up to ``batch_max`` (None: every batch ``batch_size``), see ``BatchSizer``.
-    Between batches a normal claim hands its remaining jobs back when breaking news is queued,
-    and jobs cancelled or re-queued meanwhile are dropped.
+    Between batches a normal claim hands its remaining jobs back when breaking news it could
+    take is queued, and jobs cancelled or re-queued meanwhile are dropped. ``pairs``: the
+    language pairs this worker's models serve (None: any).
     """
     with database.transaction() as session:
         claim = jobs.claim_next(session, worker, prefer=prefer, lease_seconds=lease_seconds,
-                                max_segments=max_segments)
+                                max_segments=max_segments, pairs=pairs)
     if claim is None:
         return RunReport(job_ids=[])
     report = RunReport(job_ids=list(claim.job_ids), outcome="done")
@@ -154,7 +156,8 @@ def work_once(database: Database, engine, worker: str, *, prefer: int | None = N
     keeper.start()
     try:
         sizer = BatchSizer(batch_size, batch_max or batch_size, batch_seconds)
-        _translate(database, engine, claim, keeper, report, sizer, lease_seconds, on_batch)
+        _translate(database, engine, claim, keeper, report, sizer, lease_seconds, on_batch,
+                   pairs)
     except Exception as exc:
         _handle_error(database, claim, report, exc)
     finally:
@@ -164,7 +167,8 @@ def work_once(database: Database, engine, worker: str, *, prefer: int | None = N
 
 def _translate(database: Database, engine, claim: jobs.Claim, keeper: LeaseKeeper,
                report: RunReport, sizer: BatchSizer, lease_seconds: int,
-               on_batch: Callable[[int], None] | None) -> None:
+               on_batch: Callable[[int], None] | None,
+               pairs: Collection[tuple[str, str]] | None = None) -> None:
     with database.transaction() as session:
         memory = DatabaseMemory(session, claim.source_language, claim.target_language)
         memory.preload([text for _job, _tid, text in claim.work])
@@ -172,7 +176,7 @@ def _translate(database: Database, engine, claim: jobs.Claim, keeper: LeaseKeepe
     yielded = False
     start = 0
     while start < len(claim.work):
-        if start and claim.priority != "breaking" and _breaking_waiting(database):
+        if start and claim.priority != "breaking" and _breaking_waiting(database, pairs):
             yielded = True
             break
         size = sizer.next_size(len(claim.work) - start)

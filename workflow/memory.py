@@ -46,6 +46,7 @@ class DatabaseMemory:
         base = select(MemoryEntry).where(
             MemoryEntry.source_language == self.source_language,
             MemoryEntry.target_language == self.target_language,
+            MemoryEntry.retracted_at.is_(None),
         )
         for entry in self.session.scalars(
             base.where(MemoryEntry.source_hash.in_(hashes)).order_by(MemoryEntry.id)
@@ -55,6 +56,7 @@ class DatabaseMemory:
             select(MemoryEntry.source_text, MemoryEntry.target_text).where(
                 MemoryEntry.source_language == self.source_language,
                 MemoryEntry.target_language == self.target_language,
+                MemoryEntry.retracted_at.is_(None),
             ).order_by(MemoryEntry.id.desc()).limit(FUZZY_CANDIDATES))
         self._pool = [(source, target) for source, target in recent]
         self._keys = [_normalised(source) for source, _target in self._pool]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from lxml import etree
 from lxml import html as lxml_html
 
+from workflow import partner_text
 from workflow.models import Article, Publication
 from workflow.ninjs import body_with_notes, iso, item_uri
 
@@ -62,14 +63,15 @@ def news_item(publication: Publication, article: Article,
     if publication.embargo_until is not None:
         _el(meta, "embargoed", iso(publication.embargo_until))
     _el(meta, "pubStatus", qcode="stat:canceled" if canceled else "stat:usable")
-    if canceled:
-        _el(meta, "edNote", f"Withdrawn: {publication.kill_reason or ''}".strip(),
+    if canceled:  # every note in the item's language (workflow.partner_text)
+        _el(meta, "edNote", partner_text.withdrawal(language, publication.kill_reason),
             role="ednoterole:withdrawal")
     elif publication.correction_note:
-        _el(meta, "edNote", f"Correction: {publication.correction_note}",
+        _el(meta, "edNote", partner_text.correction_line(language, publication.correction_note),
             role="ednoterole:correction")
     elif publication.version > 1:
-        _el(meta, "edNote", f"Update: version {publication.version}.", role="ednoterole:update")
+        _el(meta, "edNote", partner_text.text(language, "update", version=publication.version),
+            role="ednoterole:update")
     for other in others or []:
         if other.language == language:
             continue

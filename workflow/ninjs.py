@@ -5,12 +5,15 @@ from __future__ import annotations
 import base64
 import binascii
 import html
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+import nh3
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from workflow import metadata, partner_text
 from workflow.db import as_id
 from workflow.errors import Forbidden, InvalidInput, NotFound
 from workflow.models import Article, FeedEvent, Publication
@@ -71,14 +74,16 @@ def iso(moment: datetime | None) -> str | None:
 
 
 def body_with_notes(publication: Publication) -> str:
-    """Body HTML as partners show it: kill notice, correction note and disclosure made visible."""
+    """Body HTML as partners show it: kill notice, correction note and disclosure made visible,
+    each in the edition's language."""
     parts = []
     if publication.status == "canceled":
         parts.append(f'<p class="audarma-kill">{_escape(_kill_notice(publication))}</p>')
     else:
         parts.append(publication.body_html)
     if publication.correction_note:
-        note = _escape("Correction: " + publication.correction_note)
+        note = _escape(partner_text.correction_line(publication.language,
+                                                    publication.correction_note))
         parts.append(f'<p class="audarma-correction">{note}</p>')
     if publication.disclosure:
         parts.append(f'<p class="audarma-disclosure">{_escape(publication.disclosure)}</p>')
@@ -86,7 +91,42 @@ def body_with_notes(publication: Publication) -> str:
 
 
 def _kill_notice(publication: Publication) -> str:
-    return f"This story has been withdrawn. Reason: {publication.kill_reason or 'not given'}"
+    return partner_text.withdrawal(publication.language, publication.kill_reason)
+
+
+_LEAD = re.compile(r'<p class="lead">(.*?)</p>', re.S)
+_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+
+
+def summary_of(publication: Publication) -> str:
+    """The teaser partners show: the edition's lead (else its first paragraph, else the
+    headline); a killed item's teaser is its withdrawal notice."""
+    if publication.status == "canceled":
+        return _kill_notice(publication)
+    found = _LEAD.search(publication.body_html) or _PARAGRAPH.search(publication.body_html)
+    text = html.unescape(nh3.clean(found.group(1), tags=set())).strip() if found else ""
+    return " ".join(text.split()) or publication.headline
+
+
+def metadata_of(publication: Publication, article: Article) -> dict:
+    """The metadata frozen when this version was published (older versions: the article's)."""
+    return (publication.payload or {}).get("meta") or metadata.snapshot(article)
+
+
+def _subjects(meta: dict) -> list[dict]:
+    subjects: list[dict] = []
+    if meta.get("category"):
+        subjects.append({"name": meta["category"], "rel": "category",
+                         "literal": meta["category"]})
+    for subject in meta.get("subjects") or []:
+        entry = {"name": subject["name"], "rel": "about", "literal": subject["code"]}
+        uri = metadata.subject_uri(subject["code"])
+        if uri:
+            entry["uri"] = uri
+        subjects.append(entry)
+    subjects.extend({"name": keyword, "rel": "keyword", "literal": keyword}
+                    for keyword in meta.get("keywords") or [])
+    return subjects
 
 
 def _escape(text: str) -> str:
@@ -107,9 +147,15 @@ def siblings(session: Session, article_ids: set[int]) -> dict[int, list[Publicat
 
 
 def build_item(publication: Publication, article: Article,
-               others: list[Publication] | None = None) -> dict:
-    """One ninjs 3.1 item for one published version (canceled versions carry the kill notice)."""
+               others: list[Publication] | None = None, *, provenance: bool = False) -> dict:
+    """One ninjs 3.1 item for one published version (canceled versions carry the kill notice).
+
+    ``provenance``: the partner asked to be told which machine-translation models were used
+    (``infoSources`` role machineTranslation and the digitalSourceType name); others are told
+    only that the text was machine-translated and reviewed by a person.
+    """
     canceled = publication.status == "canceled"
+    meta = metadata_of(publication, article)
     item: dict = {
         "standard": {"name": "ninjs", "version": "3.1", "schema": SCHEMA_URI},
         "uri": item_uri(publication.article_id, publication.language),
@@ -126,27 +172,43 @@ def build_item(publication: Publication, article: Article,
         "bodies": [{"role": "main", "contentType": "text/html",
                     "value": body_with_notes(publication)}],
         "descriptions": [{"role": "disclosure", "contentType": "text/plain",
-                          "value": publication.disclosure or ""}],
+                          "value": publication.disclosure or ""},
+                         {"role": "summary", "contentType": "text/plain",
+                          "value": summary_of(publication)}],
     }
     if publication.embargo_until is not None:
         item["embargoedUntil"] = iso(publication.embargo_until)
     if publication.byline:
         item["by"] = publication.byline
+    if meta.get("dateline"):
+        item["located"] = meta["dateline"]
+    for name, key in (("copyrightHolder", "copyright_holder"),
+                      ("copyrightNotice", "copyright_notice"), ("usageTerms", "usage_terms")):
+        if meta.get(key):
+            item[name] = meta[key]
+    sources = []
+    if meta.get("photo_credit"):
+        sources.append({"name": meta["photo_credit"], "role": "photographer"})
     if publication.route_label:
-        item["digitalSourceType"] = {"literal": "machineTranslatedHumanReviewed",
-                                     "name": f"Machine translation, human-reviewed: "
-                                             f"{publication.route_label}"}
-        item["infoSources"] = [{"name": label, "role": "machineTranslation"}
-                               for label in (publication.payload or {}).get("routes", [])]
+        item["digitalSourceType"] = {
+            "literal": "machineTranslatedHumanReviewed",
+            "name": "Machine translation, human-reviewed"}
+        if provenance:
+            item["digitalSourceType"]["name"] += f": {publication.route_label}"
+            sources += [{"name": label, "role": "machineTranslation"}
+                        for label in (publication.payload or {}).get("routes", [])]
+    if sources:
+        item["infoSources"] = sources
     if publication.correction_note:
         item["descriptions"].append({"role": "correction", "contentType": "text/plain",
                                      "value": publication.correction_note})
-        item["edNote"] = f"Correction: {publication.correction_note}"
+        item["edNote"] = partner_text.correction_line(publication.language,
+                                                      publication.correction_note)
     if canceled:
         item["edNote"] = _kill_notice(publication)
-    if article.category:
-        item["subjects"] = [{"name": article.category, "rel": "category",
-                             "literal": article.category}]
+    subjects = _subjects(meta)
+    if subjects:
+        item["subjects"] = subjects
     links = [
         {"name": f"edition-{other.language}",
          "rel": "original" if other.language == article.source_language else "translation",
@@ -176,7 +238,7 @@ def _category_filter(query, categories: list[str]):
 
 
 def items_page(session: Session, languages: list[str], since: int, limit: int,
-               categories: list[str] | None = None) -> ItemsPage:
+               categories: list[str] | None = None, *, provenance: bool = False) -> ItemsPage:
     """Events after ``since`` in the given languages, each rendered as the version it created."""
     limit = max(1, min(limit, MAX_LIMIT))
     query = (select(FeedEvent, Publication)
@@ -189,8 +251,8 @@ def items_page(session: Session, languages: list[str], since: int, limit: int,
     articles = {a.id: a for a in session.scalars(
         select(Article).where(Article.id.in_({p.article_id for _e, p in rows})))}
     others = siblings(session, set(articles))
-    items = [build_item(pub, articles[pub.article_id], others.get(pub.article_id))
-             for _event, pub in rows]
+    items = [build_item(pub, articles[pub.article_id], others.get(pub.article_id),
+                        provenance=provenance) for _event, pub in rows]
     last = rows[-1][0].seq if rows else since
     return ItemsPage(items=items, next_cursor=encode_cursor(last), has_more=has_more)
 
@@ -227,9 +289,9 @@ def find_item(session: Session, uri: str, languages: list[str],
 
 
 def get_item(session: Session, uri: str, languages: list[str],
-             categories: list[str] | None = None) -> dict:
+             categories: list[str] | None = None, *, provenance: bool = False) -> dict:
     """One item by uri, as its latest visible version, for a partner reading ``languages``."""
-    return build_item(*find_item(session, uri, languages, categories))
+    return build_item(*find_item(session, uri, languages, categories), provenance=provenance)
 
 
 @dataclass(frozen=True)

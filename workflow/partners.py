@@ -60,21 +60,32 @@ def _partner(session: Session, ref: int | str) -> Partner:
 
 def create_partner(session: Session, name: str, languages: str | list[str],
                    categories: str | list[str] | None = None,
-                   rate_limit: str | None = None) -> tuple[Partner, ApiKey, str]:
-    """Create a partner with its first API key; the secret is returned once and never stored."""
+                   rate_limit: str | None = None, *,
+                   provenance: bool = False) -> tuple[Partner, ApiKey, str]:
+    """Create a partner with its first API key; the secret is returned once and never stored.
+
+    ``provenance``: the partner's items name the machine-translation models used.
+    """
     name = (name or "").strip()
     if not name or len(name) > 200:
         raise InvalidInput("A partner needs a name of 1–200 characters.", code="bad_name")
     if session.scalar(select(Partner.id).where(Partner.name == name)) is not None:
         raise Conflict(f"A partner called {name!r} exists already.", code="duplicate_partner")
     partner = Partner(name=name, languages=_languages(languages),
-                      categories=parse_list(categories), active=True)
+                      categories=parse_list(categories), active=True, provenance=provenance)
     if rate_limit:
         partner.rate_limit = check_rate_limit(rate_limit)
     session.add(partner)
     session.flush()
     key, secret = issue_key(session, partner_id=partner.id, label="first key")
     return partner, key, secret
+
+
+def set_provenance(session: Session, ref: int | str, provenance: bool) -> Partner:
+    """Whether the partner's items name the machine-translation models (ninjs infoSources)."""
+    partner = _partner(session, ref)
+    partner.provenance = bool(provenance)
+    return partner
 
 
 def check_rate_limit(value: str) -> str:
@@ -162,6 +173,7 @@ class Reader:
     languages: list[str]
     categories: list[str]
     rate_limit: str
+    provenance: bool = False  # asked to be told which MT models made the text
 
 
 @dataclass(frozen=True)
@@ -176,12 +188,13 @@ class PartnerKey:
     languages: list[str]
     categories: list[str]
     rate_limit: str
+    provenance: bool = False
 
 
 # Built once: building the statement and its cache key per pull cost more than its execution.
 _LIVE_PARTNER_KEY = (select(ApiKey.id, ApiKey.prefix, ApiKey.last_used_at, Partner.id,
                             Partner.active, Partner.languages, Partner.categories,
-                            Partner.rate_limit)
+                            Partner.rate_limit, Partner.provenance)
                      .join(Partner, Partner.id == ApiKey.partner_id)
                      .where(ApiKey.key_hash == bindparam("key_hash"),
                             ApiKey.revoked_at.is_(None)))
@@ -256,7 +269,7 @@ def reader_for_key(key: PartnerKey, language: str | None = None) -> Reader:
     if not key.active:
         raise Forbidden("This partner is not active.", code="partner_inactive")
     reader = Reader(key.partner_id, key.key_id, list(key.languages or []),
-                    list(key.categories or []), key.rate_limit)
+                    list(key.categories or []), key.rate_limit, bool(key.provenance))
     if language is not None and language not in reader.languages:
         raise Forbidden(f"Your key may not read {language!r}.", code="language_not_allowed")
     return reader

@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from workflow import webhooks
+from workflow import corrections, memory_admin, metadata, partner_text, webhooks
 from workflow.db import utcnow
 from workflow.embargo import drop_scheduled
 from workflow.errors import Conflict, InvalidInput, NotFound
@@ -34,14 +34,12 @@ from workflow.states import EditionState, PublicationStatus, check_transition, t
 LIVE = ("usable", "canceled")  # statuses partners can see; "scheduled" is invisible
 
 
-def disclosure_for(edition: Edition, route_label: str | None) -> str:
-    """The sentence every item carries about how its text was made."""
-    if edition.is_source:
-        return "Original text by the newsroom; not machine-translated."
-    if route_label:
-        return (f"Machine-translated ({route_label}) and reviewed by a human editor "
-                "before publication.")
-    return "Translated with machine assistance and reviewed by a human editor before publication."
+def disclosure_for(edition: Edition, route_label: str | None = None) -> str:
+    """The sentence every item carries about how its text was made, in its own language.
+
+    The model route is not named here (it is a provenance field for partners who ask for it).
+    """
+    return partner_text.disclosure(edition.language, edition.is_source)
 
 
 def _next_seq(session: Session) -> int:
@@ -100,6 +98,7 @@ def _go_live(session: Session, publication: Publication, edition: Edition,
     publication.published_at = now
     publication.first_published_at = publication.first_published_at or now
     transition(edition, EditionState.PUBLISHED)
+    corrections.clear(edition)
     session.flush()
     return append_event(session, publication, kind)
 
@@ -128,7 +127,7 @@ def publish_edition(session: Session, edition_id: int, user_id: int | None,
             .where(Publication.edition_id == edition.id))
     note = (correction_note or "").strip() or None
     if first_published is not None and note is None:
-        note = f"This is a corrected version (version {version}) of an earlier story."
+        note = partner_text.correction_default(edition.language, version)
     rendered = render_edition(session, edition)
     publication = Publication(
         edition_id=edition.id, article_id=edition.article_id, language=edition.language,
@@ -139,6 +138,7 @@ def publish_edition(session: Session, edition_id: int, user_id: int | None,
         embargo_until=embargo_until, first_published_at=first_published,
         published_by_id=user_id, created_at=now,
         payload={"routes": list(rendered.routes), "is_source": edition.is_source,
+                 "meta": metadata.snapshot(edition.article),
                  **({"warnings": list(rendered.warnings)} if rendered.warnings else {})},
     )
     session.add(publication)
@@ -150,6 +150,8 @@ def publish_edition(session: Session, edition_id: int, user_id: int | None,
     else:
         _go_live(session, publication, edition, now)
         _audit(session, user_id, "publish", edition, version=version)
+    if first_published is not None:
+        corrections.after_correction(session, edition, version, note, user_id)
     return publication
 
 
@@ -214,7 +216,9 @@ def kill_edition(session: Session, edition_id: int, user_id: int | None, reason:
         append_event(session, killed, "kill")
     if edition.state in (EditionState.PUBLISHED, EditionState.SCHEDULED):
         transition(edition, EditionState.WITHDRAWN)
-    _audit(session, user_id, "kill", edition, reason=reason)
+    corrections.clear(edition)
+    retracted = memory_admin.retract_for_edition(session, edition.id, user_id, reason, now)
+    _audit(session, user_id, "kill", edition, reason=reason, memory_retracted=retracted)
     return killed
 
 

@@ -70,6 +70,7 @@ class EditionLine:
     language: str
     is_source: bool
     state: str
+    needs_correction: str | None = None  # why a sibling correction or source edit flagged it
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,8 @@ def list_desk(session: Session, query: DeskQuery) -> DeskPage:
                       .correlate(Edition).scalar_subquery())
     found = session.execute(
         select(Edition.id, Edition.article_id, Edition.language, Edition.is_source,
-               Edition.state, Publication.version, Publication.status,
+               Edition.state, Edition.needs_correction_at, Edition.needs_correction_note,
+               Publication.version, Publication.status,
                Publication.embargo_until, Publication.published_at,
                Publication.payload["warnings"].label("warnings"))
         .outerjoin(Publication, (Publication.edition_id == Edition.id)
@@ -155,7 +157,9 @@ def list_desk(session: Session, query: DeskQuery) -> DeskPage:
             r.version, r.status, r.embargo_until, r.published_at,
             tuple(r.warnings) if isinstance(r.warnings, list) else ())
         rows[r.article_id].editions.append(DeskEdition(
-            EditionLine(r.id, r.article_id, r.language, r.is_source, r.state), latest,
+            EditionLine(r.id, r.article_id, r.language, r.is_source, r.state,
+                        (r.needs_correction_note or "—") if r.needs_correction_at else None),
+            latest,
             actions_for(r.state)))
     return DeskPage(list(rows.values()), query.page, has_next)
 

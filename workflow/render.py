@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from workflow.models import Block, Edition, Segment, SegmentTranslation
 
-ALLOWED_TAGS = {"p", "h2", "blockquote", "figure", "figcaption", "em", "strong", "a", "code"}
+ALLOWED_TAGS = {"p", "h2", "blockquote", "em", "strong", "a", "code"}
 ALLOWED_ATTRIBUTES = {"a": {"href"}, "p": {"class"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 INLINE_TAG = re.compile(r"<(/?)(\d+)(/?)>")
@@ -89,8 +89,8 @@ def _block_html(kind: str, inner: str) -> str:
         return f"<h2>{inner}</h2>"
     if kind == "quote":
         return f"<blockquote><p>{inner}</p></blockquote>"
-    if kind == "caption":
-        return f"<figure><figcaption>{inner}</figcaption></figure>"
+    if kind == "caption":  # no image travels with the text: a figure would be empty
+        return f'<p class="caption">{inner}</p>'
     if kind == "lead":
         return f'<p class="lead">{inner}</p>'
     return f"<p>{inner}</p>"

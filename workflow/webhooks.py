@@ -99,14 +99,15 @@ def due_deliveries(session: Session, now: datetime | None = None, limit: int = 5
         .order_by(WebhookDelivery.id).limit(limit)))
 
 
-def payload_for(session: Session, event: FeedEvent) -> dict:
-    """The JSON body posted for one event: kind, seq, cursor and the ninjs item it created."""
+def payload_for(session: Session, event: FeedEvent, *, provenance: bool = False) -> dict:
+    """The JSON body posted for one event: kind, seq, cursor and the ninjs item it created
+    (naming the MT models only for a partner who asked for provenance)."""
     publication = session.get(Publication, event.publication_id)
     article = session.get(Article, publication.article_id)
     others = siblings(session, {article.id}).get(article.id)
     return {"event": event.kind, "seq": event.seq, "cursor": encode_cursor(event.seq),
             "at": event.at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "item": build_item(publication, article, others)}
+            "item": build_item(publication, article, others, provenance=provenance)}
 
 
 @dataclass(frozen=True)
@@ -186,7 +187,8 @@ def attempt_delivery(database: Database, delivery_id: int, *, box: SecretBox,
         partner = session.get(Partner, delivery.partner_id)
         event = session.get(FeedEvent, delivery.event_seq)
         url, secret = partner.webhook_url, webhook_secret(partner, box) or ""
-        body = json.dumps(payload_for(session, event), ensure_ascii=False,
+        body = json.dumps(payload_for(session, event, provenance=partner.provenance),
+                          ensure_ascii=False,
                           separators=(",", ":")).encode()
         attempt_number, kind = delivery.attempts, event.kind
     refused = False

@@ -30,7 +30,7 @@ def test_xliff_round_trip_in_the_browser(live_app, make_user, install_models, tm
         page = _sign_in(browser, base, "cat@desk.test")
         page.goto(f"{base}/editions/{edition_id}")
         with page.expect_download() as download_info:
-            page.get_by_role("link", name="Download XLIFF 1.2").click()
+            page.get_by_role("link", name="XLIFF 1.2 for older tools").click()
         path = tmp_path / "edition.xlf"
         download_info.value.save_as(path)
 

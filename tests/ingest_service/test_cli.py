@@ -23,7 +23,8 @@ def test_import_json_lines_with_a_failure_and_show(app, tmp_path, counts):
     assert len(lines) == 5
     first, failed, russian, seed, duplicate = lines
     assert set(first) == {"id", "language", "language_confidence", "title", "byline", "blocks",
-                          "segments", "duplicate_of"}
+                          "segments", "duplicate_of", "revision", "priority", "category",
+                          "subjects", "keywords", "dateline"}
     assert first["language"] == "en" and first["duplicate_of"] is None
     assert failed == {"file": str(empty), "error": {"code": "empty", "message":
                                                     failed["error"]["message"]}}

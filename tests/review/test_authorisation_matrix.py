@@ -65,6 +65,15 @@ EXPECTED: dict[str, tuple[int, int, int, int]] = {
     "POST /api/v1/editions/<int:edition_id>/publishing/<action>": NO_KEY,
     "POST /api/v1/articles/<int:article_id>/kill": NO_KEY,
     "GET /admin/partners/": (302, 403, 403, 200),
+    "POST /admin/partners/<int:partner_id>/provenance": (302, 403, 403, 302),
+    # corrections across languages, memory hygiene, audit exports (issue 23)
+    "GET /corrections": (302, 200, 200, 200),
+    "POST /editions/<int:edition_id>/correction/dismiss": (302, 403, 404, 404),
+    "GET /admin/memory/": (302, 403, 403, 200),
+    "POST /admin/memory/<int:entry_id>/delete": (302, 403, 403, 404),
+    "POST /admin/memory/<int:entry_id>/retract": (302, 403, 403, 404),
+    "GET /articles/<int:article_id>/audit.csv": (302, 403, 404, 404),
+    "GET /articles/<int:article_id>/audit.json": (302, 403, 404, 404),
     "POST /admin/partners/": (302, 403, 403, 302),
     "GET /admin/partners/<int:partner_id>": (302, 403, 403, 404),
     "POST /admin/partners/<int:partner_id>/deliveries/<int:delivery_id>/retry": (302, 403, 403, 302),  # noqa: E501

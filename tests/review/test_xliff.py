@@ -1,4 +1,5 @@
-"""XLIFF 1.2 round trips, read back with translate-toolkit's own reader, and hostile files."""
+"""XLIFF 1.2 and 2.0 round trips, read back with translate-toolkit's own readers, and hostile
+files."""
 
 from __future__ import annotations
 
@@ -109,7 +110,7 @@ def test_a_unit_for_another_edition_or_a_changed_source_is_refused(app, edition,
     ('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY a "b">]>'
      '<xliff version="1.2"/>'.encode("utf-16"), "xliff_doctype"),
     (b"<html><body>not xliff</body></html>", "xliff_invalid"),
-    (b"<xliff version='2.0' xmlns='urn:oasis:names:tc:xliff:document:2.0'/>", "xliff_version"),
+    (b"<xliff version='3.0' xmlns='urn:oasis:names:tc:xliff:document:3.0'/>", "xliff_version"),
     (b"\x00\x01 not xml", "xliff_invalid"),
     (b"<xliff version='1.2'>" + b"<a>" * 10 + b"</xliff>", "xliff_invalid"),
 ])
@@ -134,7 +135,7 @@ def test_the_editor_page_offers_the_file_and_takes_it_back(app, edition, make_us
     client = sign_in("xliff@desk.test")
     page = client.get(f"/editions/{edition}").get_data(as_text=True)
     assert f"/editions/{edition}/xliff" in page
-    download = client.get(f"/editions/{edition}/xliff")
+    download = client.get(f"/editions/{edition}/xliff?version=1.2")
     assert download.status_code == 200 and download.mimetype == "application/xliff+xml"
     store = xliff.xlifffile.parsestring(download.data)
     store.getunits()[0].target = "Қолмен аударылған сөйлем."
@@ -154,7 +155,7 @@ def test_the_api_exports_and_imports_with_a_user_key(app, edition, make_user):
         secret = issue_key(session, user_id=translator)[1]
     client = app.test_client()
     auth = {"Authorization": f"Bearer {secret}"}
-    exported = client.get(f"/api/v1/editions/{edition}/xliff", headers=auth)
+    exported = client.get(f"/api/v1/editions/{edition}/xliff?version=1.2", headers=auth)
     assert exported.status_code == 200
     store = xliff.xlifffile.parsestring(exported.data)
     store.getunits()[0].target = "API арқылы."
@@ -164,3 +165,48 @@ def test_the_api_exports_and_imports_with_a_user_key(app, edition, make_user):
     bad = client.post(f"/api/v1/editions/{edition}/xliff", headers=auth, data=b"<nope",
                       content_type="application/xliff+xml")
     assert bad.status_code == 422 and bad.get_json()["error"]["code"] == "xliff_invalid"
+
+
+def test_xliff_20_export_reads_back_and_its_edits_come_home(app, edition, make_user):
+    from lxml import etree
+    from translate.storage import xliff2 as toolkit2
+
+    from workflow.exchange import xliff2
+
+    translator = make_user("translator", languages="kk")
+    with app.app_context():
+        session = session_of(app)
+        data = xliff2.export_edition(session, edition)
+        rows = review.active_translations(session, edition)
+    store = toolkit2.Xliff2File.parsestring(data)  # translate-toolkit's own 2.0 reader
+    assert store.getsourcelanguage() == "en" and store.gettargetlanguage() == "kk"
+    tagged = next(r for r in rows if "annex" in r.segment.source_text)
+    root = etree.fromstring(data)
+    ns = {"x": xliff2.XLIFF_20, "mtc": xliff2.MTC}
+    unit = root.find(f".//x:unit[@id='{tagged.id}']", ns)
+    source = unit.find("x:segment/x:source", ns)
+    assert source.find("x:pc", ns).text == "the mayor's plan"
+    assert source.find("x:ph", ns) is not None
+    assert xliff2.read_inline(source) == tagged.segment.source_text
+    match = unit.find("mtc:matches/mtc:match/x:target", ns)
+    assert xliff2.read_inline(match) == tagged.machine_text
+
+    segment = unit.find("x:segment", ns)
+    target = etree.SubElement(segment, f"{{{xliff2.XLIFF_20}}}target")
+    xliff2.write_inline(target, "Әкімнің <1>жоспарын</1> және қосымшаны<2/> оқыңыз.")
+    segment.set("state", "reviewed")
+    with app.app_context():
+        session = session_of(app)
+        report = import_edition(session, edition, etree.tostring(root), translator)
+        session.commit()
+        row = session.get(SegmentTranslation, tagged.id)
+        assert report.confirmed == [tagged.id] and row.state == "confirmed"
+        assert row.text == "Әкімнің <1>жоспарын</1> және қосымшаны<2/> оқыңыз."
+
+
+def test_the_desk_offers_both_versions(app, edition, make_user, sign_in):
+    make_user("translator", languages="kk", email="both@desk.test")
+    client = sign_in("both@desk.test")
+    assert b'version="2.0"' in client.get(f"/editions/{edition}/xliff").data
+    assert b'version="1.2"' in client.get(f"/editions/{edition}/xliff?version=1.2").data
+    assert client.get(f"/editions/{edition}/xliff?version=9").status_code == 422

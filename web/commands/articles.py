@@ -26,10 +26,12 @@ def _echo_json(data: dict) -> None:
     click.echo(json.dumps(data, ensure_ascii=False))
 
 
-def _import_one(path: Path, language: str | None, targets: str | None, priority: str) -> dict:
+def _import_one(path: Path, language: str | None, targets: str | None, priority: str,
+                metadata: dict | None = None) -> dict:
     """Ingest one file in its own transaction; returns the summary or ``{"file", "error"}``."""
     from workflow.ingest.service import ingest_upload
     from workflow.ingest.summary import article_summary
+    from workflow.metadata import clean_metadata
 
     limit = current_app.config["MAX_ARTICLE_BYTES"]
     try:
@@ -42,7 +44,7 @@ def _import_one(path: Path, language: str | None, targets: str | None, priority:
         with _db().transaction() as session:
             result = ingest_upload(session, path.name, data, source="cli", language=language,
                                    targets=targets, priority=priority,
-                                   max_bytes=limit)
+                                   max_bytes=limit, metadata=clean_metadata(**(metadata or {})))
             summary = article_summary(session, result.article, duplicate_of=result.duplicate_of,
                                       editions=False)
     except DomainError as exc:
@@ -79,13 +81,21 @@ def register(app: Flask) -> None:
     @click.option("--language", default=None, help="Source language (kk, ru, en); default: detect.")
     @click.option("--targets", default=None, help="Targets, e.g. kk,ru (default: the others).")
     @click.option("--priority", default="normal", type=click.Choice(["normal", "breaking"]))
+    @click.option("--category", default=None, help="One of the configured categories.")
+    @click.option("--subjects", default=None,
+                  help="Subject codes or names, comma-separated (e.g. medtop:11000000).")
+    @click.option("--keywords", default=None, help="Keywords, comma-separated.")
+    @click.option("--dateline", default=None, help='e.g. "ASTANA. KAZINFORM".')
     @click.option("--json", "as_json", is_flag=True, help="One JSON object per line per file.")
     def import_files(files: tuple[Path, ...], language: str | None, targets: str | None,
-                     priority: str, as_json: bool) -> None:
+                     priority: str, category: str | None, subjects: str | None,
+                     keywords: str | None, dateline: str | None, as_json: bool) -> None:
         """Import .txt, .md, .html or .docx FILES as articles and queue their translations."""
         failed = 0
+        metadata = {"category": category, "subjects": subjects, "keywords": keywords,
+                    "dateline": dateline}
         for path in files:
-            data = _import_one(path, language, targets, priority)
+            data = _import_one(path, language, targets, priority, metadata)
             failed += "error" in data
             if as_json:
                 _echo_json(data)
@@ -118,6 +128,24 @@ def register(app: Flask) -> None:
             _echo_json(data)
         else:
             _print_article(data)
+
+    @articles_group.command("audit")
+    @click.argument("article_id", type=int)
+    @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv",
+                  show_default=True)
+    def audit(article_id: int, fmt: str) -> None:
+        """Print an article's audit trail (who changed which segment from what to what)."""
+        from workflow.audit_trail import article_trail, to_csv
+
+        try:
+            with _db().transaction() as session:
+                entries = article_trail(session, article_id)
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from None
+        if fmt == "json":
+            _echo_json({"article_id": article_id, "events": [e.to_json() for e in entries]})
+        else:
+            click.echo(to_csv(entries), nl=False)
 
     @app.cli.group("feeds")
     def feeds_group() -> None:

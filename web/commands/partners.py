@@ -12,6 +12,7 @@ from workflow.partners import (
     new_partner_key,
     reseal_webhook_secrets,
     revoke_partner_key,
+    set_provenance,
 )
 
 
@@ -36,18 +37,29 @@ def register(app: Flask) -> None:
     @click.option("--languages", required=True, help="Languages they may read, e.g. kk,ru,en")
     @click.option("--categories", default="", help="Only these article categories (default all)")
     @click.option("--rate-limit", default=None, help="e.g. 120/minute (default 120/minute)")
-    def create(name: str, languages: str, categories: str, rate_limit: str | None) -> None:
+    @click.option("--provenance/--no-provenance", default=False,
+                  help="Name the machine-translation models in their ninjs items.")
+    def create(name: str, languages: str, categories: str, rate_limit: str | None,
+               provenance: bool) -> None:
         """Create a partner and print its first API key (shown this once only)."""
 
         def action(session):
             partner, key, secret = create_partner(session, name, languages, categories,
-                                                  rate_limit)
+                                                  rate_limit, provenance=provenance)
             return partner.id, ",".join(partner.languages), key.id, secret
 
         partner_id, langs, key_id, secret = _run(action)
         click.echo(f"created partner {partner_id} {name} ({langs})")
         click.echo(f"key {key_id}: {secret}")
         click.echo("Store this key now: it is not shown again.", err=True)
+
+    @partners_group.command("provenance")
+    @click.argument("name")
+    @click.argument("setting", type=click.Choice(["on", "off"]))
+    def provenance(name: str, setting: str) -> None:
+        """Turn on or off naming the MT models in a partner's ninjs items."""
+        _run(lambda session: set_provenance(session, name, setting == "on").id)
+        click.echo(f"provenance {setting} for {name}")
 
     @partners_group.command("key")
     @click.argument("name")

@@ -23,7 +23,7 @@ from translate.storage.placeables import xliff as codes
 
 from workflow import review
 from workflow.errors import Conflict, InvalidInput, NotFound
-from workflow.models import Comment, Edition
+from workflow.models import Comment, Edition, SegmentTranslation
 from workflow.states import SegmentState
 
 NS = "urn:audarma:xliff"
@@ -110,6 +110,16 @@ def from_rich(elements: list) -> str:
     return "".join(out)
 
 
+def segment_notes(session: Session, edition_id: int) -> dict[int, list[str]]:
+    """Comments on the edition's segments, oldest first, by segment translation id."""
+    notes: dict[int, list[str]] = {}
+    for comment in session.scalars(select(Comment).where(Comment.edition_id == edition_id,
+                                                         Comment.translation_id.is_not(None))
+                                   .order_by(Comment.id)):
+        notes.setdefault(comment.translation_id, []).append(comment.body)
+    return notes
+
+
 def export_edition(session: Session, edition_id: int) -> bytes:
     """The edition as an XLIFF 1.2 document (UTF-8 bytes)."""
     edition = session.get(Edition, edition_id)
@@ -120,11 +130,7 @@ def export_edition(session: Session, edition_id: int) -> bytes:
                         targetlanguage=edition.language)
     file_node = store.document.getroot().find(f"{{{XLIFF_12}}}file")
     file_node.set("original", f"audarma/article-{article.id}/{edition.language}")
-    notes: dict[int, list[str]] = {}
-    for comment in session.scalars(select(Comment).where(Comment.edition_id == edition.id,
-                                                         Comment.translation_id.is_not(None))
-                                   .order_by(Comment.id)):
-        notes.setdefault(comment.translation_id, []).append(comment.body)
+    notes = segment_notes(session, edition.id)
     for row in review.active_translations(session, edition.id):
         unit = store.UnitClass("")
         store.addunit(unit)
@@ -163,7 +169,18 @@ class ImportReport:
                 "conflicts": self.conflicts, "refused": self.refused}
 
 
-def _parse(data: bytes) -> Xliff12File:
+@dataclass(frozen=True)
+class Returned:
+    """One unit of a returned file, whatever its XLIFF version."""
+
+    unit_id: str | None
+    source_hash: str | None
+    version: str | None
+    text: str | None  # None: no target in the file
+    confirm: bool
+
+
+def _root(data: bytes) -> etree._Element:
     """Parse untrusted XLIFF: size-limited, no DTD, no entities, no network."""
     if len(data) > MAX_IMPORT_BYTES:
         raise InvalidInput(f"The file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB.",
@@ -180,70 +197,88 @@ def _parse(data: bytes) -> Xliff12File:
                            code="xliff_doctype")
     if etree.QName(root).localname != "xliff":
         raise InvalidInput("Not an XLIFF file.", code="xliff_invalid")
-    if not (root.get("version") or "").startswith("1."):
-        raise InvalidInput("Only XLIFF 1.2 files can be imported.", code="xliff_version")
+    return root
+
+
+def _units_12(root: etree._Element) -> tuple[str | None, list[Returned]]:
+    """The target language and units of an XLIFF 1.x file, read by translate-toolkit."""
     store = Xliff12File.parsestring(etree.tostring(root, encoding="UTF-8"))
-    return store
+    units = []
+    for unit in store.getunits():
+        element = unit.xmlelement
+        target = element.find(f"{{{store.namespace}}}target")
+        text = from_rich(unit.rich_target) if target is not None and unit.target else None
+        state = target.get("state", "") if target is not None else ""
+        units.append(Returned(element.get("id"), element.get(f"{{{NS}}}source-hash"),
+                              element.get(f"{{{NS}}}version"), text, state in _CONFIRMING))
+    return store.gettargetlanguage(), units
 
 
 def import_edition(session: Session, edition_id: int, data: bytes, user_id: int) -> ImportReport:
-    """Save every changed target of a returned XLIFF file as the importing translator's edit.
+    """Save every changed target of a returned XLIFF file (1.2 or 2.0) as the importing
+    translator's edit.
 
     A unit whose segment changed in the desk since the export is a conflict: the file's text is
     kept as a conflict revision (nothing typed is lost) and listed, not written over the desk's.
     """
+    from workflow.exchange import xliff2
+
     edition = session.get(Edition, edition_id)
     if edition is None:
         raise NotFound(f"No edition {edition_id}.")
-    store = _parse(data)
-    if store.gettargetlanguage() and store.gettargetlanguage() != edition.language:
-        raise InvalidInput(f"This file is for {store.gettargetlanguage()}, not "
-                           f"{edition.language}.", code="xliff_language")
+    root = _root(data)
+    version = root.get("version") or ""
+    if version.startswith("1."):
+        language, units = _units_12(root)
+    elif version.startswith("2."):
+        language, units = xliff2.returned_units(root)
+    else:
+        raise InvalidInput("Only XLIFF 1.2 and 2.x files can be imported.", code="xliff_version")
+    if language and language != edition.language:
+        raise InvalidInput(f"This file is for {language}, not {edition.language}.",
+                           code="xliff_language")
     rows = {str(row.id): row for row in review.active_translations(session, edition.id)}
     report = ImportReport()
-    for unit in store.getunits():
-        unit_id = unit.xmlelement.get("id")
-        row = rows.get(unit_id or "")
-        element = unit.xmlelement
-        if row is None:
-            report.refused.append({"id": unit_id, "reason": "unknown_unit"})
-            continue
-        if element.get(f"{{{NS}}}source-hash") != row.segment.source_hash:
-            report.refused.append({"id": unit_id, "reason": "source_changed"})
-            continue
-        try:
-            exported = int(element.get(f"{{{NS}}}version", ""))
-        except ValueError:
-            report.refused.append({"id": unit_id, "reason": "no_version"})
-            continue
-        target = element.find(f"{{{XLIFF_12}}}target")
-        if target is None or not unit.target:
-            report.unchanged += 1
-            continue
-        text = from_rich(unit.rich_target)
-        state = target.get("state", "")
-        confirm = state in _CONFIRMING
-        if text == (row.text or "") and (not confirm
-                                         or row.state == SegmentState.CONFIRMED.value):
-            report.unchanged += 1
-            continue
-        write = review.confirm_segment if confirm else review.save_segment
-        try:
-            write(session, row.id, text, exported, user_id)
-        except Conflict as exc:
-            if exc.code == "not_editable":
-                raise
-            if exc.code == "stale_version":
-                report.conflicts.append({"id": row.id, "yours": text, "theirs": row.text or "",
-                                         "version": row.version})
-            else:
-                report.refused.append({"id": row.id, "reason": exc.code})
-            continue
-        except InvalidInput as exc:
-            report.refused.append({"id": row.id, "reason": exc.code})
-            continue
-        (report.confirmed if confirm else report.saved).append(row.id)
+    for unit in units:
+        _import_unit(session, unit, rows.get(unit.unit_id or ""), user_id, report)
     review.audit(session, user_id, "edition.xliff_imported", edition,
                  saved=len(report.saved), confirmed=len(report.confirmed),
                  conflicts=len(report.conflicts), refused=len(report.refused))
     return report
+
+
+def _import_unit(session: Session, unit: Returned, row: SegmentTranslation | None, user_id: int,
+                 report: ImportReport) -> None:
+    """Save one returned unit through the review service, or record why not."""
+    if row is None:
+        report.refused.append({"id": unit.unit_id, "reason": "unknown_unit"})
+        return
+    if unit.source_hash != row.segment.source_hash:
+        report.refused.append({"id": unit.unit_id, "reason": "source_changed"})
+        return
+    if not (unit.version or "").isdigit():
+        report.refused.append({"id": unit.unit_id, "reason": "no_version"})
+        return
+    if not unit.text:
+        report.unchanged += 1
+        return
+    if unit.text == (row.text or "") and (not unit.confirm
+                                          or row.state == SegmentState.CONFIRMED.value):
+        report.unchanged += 1
+        return
+    write = review.confirm_segment if unit.confirm else review.save_segment
+    try:
+        write(session, row.id, unit.text, int(unit.version), user_id)
+    except Conflict as exc:
+        if exc.code == "not_editable":
+            raise
+        if exc.code == "stale_version":
+            report.conflicts.append({"id": row.id, "yours": unit.text, "theirs": row.text or "",
+                                     "version": row.version})
+        else:
+            report.refused.append({"id": row.id, "reason": exc.code})
+        return
+    except InvalidInput as exc:
+        report.refused.append({"id": row.id, "reason": exc.code})
+        return
+    (report.confirmed if unit.confirm else report.saved).append(row.id)

@@ -35,6 +35,7 @@ class FeedEntry:
     content_html: str
     language: str | None
     author: str | None
+    categories: tuple[str, ...] = ()  # the entry's <category> terms (labels where given)
 
 
 def _prepare(data: bytes) -> bytes:
@@ -135,7 +136,18 @@ def _entry(raw: Any, feed_language: str | None) -> FeedEntry:
         content_html=content_html,
         language=language or feed_language,
         author=" ".join((raw.get("author") or "").split()) or None,
+        categories=_categories(raw),
     )
+
+
+def _categories(raw: Any) -> tuple[str, ...]:
+    """An entry's <category> terms (RSS text, Atom term), each once, at most 50."""
+    terms = []
+    for tag in raw.get("tags") or []:
+        term = " ".join(str(tag.get("term") or tag.get("label") or "").split())
+        if term:
+            terms.append(term)
+    return tuple(dict.fromkeys(terms))[:50]
 
 
 def parse_feed(data: bytes, *, url: str | None = None) -> list[FeedEntry]:

@@ -58,6 +58,7 @@ class PollReport:
     feed_id: int
     status: str = "fetched"  # fetched | not_modified | error
     created: list[int] = field(default_factory=list)
+    updated: list[int] = field(default_factory=list)  # wire updates of known guids
     duplicates: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (guid, reason)
     failed: list[tuple[str, str, str]] = field(default_factory=list)  # (guid, code, message)
@@ -66,7 +67,8 @@ class PollReport:
     def to_json(self) -> dict:
         """A JSON-serialisable summary for task results and the CLI."""
         return {"feed_id": self.feed_id, "status": self.status, "created": self.created,
-                "duplicates": self.duplicates, "skipped": [list(s) for s in self.skipped],
+                "updated": self.updated, "duplicates": self.duplicates,
+                "skipped": [list(s) for s in self.skipped],
                 "failed": [list(f) for f in self.failed], "error": self.error}
 
 
@@ -178,12 +180,10 @@ def _entry_language(feed_language: str | None, entry: FeedEntry) -> str | None:
 
 
 def _ingest_entry(session: Session, feed: FeedSource, entry: FeedEntry, report: PollReport) -> None:
-    from workflow.ingest.service import find_duplicate, ingest, rejected
+    from workflow.ingest.service import ingest, rejected
+    from workflow.metadata import from_feed_categories
 
     source = f"feed:{feed.id}"
-    if find_duplicate(session, source=source, external_id=entry.guid) is not None:
-        report.duplicates += 1
-        return
     try:
         parsed = entry_to_article(entry)
     except IngestError as exc:
@@ -194,9 +194,12 @@ def _ingest_entry(session: Session, feed: FeedSource, entry: FeedEntry, report: 
         raise rejected(exc) from None
     result = ingest(session, parsed, source=source, source_url=entry.link,
                     external_id=entry.guid, language=_entry_language(feed.language, entry),
-                    targets=feed.targets or None, feed_source_id=feed.id)
+                    targets=feed.targets or None, feed_source_id=feed.id,
+                    metadata=from_feed_categories(entry.categories))
     if result.is_duplicate:
         report.duplicates += 1
+    elif result.updated:
+        report.updated.append(result.article.id)
     else:
         report.created.append(result.article.id)
 

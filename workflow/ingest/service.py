@@ -29,6 +29,7 @@ from workflow.ingest.parse import (
 )
 from workflow.ingest.segments import BlockDraft, clean_blocks, content_hash, segment_blocks
 from workflow.jobs import PRIORITIES, create_jobs, parse_targets
+from workflow.metadata import ArticleMetadata
 from workflow.models import Article, Block, Segment, TranslationJob
 
 FORMATS = ("auto", "text", "markdown", "html")
@@ -44,6 +45,7 @@ class IngestResult:
     duplicate_of: int | None = None
     jobs: list[TranslationJob] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    updated: bool = False  # a wire update of an article already stored under its external id
 
     @property
     def is_duplicate(self) -> bool:
@@ -222,12 +224,32 @@ def _require_text(drafts: list[BlockDraft]) -> None:
         raise InvalidInput("No article text was found in this input.", code="no_text")
 
 
+def _known_or_new(session: Session, existing: Article, parsed: ParsedArticle, digest: str, *,
+                  source: str, external_id: str | None, priority: str | None,
+                  metadata: ArticleMetadata | None, user_id: int | None) -> IngestResult:
+    """The answer for an input that is already stored: a duplicate, or a wire update."""
+    from workflow.ingest.wire import apply_wire_update
+
+    same_story = external_id is not None and existing.source_key == _source_key(
+        source, external_id, None)
+    if not same_story:
+        return IngestResult(existing, existing.id, [], [])
+    return apply_wire_update(session, existing, parsed, digest, priority=priority,
+                             metadata=metadata, user_id=user_id)
+
+
 def ingest(session: Session, parsed: ParsedArticle, *, source: str, source_url: str | None = None,
            external_id: str | None = None, language: str | None = None,
-           targets: Iterable[str] | str | None = None, priority: str = "normal",
-           user_id: int | None = None, feed_source_id: int | None = None) -> IngestResult:
-    """Store a parsed article with blocks, segments and translation jobs (or report a duplicate)."""
-    if priority not in PRIORITIES:
+           targets: Iterable[str] | str | None = None, priority: str | None = None,
+           user_id: int | None = None, feed_source_id: int | None = None,
+           metadata: ArticleMetadata | None = None) -> IngestResult:
+    """Store a parsed article with blocks, segments and translation jobs.
+
+    Input already stored is reported as a duplicate, except a changed copy under a known
+    external id (API) or feed guid: that is a wire update of the same article (see ``wire``).
+    ``priority`` None means "normal" for a new article and "unchanged" for an update.
+    """
+    if priority is not None and priority not in PRIORITIES:
         raise InvalidInput(f"Priority must be one of {', '.join(PRIORITIES)}.", code="bad_priority")
     source_url = _clean_url(source_url)
     external_id = _clean_external_id(external_id)
@@ -235,10 +257,12 @@ def ingest(session: Session, parsed: ParsedArticle, *, source: str, source_url: 
     drafts, hygiene = clean_blocks(parsed)
     _require_text(drafts)
     digest = content_hash(parsed.title, drafts)
+    known = dict(source=source, external_id=external_id, priority=priority, metadata=metadata,
+                 user_id=user_id)
     existing = find_duplicate(session, source=source, external_id=external_id,
                               source_url=source_url, digest=digest)
     if existing is not None:
-        return IngestResult(existing, existing.id, [], [])
+        return _known_or_new(session, existing, parsed, digest, **known)
     choice = choose_language(parsed.title, drafts, language)  # type: ignore[arg-type]
     wanted = parse_targets(choice.language, targets)
     segment_blocks(drafts, choice.language)
@@ -246,17 +270,20 @@ def ingest(session: Session, parsed: ParsedArticle, *, source: str, source_url: 
     existing = find_duplicate(session, source=source, external_id=external_id,
                               source_url=source_url, digest=digest)  # again, now others wait
     if existing is not None:
-        return IngestResult(existing, existing.id, [], [])
+        return _known_or_new(session, existing, parsed, digest, **known)
     article, stored = _claim(
         session, _source_key(source, external_id, source_url, digest), digest,
         title=parsed.title, source_language=choice.language,
         language_confidence=round(choice.confidence, 4), language_overridden=choice.overridden,
         byline=parsed.byline, photo_credit=parsed.photo_credit,
         source_format=parsed.source_format, source_url=source_url, external_id=external_id,
-        priority=priority, created_by_id=user_id, feed_source_id=feed_source_id,
+        priority=priority or "normal", created_by_id=user_id, feed_source_id=feed_source_id,
+        wire_hash=digest if external_id else None,
     )
     if not stored:
-        return IngestResult(article, article.id, [], [])
+        return _known_or_new(session, article, parsed, digest, **known)
+    if metadata is not None:
+        metadata.apply(article)
     blocks = []
     next_sid, position = 1, 0
     for index, draft in enumerate(drafts):
@@ -267,7 +294,7 @@ def ingest(session: Session, parsed: ParsedArticle, *, source: str, source_url: 
     article.warnings = list(dict.fromkeys(
         list(parsed.warnings) + hygiene + _language_warnings(article, blocks)))
     session.flush()
-    jobs = create_jobs(session, article, wanted, priority)
+    jobs = create_jobs(session, article, wanted, priority or "normal")
     return IngestResult(article, None, jobs, list(article.warnings))
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from workflow import corrections
 from workflow.errors import NotFound
 from workflow.ingest.article import ParsedArticle
 from workflow.ingest.segments import (
@@ -220,4 +221,5 @@ def update_source(session: Session, article_id: int, parsed_or_text: ParsedArtic
                            detail={"revision": article.revision, "kept": result.kept,
                                    "added": result.added, "retired": result.retired,
                                    "source_changed": result.source_changed}))
+    corrections.after_source_edit(session, article, user_id)
     return result

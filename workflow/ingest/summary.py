@@ -22,6 +22,12 @@ def article_summary(session: Session, article: Article, *, duplicate_of: int | N
         "blocks": [{"kind": b.kind, "text": b.text} for b in article.blocks if b.active],
         "segments": len(active),
         "duplicate_of": duplicate_of,
+        "revision": article.revision,
+        "priority": article.priority,
+        "category": article.category,
+        "subjects": list(article.subjects or []),
+        "keywords": list(article.keywords or []),
+        "dateline": article.dateline,
     }
     if editions:
         jobs = {j.target_language: j for j in session.scalars(

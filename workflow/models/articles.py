@@ -44,6 +44,13 @@ class Article(Base):
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     priority: Mapped[str] = mapped_column(String(16), default="normal")
     category: Mapped[str | None] = mapped_column(String(100))
+    subjects: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    keywords: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    dateline: Mapped[str | None] = mapped_column(Text)
+    copyright_holder: Mapped[str | None] = mapped_column(Text)  # None: the instance default
+    copyright_notice: Mapped[str | None] = mapped_column(Text)
+    usage_terms: Mapped[str | None] = mapped_column(Text)
+    wire_hash: Mapped[str | None] = mapped_column(String(64))  # content hash of the last wire copy
     revision: Mapped[int] = mapped_column(Integer, default=1)
     warnings: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -135,6 +142,8 @@ class Edition(Base):
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     override_note: Mapped[str | None] = mapped_column(Text)
+    needs_correction_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    needs_correction_note: Mapped[str | None] = mapped_column(Text)
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

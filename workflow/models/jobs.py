@@ -101,3 +101,6 @@ class WorkerHeartbeat(Base):
     hostname: Mapped[str] = mapped_column(String(200), unique=True)
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     models: Mapped[list[str]] = mapped_column(JSON, default=list)
+    pairs: Mapped[list[str] | None] = mapped_column(JSON, default=list)  # "en-kk" it can serve
+    queue_pairs: Mapped[list[str] | None] = mapped_column(JSON, default=list)  # queues it reads
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -93,6 +93,9 @@ class MemoryEntry(Base):
     edition_id: Mapped[int | None] = mapped_column(ForeignKey("editions.id", ondelete="SET NULL"))
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    retracted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # never suggested again
+    retracted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    retracted_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class GlossaryTerm(Base):
