@@ -12,7 +12,8 @@ ARGOS_VERSION := 1.11.0
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	# argostranslate's own deps (stanza, spaCy, torch) are not needed: see docs/dependencies.md
+	# argostranslate (tests and benches only; the engine never imports it) without its own deps
+	# (stanza, spaCy, torch): see docs/dependencies.md
 	$(PY) -m pip install --quiet --no-deps argostranslate==$(ARGOS_VERSION)
 	$(PY) -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
@@ -25,8 +26,10 @@ run: install
 test: install
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
+# ruff everywhere; mypy on the pure layers, workflow/ and translations/ (config in pyproject.toml)
 lint: install
 	$(VENV)/bin/ruff check workflow translations tasks web tests bench
+	$(VENV)/bin/mypy
 
 # make migration MSG="add publication table"  (autogenerates against a fresh SQLite database)
 migration: install

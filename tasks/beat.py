@@ -56,6 +56,6 @@ def tick() -> dict:
             resumed, held = jobs.resume_waiting(session, has_route), []
         _heartbeat(session, socket.gethostname())
     sent = dispatch_pending(db, celery_app)
-    resent = redispatch_lost(db, celery_app, setting("JOB_REDISPATCH_SECONDS", 120.0))
+    resent = redispatch_lost(db, celery_app, setting("JOB_REDISPATCH_SECONDS"))
     return {"requeued": requeued, "resumed": resumed, "held": held, "sent": sent,
             "resent": resent}

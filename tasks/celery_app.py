@@ -6,6 +6,7 @@ from celery import Celery, Task
 from flask import Flask
 
 import tasks.beat
+import tasks.effects
 import tasks.feeds  # noqa: F401  (registers audarma.feeds.poll)
 import tasks.translate  # noqa: F401  (registers the tasks)
 from tasks.context import setting
@@ -21,10 +22,11 @@ def celery_init_app(app: Flask) -> Celery:
 
     celery_app = Celery(app.name, task_cls=FlaskTask)
     celery_app.config_from_object(app.config["CELERY"])
-    tick_seconds = setting("JOB_TICK_SECONDS", 10.0, config=app.config)
+    tick_seconds = setting("JOB_TICK_SECONDS", config=app.config)
     celery_app.conf.beat_schedule = {**tasks.beat.schedule(tick_seconds),
                                      **(celery_app.conf.beat_schedule or {})}
     celery_app.set_default()
     app.extensions["celery"] = celery_app
+    tasks.effects.register(app.extensions["audarma.db"], celery_app)
 
     return celery_app

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from flask import current_app
@@ -10,16 +9,6 @@ from sqlalchemy.orm import Session
 
 from workflow.db import Database
 from workflow.secret_box import SecretBox
-
-# Job settings a worker also reads from its environment (AUDARMA_<NAME>), for `celery worker`.
-ENV_SETTINGS = {
-    "JOB_BATCH_SIZE": "AUDARMA_JOB_BATCH_SIZE",
-    "JOB_BATCH_MAX": "AUDARMA_JOB_BATCH_MAX",
-    "JOB_BATCH_SECONDS": "AUDARMA_JOB_BATCH_SECONDS",
-    "JOB_MAX_SEGMENTS": "AUDARMA_JOB_MAX_SEGMENTS",
-    "JOB_TICK_SECONDS": "AUDARMA_JOB_TICK_SECONDS",
-    "JOB_REDISPATCH_SECONDS": "AUDARMA_JOB_REDISPATCH_SECONDS",
-}
 
 
 def database() -> Database:
@@ -37,12 +26,7 @@ def session() -> Session:
     return database().session
 
 
-def setting(name: str, default: Any = None, config: Any = None) -> Any:
-    """A config value of the running app, else its AUDARMA_* variable, else ``default``."""
+def setting(name: str, config: Any = None) -> Any:
+    """A setting of the running app (web.config.Settings, read once when the app was built)."""
     config = current_app.config if config is None else config
-    if name in config:
-        return config[name]
-    raw = os.environ.get(ENV_SETTINGS.get(name, ""))
-    if raw is None or default is None:
-        return default if raw is None else raw
-    return type(default)(raw)
+    return config[name]

@@ -18,14 +18,11 @@ def package_store():
 
 def resume_waiting_jobs() -> int:
     """Re-queue jobs waiting for a model that the installed packages now serve; returns how many."""
-    from tasks.dispatch import dispatch_pending
     from tasks.engine import has_route
     from workflow import jobs
 
-    with database().transaction() as session:
+    with database().unit() as session:  # the resumed jobs are dispatched after commit
         resumed = jobs.resume_waiting(session, has_route)
-    if resumed:
-        dispatch_pending(database(), current_app.extensions["celery"])
     return len(resumed)
 
 

@@ -10,11 +10,6 @@ from workflow import publishing
 
 @shared_task(name="audarma.publishing.release_due", ignore_result=True)
 def release_due() -> list[int]:
-    """Publish every scheduled version whose embargo has passed, then send their webhooks."""
-    from tasks.webhooks import send_due
-
-    with database().transaction() as session:
-        released = publishing.release_due(session)
-    if released:
-        send_due()
-    return released
+    """Publish every scheduled version whose embargo has passed (their webhooks follow)."""
+    with database().unit() as session:
+        return publishing.release_due(session)

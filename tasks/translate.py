@@ -9,7 +9,8 @@ from sqlalchemy.exc import DBAPIError
 
 from tasks.context import database, setting
 from tasks.engine import get_engine, served_pairs
-from workflow.machine import BATCH_FIRST, BATCH_LARGEST, BATCH_SECONDS, work_once
+from workflow.db import DISPATCH_JOBS
+from workflow.machine import work_once
 
 log = logging.getLogger(__name__)
 
@@ -20,11 +21,11 @@ def translate_job(self, *, job_id: int) -> dict:
     """Claim job ``job_id`` (or more urgent queued work) and machine-translate it."""
     try:
         report = work_once(database(), get_engine(), self.request.hostname or "worker",
-                           prefer=job_id, lease_seconds=setting("JOB_LEASE_SECONDS", 600),
-                           batch_size=setting("JOB_BATCH_SIZE", BATCH_FIRST),
-                           batch_max=setting("JOB_BATCH_MAX", BATCH_LARGEST),
-                           batch_seconds=setting("JOB_BATCH_SECONDS", BATCH_SECONDS),
-                           max_segments=setting("JOB_MAX_SEGMENTS", 200),
+                           prefer=job_id, lease_seconds=setting("JOB_LEASE_SECONDS"),
+                           batch_size=setting("JOB_BATCH_SIZE"),
+                           batch_max=setting("JOB_BATCH_MAX"),
+                           batch_seconds=setting("JOB_BATCH_SECONDS"),
+                           max_segments=setting("JOB_MAX_SEGMENTS"),
                            pairs=served_pairs() or None)  # no model at all: old behaviour
     except DBAPIError as exc:
         if not exc.connection_invalidated and "connect" not in str(exc.orig).lower():
@@ -34,7 +35,5 @@ def translate_job(self, *, job_id: int) -> dict:
         database().session.remove()
         raise self.retry(exc=exc, countdown=min(5 * (self.request.retries + 1), 30)) from exc
     if report.requeued:  # handed back (breaking news, new segments): wake a worker for them
-        from tasks.dispatch import dispatch_pending
-
-        dispatch_pending(database(), self.app)
+        database().run_effects({DISPATCH_JOBS})
     return {"jobs": report.job_ids, "translated": report.translated, "outcome": report.outcome}

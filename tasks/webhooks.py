@@ -3,30 +3,21 @@
 from __future__ import annotations
 
 import logging
-import os
 
 from celery import shared_task
 
-from tasks.context import database, secret_box, setting
+from tasks.context import database as current_database
+from tasks.context import secret_box, setting
 from workflow import webhooks
+from workflow.cursors import cursor_key
+from workflow.db import Database
 
 log = logging.getLogger(__name__)
 
 
-def _setting(name: str, default: float) -> float:
-    """App config ``WEBHOOK_*``, else environment ``AUDARMA_WEBHOOK_*``, else the default."""
-    value = setting(name)
-    if value is None:
-        value = os.environ.get(f"AUDARMA_{name}", default)
-    return float(value)
-
-
 def allow_private() -> bool:
-    """``WEBHOOK_ALLOW_PRIVATE`` (app config, else env ``AUDARMA_WEBHOOK_ALLOW_PRIVATE``); off."""
-    value = setting("WEBHOOK_ALLOW_PRIVATE")
-    if value is None:
-        value = os.environ.get("AUDARMA_WEBHOOK_ALLOW_PRIVATE", "")
-    return value is True or str(value).strip().lower() in ("1", "true", "yes", "on")
+    """The ``WEBHOOK_ALLOW_PRIVATE`` setting (``AUDARMA_WEBHOOK_ALLOW_PRIVATE``); off."""
+    return bool(setting("WEBHOOK_ALLOW_PRIVATE"))
 
 
 @shared_task(bind=True, name="audarma.webhooks.deliver", ignore_result=True, max_retries=None,
@@ -37,20 +28,21 @@ def deliver(self, *, delivery_id: int) -> str:
     A refused target (non-public address) comes back "failed" at once and is not retried.
     """
     attempt = webhooks.attempt_delivery(
-        database(), delivery_id, box=secret_box(),
-        max_attempts=int(_setting("WEBHOOK_MAX_ATTEMPTS", 8)),
-        backoff_base=_setting("WEBHOOK_BACKOFF_SECONDS", 30.0),
-        timeout=_setting("WEBHOOK_TIMEOUT_SECONDS", 10.0),
+        current_database(), delivery_id, box=secret_box(),
+        max_attempts=int(setting("WEBHOOK_MAX_ATTEMPTS")),
+        backoff_base=float(setting("WEBHOOK_BACKOFF_SECONDS")),
+        timeout=float(setting("WEBHOOK_TIMEOUT_SECONDS")),
         allow_private=allow_private(),
+        cursor_key=cursor_key(setting("SECRET_KEY") or ""),
     )
     if attempt.outcome == "retry":
         raise self.retry(countdown=attempt.retry_in)
     return attempt.outcome
 
 
-def send_due(limit: int = 500) -> int:
+def send_due(limit: int = 500, *, database: Database | None = None) -> int:
     """Enqueue every due pending delivery (after a commit, and from the beat); returns how many."""
-    with database().transaction() as session:
+    with (database or current_database()).transaction() as session:
         ids = webhooks.due_deliveries(session, limit=limit)
     sent = 0
     try:

@@ -324,3 +324,28 @@ def wait_for(predicate, timeout: float = 60.0, interval: float = 0.2):
             return value
         time.sleep(interval)
     raise AssertionError(f"condition not met within {timeout}s")
+
+
+@pytest.fixture
+def count_queries():
+    """Context manager factory: ``with count_queries(app) as sql:`` lists every statement the
+    app's engine sends meanwhile (guards the "a fixed number of queries per page" claims)."""
+    from contextlib import contextmanager
+
+    from sqlalchemy import event
+
+    @contextmanager
+    def _count(app):
+        engine = app.extensions["audarma.db"].engine
+        statements: list[str] = []
+
+        def _seen(_conn, _cursor, statement, _params, _context, _many):
+            statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", _seen)
+        try:
+            yield statements
+        finally:
+            event.remove(engine, "before_cursor_execute", _seen)
+
+    return _count

@@ -193,6 +193,7 @@ def _write_model(model_dir: Path, vocabulary: list[str], dims: ModelSize, seed: 
             return
         attr = scoped_name.split("/")[-1]
         parent = scoped_name.split("/")[-2]
+        array: np.ndarray
         if attr == "gamma":
             array = np.ones(d, dtype=np.float32)
         elif attr == "beta":

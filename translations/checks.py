@@ -104,7 +104,7 @@ def run_checks(
     found = [
         *check_numbers(plain_source, plain_target),
         *check_untranslated(plain_source, plain_target),
-        *check_repetition(plain_target),
+        *check_repetition(plain_target, plain_source),
         *check_length(plain_source, plain_target),
         *check_script(plain_target, target_language),
     ]
@@ -141,10 +141,11 @@ def check_untranslated(source: str, target: str) -> list[Check]:
     return []
 
 
-def check_repetition(target: str) -> list[Check]:
-    """Runaway output: a word or short phrase (or one character) repeated over and over."""
+def check_repetition(target: str, source: str = "") -> list[Check]:
+    """Runaway output: a word or short phrase (or one character) repeated over and over, where
+    the source does not repeat itself ("No, no, no, no, no" is faithfully "Жоқ, жоқ, жоқ…")."""
     match = _REPEATED_WORDS.search(target) or _REPEATED_CHAR.search(target)
-    if match:
+    if match and not (_REPEATED_WORDS.search(source) or _REPEATED_CHAR.search(source)):
         return [
             Check.of(
                 "repetition",

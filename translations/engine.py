@@ -8,16 +8,18 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Any
 
 from translations.checks import Check, run_checks
 from translations.errors import EngineUnavailable, InvalidPackage, ModelMissing
 from translations.glossary import Glossary
-from translations.markup import Protected, protect, restore, tag_spans
+from translations.interface import Translation
+from translations.markup import PLACEHOLDER_PATTERN, Protected, protect, restore, tag_spans
 from translations.memory import FUZZY_THRESHOLD, MemoryLookup, MemorySuggestion
 from translations.packages import PackageInfo, PackageStore
 from translations.routes import Route, RouteStep, plan_route
+from translations.transliteration import guess_alphabet, is_latin, to_cyrillic
 
 # Intel MKL, CTranslate2's GEMM backend on Intel CPUs, keeps freed buffers in per-thread pools
 # that malloc_trim cannot give back: on the Intel VM a worker's RSS after 200 articles was 284 MB
@@ -45,27 +47,6 @@ MAX_BATCH_SIZE = 8  # examples a batch, with batch_type="examples"
 SPECIAL_TOKENS = frozenset({"<s>", "</s>", "<pad>", "<blank>"})
 
 
-@dataclass(frozen=True)
-class Translation:
-    """One translated segment with where it came from and what the checks found."""
-
-    text: str
-    origin: Literal["memory", "machine"]
-    route: Route | None
-    checks: list[Check] = field(default_factory=list)
-    memory_suggestions: list[MemorySuggestion] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        """JSON form stored with the segment."""
-        return {
-            "text": self.text,
-            "origin": self.origin,
-            "route": self.route.to_json() if self.route else None,
-            "checks": [c.to_json() for c in self.checks],
-            "memory_suggestions": [s.to_json() for s in self.memory_suggestions],
-        }
-
-
 @dataclass
 class EngineStats:
     """Counters that let callers and tests see how much work the models did."""
@@ -86,7 +67,7 @@ class LoadedModel:
 
 
 class ArgosEngine:
-    """Translate segments with installed Argos-format packages (bilingual or multilingual)."""
+    """Translate segments with installed Argos-format packages (an ``Engine``)."""
 
     def __init__(
         self,
@@ -151,6 +132,8 @@ class ArgosEngine:
             route = plan_route(list(packages.values()), source, target)
             protected = [self._protect(texts[i], source, target, glossary) for i in pending]
             outputs = [p.text for p in protected]
+            if source == "kk":
+                outputs = kazakh_in_cyrillic(outputs)
             for step in route.steps:
                 outputs = self._run_step(packages, step, outputs)
             self.stats.segments_translated += sum(1 for p in protected if p.text.strip())
@@ -325,6 +308,29 @@ def split_for_replicas(batch: Sequence[Sequence[str]], replicas: int) -> list[li
         chunks[lightest].append(index)
         load[lightest] += len(batch[index]) + 1
     return [sorted(chunk) for chunk in chunks if chunk]
+
+
+def kazakh_in_cyrillic(texts: list[str]) -> list[str]:
+    """Write Latin-script Kazakh segments in Cyrillic, the script the Kazakh models know.
+
+    Placeholders ([X1X]) are kept; the alphabet is guessed per segment, else from all of them.
+    """
+    latin = [is_latin(text) for text in texts]
+    if not any(latin):
+        return texts
+    common = guess_alphabet(" ".join(t for t, flag in zip(texts, latin, strict=True) if flag))
+    out = []
+    for text, flag in zip(texts, latin, strict=True):
+        if not flag:
+            out.append(text)
+            continue
+        alphabet = guess_alphabet(PLACEHOLDER_PATTERN.sub(" ", text)) or common
+        pieces, last = [], 0
+        for m in PLACEHOLDER_PATTERN.finditer(text):
+            pieces += [to_cyrillic(text[last : m.start()], alphabet), m.group()]
+            last = m.end()
+        out.append("".join(pieces) + to_cyrillic(text[last:], alphabet))
+    return out
 
 
 def translate_on_replicas(

@@ -80,18 +80,20 @@ def _copied_run(source: str, target: str) -> str | None:
     if len(source_words) < MIN_COPIED_RUN or len(target_words) < MIN_COPIED_RUN:
         return None
     folded = [w.casefold() for w in target_words]
-    # Longest common run of words, by dynamic programming: O(len(source) × len(target)) even
-    # for text that repeats one word a thousand times.
+    # Windows of MIN_COPIED_RUN words found in the source, chained while they overlap: linear
+    # time even for a long segment that repeats itself.
+    size = MIN_COPIED_RUN
+    grams = {tuple(source_words[i:i + size]) for i in range(len(source_words) - size + 1)}
     best: tuple[int, int] = (0, 0)
-    previous = [0] * (len(source_words) + 1)
-    for i, word in enumerate(folded, start=1):
-        current = [0] * (len(source_words) + 1)
-        for j, source_word in enumerate(source_words, start=1):
-            if word == source_word:
-                current[j] = previous[j - 1] + 1
-                if current[j] > best[1] - best[0]:
-                    best = (i - current[j], i)
-        previous = current
+    start = end = -1
+    for i in range(len(folded) - size + 1):
+        if tuple(folded[i:i + size]) not in grams:
+            continue
+        if i >= end:  # not overlapping the current run: start a new one
+            start = i
+        end = i + size
+        if end - start > best[1] - best[0]:
+            best = (start, end)
     run = target_words[best[0]:best[1]]
     common = sum(1 for w in run if not any(c.isupper() for c in w))
     if len(run) >= MIN_COPIED_RUN and common >= MIN_COPIED_COMMON:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from functools import lru_cache
 
 __all__ = ["Mention", "compare_numbers", "mentions"]
 
@@ -55,7 +56,7 @@ _WORDS = {
         "первая", "первое", "первого", "бір"),
     2: ("two", "second", "twice", "два", "две", "двух", "двум", "двумя", "втор", "екі", "екін",
         "қос"),
-    3: ("three", "third", "three", "три", "трех", "трёх", "трем", "тремя", "трет", "үш"),
+    3: ("three", "third", "три", "трех", "трёх", "трем", "тремя", "трет", "үш"),
     4: ("four", "fourth", "четыре", "четырех", "четырёх", "четвер", "төрт"),
     5: ("five", "fifth", "пять", "пяти", "пятью", "пят", "бес"),
     6: ("six", "sixth", "шесть", "шести", "шест", "алты"),
@@ -84,6 +85,7 @@ _AFTER = re.compile(r"[\s\u00a0]*(?:-?\s*)?([^\W\d_]+)\.?", re.UNICODE)
 _WORD = re.compile(r"[^\W\d_]+")
 _ROMAN = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
 _ROMAN_VALUES = {"M": 1000, "D": 500, "C": 100, "L": 50, "X": 10, "V": 5, "I": 1}
+_MAX_AUGMENTED = 200  # mentions left to pair; beyond, a greedy pairing keeps the check fast
 _PM = re.compile(r"\s*(p\.?\s?m\.?|a\.?\s?m\.?)", re.IGNORECASE)
 
 
@@ -99,13 +101,6 @@ class Mention:
 def _canon(value: Decimal) -> str:
     text = format(value.normalize(), "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def _decimal(text: str) -> Decimal | None:
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        return None
 
 
 def _month(word: str) -> int | None:
@@ -143,6 +138,8 @@ def _plain_readings(token: str) -> set[Decimal]:
 def _date_readings(token: str) -> set[str]:
     """30.01.2025, 30/01/2025, 01/30/2025, 2025-01-30 style dates; 14:30 / 14.30 times."""
     found: set[str] = set()
+    if len(token) > 10:
+        return found
     parts = re.split(r"[.:/-]", token)
     if len(parts) == 2 and all(p.isdigit() for p in parts):
         hours, minutes = int(parts[0]), int(parts[1])
@@ -177,12 +174,13 @@ def mentions(text: str) -> list[Mention]:
         readings |= _date_readings(token)
         after = _AFTER.match(text, end)
         word = after.group(1).casefold() if after else ""
-        attached = bool(after) and not after.group(0)[:1].isspace()
+        attached = after is not None and not after.group(0)[:1].isspace()
         readings |= _metric_readings(word, values)
         if (power := _scale(word, attached)) and values:
             values = {v * (Decimal(10) ** power) for v in values}
-            end = after.end()
-        elif (pm := _PM.match(text, end)) and ("time:" in " ".join(readings) or token.isdigit()):
+            end = after.end() if after is not None else end
+        elif (len(token) <= 5 and (pm := _PM.match(text, end))
+              and ("time:" in " ".join(readings) or token.isdigit())):
             hours_minutes = token.replace(".", ":").split(":")
             if hours_minutes[0].isdigit() and int(hours_minutes[0]) <= 12:
                 hours = int(hours_minutes[0]) % 12 + (12 if pm.group(1)[0] in "pP" else 0)
@@ -297,15 +295,21 @@ def _written_numbers(text: str) -> list[Mention]:
         if (roman := _roman(match.group(0))) is not None:
             found.append(Mention(match.group(0), frozenset({str(roman)}), written=True))
             continue
-        word = match.group(0).casefold()
-        for value, forms in _WORDS.items():
-            if any(_word_is(word, form) for form in forms):
-                readings = {str(value)}
-                if value <= 12:
-                    readings.add(f"time:{value:02d}")
-                found.append(Mention(match.group(0), frozenset(readings), written=True))
-                break
+        if (value := _word_value(match.group(0).casefold())) is not None:
+            readings = {str(value)}
+            if value <= 12:
+                readings.add(f"time:{value:02d}")
+            found.append(Mention(match.group(0), frozenset(readings), written=True))
     return found
+
+
+@lru_cache(maxsize=4096)
+def _word_value(word: str) -> int | None:
+    """The number a word spells (три, двух, екінші), if any."""
+    for value, forms in _WORDS.items():
+        if any(_word_is(word, form) for form in forms):
+            return value
+    return None
 
 
 def _word_is(word: str, form: str) -> bool:
@@ -334,19 +338,34 @@ def compare_numbers(source: str, target: str) -> tuple[list[str], list[str]]:
 
 
 def _unmatched(wanted: list[Mention], available: list[Mention]) -> list[Mention]:
-    """Mentions of wanted left over by a maximum pairing with available mentions sharing a value
-    (augmenting paths, so "14.30" never takes the only partner "14.3" needed)."""
-    partner_of: dict[int, int] = {}  # available index -> wanted index
+    """Mentions of wanted left over after pairing each with an available one sharing a value.
+
+    Mentions read the same way pair off first; the rest pair by augmenting paths, so "14.30"
+    never takes the only partner "14.3" needed (greedily past _MAX_AUGMENTED, for bounded time).
+    """
+    pool: dict[frozenset[str], int] = {}
+    for mention in available:
+        pool[mention.readings] = pool.get(mention.readings, 0) + 1
+    rest: list[Mention] = []
+    for mention in wanted:
+        if pool.get(mention.readings):
+            pool[mention.readings] -= 1
+        else:
+            rest.append(mention)
+    others = [Mention("", readings) for readings, n in pool.items() for _ in range(n)]
+    edges = [[j for j, other in enumerate(others) if other.readings & mention.readings]
+             for mention in rest]
+    partner_of: dict[int, int] = {}  # index in others -> index in rest
 
     def place(i: int, seen: set[int]) -> bool:
-        for j, candidate in enumerate(available):
-            if j in seen or not (candidate.readings & wanted[i].readings):
+        for j in edges[i]:
+            if j in seen:
                 continue
             seen.add(j)
-            if j not in partner_of or place(partner_of[j], seen):
+            if j not in partner_of or (len(rest) <= _MAX_AUGMENTED and place(partner_of[j], seen)):
                 partner_of[j] = i
                 return True
         return False
 
-    placed = {i for i in range(len(wanted)) if place(i, set())}
-    return [m for i, m in enumerate(wanted) if i not in placed]
+    placed = {i for i in range(len(rest)) if place(i, set())}
+    return [m for i, m in enumerate(rest) if i not in placed]

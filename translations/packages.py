@@ -298,7 +298,7 @@ class PackageStore:
         older than SCRATCH_MAX_AGE_SECONDS. Returns the names removed."""
         import time
 
-        removed = []
+        removed: list[str] = []
         if not self.directory.is_dir():
             return removed
         for child in self.directory.iterdir():
@@ -334,7 +334,9 @@ class PackageStore:
         free = shutil.disk_usage(self.directory).free
         if unpacked + DISK_MARGIN_BYTES > free:
             raise InvalidPackage(f"{path.name}: not enough free disk space to unpack it")
-        tops, files, folders = set(), set(), set()
+        tops: set[str] = set()
+        files: set[str] = set()
+        folders: set[str] = set()
         for member in members:
             name = PurePosixPath(member.filename)
             mode = member.external_attr >> 16

@@ -345,7 +345,7 @@ def _is_cyrillic_capital(char: str) -> bool:
 def _starts_sentence(right: str, language: str) -> bool:
     """True when right begins with a word that typically opens a sentence ("В. Путин" does not)."""
     m = re.match(r"[^\w]*(\w+(?:-\w+)?)(?!\.)", right)
-    return bool(m) and m.group(1).lower() in abbr.STARTERS[language]
+    return m is not None and m.group(1).lower() in abbr.STARTERS[language]
 
 
 def _is_attribution(left: str, right: str) -> bool:

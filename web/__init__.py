@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from web.config import load_config
+from web.config import app_config, load_settings
 from workflow.db import Database
 from workflow.secret_box import SecretBox
 
@@ -40,10 +40,17 @@ BLUEPRINTS = (
 )
 
 
-def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Build the Audarma web app (and its Celery app) from the environment plus ``config``."""
+def create_app(config: dict[str, Any] | None = None, *,
+               defaults: dict[str, Any] | None = None) -> Flask:
+    """Build the Audarma web app (and its Celery app) from the environment plus ``config``.
+
+    The settings are read once here (``web.config.Settings``) and kept as
+    ``app.extensions["audarma.settings"]``; the worker and the CLI build the same app.
+    """
     app = Flask(__name__, instance_relative_config=False)
-    app.config.update(load_config(config))
+    settings = load_settings(config, defaults)
+    app.config.update(app_config(settings, config))
+    app.extensions["audarma.settings"] = settings
     app.instance_path = app.config["INSTANCE_DIR"]
     app.json.ensure_ascii = False  # Kazakh and Russian stay readable in API responses
 
@@ -66,7 +73,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     celery_init_app(app)
 
-    from web import errors, extensions, i18n, job_notes, prometheus, security
+    from web import boundary, errors, extensions, i18n, job_notes, prometheus, security
 
     prometheus.init_app(app)
     job_notes.init_app(app)
@@ -74,6 +81,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    boundary.init_app(app)
     register_blueprints(app)
 
     from web.cli import register_commands

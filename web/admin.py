@@ -10,11 +10,13 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from tasks.packages import install_package, package_store
-from web.auth import db_session, role_required
+from web.auth import db_session, permission_required
+from web.boundary import commit, on_refusal
 from workflow import glossary
-from workflow.errors import DomainError
-from workflow.models import LANGUAGES, ROLES, User
+from workflow.models import User
+from workflow.permissions import Action
 from workflow.users import create_user
+from workflow.vocabulary import LANGUAGES, ROLES
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -28,14 +30,14 @@ def _page(status: int = 200, **extra):
 
 
 @bp.get("/")
-@role_required("admin")
+@permission_required(Action.ADMIN)
 def index():
     """Models, glossary and people on one page."""
     return _page()
 
 
 @bp.post("/models")
-@role_required("admin")
+@permission_required(Action.ADMIN)
 def install_model():
     """Install an uploaded .argosmodel file (validated before anything is kept)."""
     from translations.errors import TranslationError
@@ -58,7 +60,7 @@ def install_model():
 
 
 @bp.post("/models/<code>/remove")
-@role_required("admin")
+@permission_required(Action.ADMIN)
 def remove_model(code: str):
     """Remove an installed package."""
     from translations.errors import TranslationError
@@ -73,19 +75,15 @@ def remove_model(code: str):
 
 def _act(action, done: str, anchor: str, error_field: str):
     """Run one service call, commit, flash ``done``; a DomainError re-renders with its message."""
-    session = db_session()
-    try:
-        action(session)
-        session.commit()
-    except DomainError as exc:
-        session.rollback()
-        return _page(exc.status, **{error_field: exc.message})
+    on_refusal(lambda exc: _page(exc.status, **{error_field: exc.message}))
+    action(db_session())
+    commit()
     flash(done, "success")
     return redirect(url_for("admin.index") + anchor)
 
 
 @bp.post("/glossary")
-@role_required("admin")
+@permission_required(Action.ADMIN)
 def add_term():
     """Add a glossary term for one language pair."""
     form = request.form
@@ -97,7 +95,7 @@ def add_term():
 
 
 @bp.get("/glossary.csv")
-@role_required("admin")
+@permission_required(Action.ADMIN)
 def export_glossary():
     """Every glossary term as a CSV download."""
     body = glossary.export_csv(db_session())
@@ -106,7 +104,7 @@ def export_glossary():
 
 
 @bp.post("/glossary/import")
-@role_required("admin")
+@permission_required(Action.ADMIN)
 def import_glossary():
     """Add the terms of an uploaded CSV file (the export's columns)."""
     upload = request.files.get("file")
@@ -118,20 +116,16 @@ def import_glossary():
         return _page(422, glossary_error=_("The CSV file must be UTF-8 text."))
     if len(text) > glossary.MAX_IMPORT_BYTES:
         return _page(413, glossary_error=_("The CSV file is too large."))
-    session = db_session()
-    try:
-        added, skipped = glossary.import_csv(session, text, current_user.id)
-        session.commit()
-    except DomainError as exc:
-        session.rollback()
-        return _page(exc.status, glossary_error=exc.message)
+    on_refusal(lambda exc: _page(exc.status, glossary_error=exc.message))
+    added, skipped = glossary.import_csv(db_session(), text, current_user.id)
+    commit()
     flash(_("Imported %(added)d term(s); %(skipped)d were already in the glossary.",
             added=added, skipped=skipped), "success")
     return redirect(url_for("admin.index") + "#glossary")
 
 
 @bp.post("/glossary/<int:term_id>/delete")
-@role_required("admin")
+@permission_required(Action.ADMIN)
 def delete_term(term_id: int):
     """Remove a glossary term."""
     return _act(lambda session: glossary.delete_term(session, term_id),
@@ -139,7 +133,7 @@ def delete_term(term_id: int):
 
 
 @bp.post("/users")
-@role_required("admin")
+@permission_required(Action.ADMIN)
 def add_user():
     """Create an account with roles and working languages."""
     form = request.form

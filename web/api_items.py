@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from web.auth import db_session
 from web.partner_access import partner_pull
 from workflow import newsml
+from workflow.cursors import cursor_key
 from workflow.errors import Forbidden, InvalidInput
 from workflow.ninjs import MAX_LIMIT, decode_cursor, find_item, get_item, items_page
 
@@ -36,8 +37,10 @@ def _languages() -> list[str]:
 @partner_pull
 def list_items():
     """Items created after ``since`` (publish, correct, kill), oldest first; ``next`` to resume."""
-    page = items_page(db_session(), _languages(), decode_cursor(request.args.get("since")),
-                      _limit(), g.reader.categories, provenance=g.reader.provenance)
+    key = cursor_key(current_app.config["SECRET_KEY"])
+    page = items_page(db_session(), _languages(), decode_cursor(request.args.get("since"), key),
+                      _limit(), g.reader.categories, cursor_key=key, scope=g.reader.languages,
+                      provenance=g.reader.provenance)
     body = {"items": page.items, "next": page.next_cursor, "has_more": page.has_more}
     return jsonify(body), 200, len(page.items)
 

@@ -6,21 +6,15 @@ from __future__ import annotations
 from flask import Blueprint, g, request
 
 from web.auth import api_key_required, db_session
-from web.errors import error_response
+from web.boundary import commit
 from web.publishing_desk import desk_query, parse_embargo
 from workflow import publishing_actions, publishing_desk
-from workflow.errors import DomainError, InvalidInput
+from workflow.errors import InvalidInput
 
 bp = Blueprint("api_publishing", __name__, url_prefix="/api/v1")
 csrf_exempt = True
 
 _FIELDS = {"embargo_until", "note", "reason"}
-
-
-def _refused(exc: DomainError):
-    db_session().rollback()
-    detail = {k: v for k, v in exc.detail.items() if isinstance(v, (str, int, float))}
-    return error_response(exc.status, exc.code, exc.message, **detail)
 
 
 def _body() -> dict:
@@ -55,16 +49,13 @@ def _edition_json(row: publishing_desk.DeskEdition) -> dict:
 def list_publishing():
     """One page of the publishing desk, with the same filters as the page."""
     session = db_session()
-    try:
-        publishing_actions.require_publisher(session, g.api_key.user_id)
-        page = publishing_desk.list_desk(session, desk_query(request.args))
-    except DomainError as exc:
-        return _refused(exc)
+    publishing_actions.require_publisher(session, g.api_key.user_id)
+    page = publishing_desk.list_desk(session, desk_query(request.args))
     body = {"page": page.page, "has_next": page.has_next, "articles": [
         {"article_id": r.article.id, "title": r.article.title, "category": r.article.category,
          "created_at": r.article.created_at.isoformat(),
          "editions": [_edition_json(e) for e in r.editions]} for r in page.rows]}
-    session.commit()  # keeps the key's last_used_at
+    commit()  # keeps the key's last_used_at
     return body
 
 
@@ -72,19 +63,13 @@ def list_publishing():
 @api_key_required("user")
 def edition_action(edition_id: int, action: str):
     """Publish, release now, reschedule, cancel the schedule, correct, kill or reopen."""
-    session = db_session()
-    try:
-        data = _body()
-        outcome = publishing_actions.perform(
-            session, action, edition_id, g.api_key.user_id,
-            embargo_until=parse_embargo(data.get("embargo_until")),
-            note=(data.get("note") or "")[:500], reason=(data.get("reason") or "")[:500])
-        session.commit()
-    except DomainError as exc:
-        return _refused(exc)
-    from tasks.webhooks import send_due
-
-    send_due()
+    publishing_actions.require_publisher(db_session(), g.api_key.user_id, action=action)
+    data = _body()
+    outcome = publishing_actions.perform(
+        db_session(), action, edition_id, g.api_key.user_id,
+        embargo_until=parse_embargo(data.get("embargo_until")),
+        note=(data.get("note") or "")[:500], reason=(data.get("reason") or "")[:500])
+    commit()
     return outcome.as_dict()
 
 
@@ -92,17 +77,11 @@ def edition_action(edition_id: int, action: str):
 @api_key_required("user")
 def kill_article(article_id: int):
     """Withdraw every published or scheduled edition of an article with one reason."""
-    session = db_session()
-    try:
-        data = _body()
-        outcomes = publishing_actions.kill_article(session, article_id, g.api_key.user_id,
-                                                   (data.get("reason") or "")[:500])
-        session.commit()
-    except DomainError as exc:
-        return _refused(exc)
-    from tasks.webhooks import send_due
-
-    send_due()
+    publishing_actions.require_publisher(db_session(), g.api_key.user_id, action="kill")
+    data = _body()
+    outcomes = publishing_actions.kill_article(db_session(), article_id, g.api_key.user_id,
+                                               (data.get("reason") or "")[:500])
+    commit()
     return {"article_id": article_id, "editions": [o.as_dict() for o in outcomes]}
 
 

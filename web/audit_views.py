@@ -5,11 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify
 
 from web.auth import db_session, role_required
-from web.review_errors import handle_domain_errors
 from workflow import audit_trail
 
 bp = Blueprint("audit", __name__)
-handle_domain_errors(bp)
 
 
 @bp.get("/articles/<int:article_id>/audit.csv")

@@ -25,19 +25,18 @@ main.add_command(routes_command)
 
 def register_commands(app: Flask) -> None:
     """Attach every command group to ``app.cli``."""
-    from web.commands import db, exchange, glossary, models, publishing, serve, users
+    from web.commands import (
+        articles,
+        db,
+        exchange,
+        glossary,
+        models,
+        partners,
+        publishing,
+        serve,
+        users,
+    )
 
-    for module in (serve, db, users, models, exchange, glossary, publishing):
+    # users before articles: ``articles`` adds ``users token`` to the users group
+    for module in (serve, db, users, models, exchange, glossary, articles, partners, publishing):
         module.register(app)
-    try:
-        from web.commands import articles
-    except ImportError:  # pragma: no cover - ingest not installed yet
-        pass
-    else:
-        articles.register(app)
-    try:
-        from web.commands import partners
-    except ImportError:  # pragma: no cover
-        pass
-    else:
-        partners.register(app)

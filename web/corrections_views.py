@@ -7,11 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from web.auth import db_session, role_required
-from web.review_errors import handle_domain_errors
+from web.boundary import commit
 from workflow import corrections
 
 bp = Blueprint("corrections", __name__)
-handle_domain_errors(bp)
 
 
 def _languages() -> list[str] | None:
@@ -47,6 +46,6 @@ def dismiss(edition_id: int):
     """An editor records that the flagged edition needs no change."""
     session = db_session()
     corrections.dismiss(session, edition_id, current_user.id, request.form.get("reason", ""))
-    session.commit()
+    commit()
     flash(_("Correction flag cleared."), "success")
     return redirect(url_for("corrections.index"))

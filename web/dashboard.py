@@ -16,13 +16,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from translations.checks import CHECK_KINDS, SEVERITY_LABELS
-from web.auth import db_session, role_required
-from web.review_errors import handle_domain_errors
+from web.auth import db_session, permission_required
+from web.boundary import commit
 from workflow import desk, review
 from workflow.db import as_id
+from workflow.permissions import Action
+from workflow.vocabulary import EDITION_STATES
 
 bp = Blueprint("dashboard", __name__)
-handle_domain_errors(bp)
 
 
 def _filters() -> desk.DeskFilters:
@@ -42,14 +43,14 @@ def _desk_context(*, with_translators: bool) -> dict:
 
 
 @bp.get("/")
-@role_required()
+@permission_required(Action.VIEW)
 def index():
     """Articles newest first, filtered, with each edition's state, progress and reviewer."""
     return render_template("dashboard/index.html", **_desk_context(with_translators=True))
 
 
 @bp.get("/desk/matrix")
-@role_required()
+@permission_required(Action.VIEW)
 def matrix():
     """The status matrix alone, polled every 2 s by htmx while something is translating (it
     has no filter form, so no translators list)."""
@@ -57,7 +58,7 @@ def matrix():
 
 
 @bp.get("/my-work")
-@role_required("translator")
+@permission_required(Action.MY_WORK)
 def my_work():
     """Editions in the translator's languages: assigned to them or free to take."""
     editions = desk.my_work(db_session(), current_user.id)
@@ -65,23 +66,23 @@ def my_work():
 
 
 @bp.post("/editions/<int:edition_id>/take")
-@role_required("translator")
+@permission_required(Action.TAKE)
 def take(edition_id: int):
     """Take a free edition and open it in the editor."""
     session = db_session()
     review.take_edition(session, edition_id, current_user.id)
-    session.commit()
+    commit()
     return redirect(url_for("editor.edition", edition_id=edition_id))
 
 
 @bp.post("/editions/<int:edition_id>/assign")
-@role_required("editor")
+@permission_required(Action.ASSIGN)
 def assign(edition_id: int):
     """Assign an edition to a translator, or free it."""
     raw = request.form.get("assignee_id", "")
     session = db_session()
     review.assign_edition(session, edition_id, as_id(raw), current_user.id)
-    session.commit()
+    commit()
     flash(_("Assignment saved."), "success")
     return redirect(url_for("editor.edition", edition_id=edition_id))
 
@@ -184,5 +185,4 @@ def _desk_helpers() -> dict:
         return format_decimal(value, *args, **kwargs)
 
     return {"label": label_for, "when": when, "number": number, "percent": format_percent,
-            "edition_states": ("translating", "editing", "submitted", "approved", "scheduled",
-                               "published", "withdrawn", "cancelled")}
+            "edition_states": EDITION_STATES}

@@ -6,19 +6,19 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from web.auth import db_session, role_required
-from web.review_errors import handle_domain_errors
+from web.auth import db_session, permission_required
+from web.boundary import commit
 from workflow import audit_trail, desk, review
 from workflow.db import as_id
 from workflow.errors import InvalidInput
 from workflow.metrics import edit_distance
+from workflow.permissions import Action
 
 bp = Blueprint("editor", __name__)
-handle_domain_errors(bp)
 
 
 @bp.get("/editions/<int:edition_id>")
-@role_required()
+@permission_required(Action.VIEW)
 def edition(edition_id: int):
     """Source | machine output | editable target, block by block, with per-segment help."""
     session = db_session()
@@ -63,76 +63,90 @@ def _segment_reply(session, row) -> object:
 
 
 @bp.post("/segments/<int:translation_id>/save")
-@role_required("translator")
+@permission_required(Action.EDIT_SEGMENT)
 def save(translation_id: int):
     """Autosave one segment; 409 with both texts when someone saved after this version."""
     text, version, spent = _segment_input()
     session = db_session()
     row = review.save_segment(session, translation_id, text, version, current_user.id, spent)
-    session.commit()
+    commit()
     return _segment_reply(session, row)
 
 
 @bp.post("/segments/<int:translation_id>/confirm")
-@role_required("translator")
+@permission_required(Action.EDIT_SEGMENT)
 def confirm(translation_id: int):
     """Save and confirm one segment (Ctrl+Enter)."""
     text, version, spent = _segment_input()
     session = db_session()
     row = review.confirm_segment(session, translation_id, text, version, current_user.id, spent)
-    session.commit()
+    commit()
     return _segment_reply(session, row)
 
 
 @bp.post("/editions/<int:edition_id>/comments")
-@role_required()
+@permission_required(Action.COMMENT)
 def comment(edition_id: int):
     """Comment on the edition or on one of its segments."""
     raw = as_id(request.form.get("translation_id", ""))
     session = db_session()
     review.add_comment(session, edition_id, current_user.id, request.form.get("body", ""), raw)
-    session.commit()
+    commit()
     flash(_("Comment added."), "success")
     anchor = f"seg-{raw}" if raw is not None else "comments"
     return redirect(url_for("editor.edition", edition_id=edition_id, _anchor=anchor))
 
 
 @bp.post("/editions/<int:edition_id>/submit")
-@role_required("translator")
+@permission_required(Action.SUBMIT_SOURCE)
 def submit(edition_id: int):
     """Hand the edition to the editors."""
     session = db_session()
     review.submit_edition(session, edition_id, current_user.id,
                           request.form.get("override_note", "")[:2000])
-    session.commit()
+    commit()
     flash(_("Edition submitted for approval."), "success")
     return redirect(url_for("editor.edition", edition_id=edition_id))
 
 
 @bp.post("/editions/<int:edition_id>/approve")
-@role_required("editor")
+@permission_required(Action.APPROVE)
 def approve(edition_id: int):
     """Approve the edition (never one you edited); its segments go to translation memory."""
     session = db_session()
-    review.approve_edition(session, edition_id, current_user.id)
-    session.commit()
+    review.approve_edition(session, edition_id, current_user.id,
+                           request.form.get("override_note", "")[:2000])
+    commit()
     flash(_("Edition approved."), "success")
     return redirect(url_for("editor.edition", edition_id=edition_id))
 
 
+@bp.post("/editions/<int:edition_id>/credits")
+@permission_required(Action.EDIT_BYLINE)
+def credits(edition_id: int):
+    """The edition's byline and photo credit (metadata, never machine-translated)."""
+    session = db_session()
+    review.set_credits(session, edition_id, current_user.id,
+                       request.form.get("byline", "")[:1000],
+                       request.form.get("photo_credit", "")[:1000])
+    session.commit()
+    flash(_("Credits saved."), "success")
+    return redirect(url_for("editor.edition", edition_id=edition_id))
+
+
 @bp.post("/editions/<int:edition_id>/send-back")
-@role_required("editor")
+@permission_required(Action.SEND_BACK)
 def send_back(edition_id: int):
     """Return the edition to the translator with a comment."""
     session = db_session()
     review.send_back(session, edition_id, current_user.id, request.form.get("comment", ""))
-    session.commit()
+    commit()
     flash(_("Edition sent back to the translator."), "success")
     return redirect(url_for("editor.edition", edition_id=edition_id))
 
 
 @bp.get("/editions/<int:edition_id>/preview")
-@role_required()
+@permission_required(Action.VIEW)
 def preview(edition_id: int):
     """The edition as partners will see it: headings, quotes, byline."""
     view = desk.edition_view(db_session(), edition_id, current_user.id)
@@ -140,7 +154,7 @@ def preview(edition_id: int):
 
 
 @bp.get("/editions/<int:edition_id>/history")
-@role_required()
+@permission_required(Action.VIEW)
 def history(edition_id: int):
     """Frozen versions, the changes between two of them, and the audit trail."""
     session = db_session()

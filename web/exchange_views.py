@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request
 from flask_login import current_user
 
-from web.auth import db_session, role_required
-from web.review_errors import handle_domain_errors
+from web.auth import db_session, permission_required
+from web.boundary import commit
 from workflow.errors import InvalidInput
 from workflow.exchange import xliff, xliff2
+from workflow.permissions import Action
 
 bp = Blueprint("exchange", __name__)
-handle_domain_errors(bp)
 
 XLIFF_TYPE = "application/xliff+xml"
 
@@ -29,14 +29,14 @@ def download(edition_id: int) -> Response:
 
 
 @bp.get("/editions/<int:edition_id>/xliff")
-@role_required()
+@permission_required(Action.VIEW)
 def export(edition_id: int):
     """The edition as an XLIFF file for a CAT tool."""
     return download(edition_id)
 
 
 @bp.post("/editions/<int:edition_id>/xliff")
-@role_required("translator")
+@permission_required(Action.EDIT_SEGMENT)
 def import_file(edition_id: int):
     """Save the changed segments of a returned XLIFF file; list conflicts and refusals."""
     upload = request.files.get("file")
@@ -44,5 +44,5 @@ def import_file(edition_id: int):
         raise InvalidInput("Choose an XLIFF file.", code="no_file")
     session = db_session()
     report = xliff.import_edition(session, edition_id, upload.read(), current_user.id)
-    session.commit()
+    commit()
     return render_template("exchange/import_result.html", report=report, edition_id=edition_id)

@@ -1,4 +1,4 @@
-"""Interface language (kk, ru, en) with Flask-Babel; catalogues compiled into the instance dir."""
+"""Interface language (kk, ru, en: workflow.vocabulary) with Flask-Babel; catalogues compiled."""
 
 from __future__ import annotations
 
@@ -13,7 +13,10 @@ from flask_babel import Babel, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-LOCALES = ("kk", "ru", "en")
+from workflow import vocabulary
+from workflow.vocabulary import DEFAULT_LOCALE, INTERFACE_LOCALES
+
+LOCALES = INTERFACE_LOCALES
 CATALOGUES = Path(__file__).resolve().parent / "translations"
 
 babel = Babel()
@@ -28,7 +31,7 @@ def select_locale() -> str:
     chosen = request.args.get("lang") if request else None
     if chosen in LOCALES:
         return chosen
-    return (request.accept_languages.best_match(LOCALES) if request else None) or "en"
+    return (request.accept_languages.best_match(LOCALES) if request else None) or DEFAULT_LOCALE
 
 
 def compile_catalogues(target: Path) -> Path:
@@ -72,5 +75,5 @@ def init_app(app: Flask) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compiled)
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
     babel.init_app(app, locale_selector=select_locale)
-    app.jinja_env.globals.update(current_locale=lambda: str(get_locale() or "en"),
-                                 main_nav=main_nav)
+    app.jinja_env.globals.update(current_locale=lambda: str(get_locale() or DEFAULT_LOCALE),
+                                 main_nav=main_nav, vocab=vocabulary)

@@ -22,17 +22,19 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from web.auth import db_session, role_required
+from web.auth import db_session, permission_required
+from web.boundary import commit, on_refusal
 from workflow.errors import DomainError
-from workflow.ingest.service import ingest_body, ingest_upload, parse_body, preview, update_source
+from workflow.ingest.service import ingest_body, ingest_upload, parse_body, preview
+from workflow.ingest.source_edit import update_source
 from workflow.ingest.source_text import article_markdown
 from workflow.metadata import clean_metadata, vocabulary
 from workflow.models import Article, TranslationJob
+from workflow.permissions import Action
+from workflow.vocabulary import LANGUAGES, OPEN_JOB_STATES
 
 bp = Blueprint("ingest", __name__)
 
-OPEN_JOB_STATES = ("queued", "translating", "waiting_for_model")
-ALL_TARGETS = ["kk", "ru", "en"]
 
 
 class ArticleOptions(FlaskForm):
@@ -44,16 +46,18 @@ class ArticleOptions(FlaskForm):
     subjects = SelectMultipleField("Subjects", validate_choice=False)
     keywords = StringField("Keywords", validators=[Optional(), Length(max=2000)])
     dateline = StringField("Dateline", validators=[Optional(), Length(max=200)])
+    copyright_holder = StringField("Copyright holder", validators=[Optional(), Length(max=1000)])
+    usage_terms = StringField("Usage terms", validators=[Optional(), Length(max=1000)])
 
 
 def _targets() -> list[str]:
     """Ticked target languages; none ticked means the default (every other language)."""
     if request.method != "POST":
-        return ALL_TARGETS
+        return list(LANGUAGES)
     try:
         return request.form.getlist("targets")
     except RequestEntityTooLarge:
-        return ALL_TARGETS
+        return list(LANGUAGES)
 
 
 class NewArticleForm(ArticleOptions):
@@ -81,16 +85,12 @@ def _options(form: ArticleOptions) -> dict:
     metadata = clean_metadata(category=form.category.data or None,
                               subjects=form.subjects.data or None,
                               keywords=form.keywords.data or None,
-                              dateline=form.dateline.data or None)
+                              dateline=form.dateline.data or None,
+                              copyright_holder=form.copyright_holder.data or None,
+                              usage_terms=form.usage_terms.data or None)
     return {"language": form.language.data, "targets": _targets(),
             "priority": form.priority.data or "normal", "user_id": current_user.id,
             "metadata": metadata}
-
-
-def _dispatch() -> None:
-    from tasks.dispatch import dispatch_pending
-
-    dispatch_pending(current_app.extensions["audarma.db"], current_app.extensions["celery"])
 
 
 def _page(form: NewArticleForm, upload: UploadForm, *, error: DomainError | None = None,
@@ -149,18 +149,17 @@ def _oversize() -> bool:
 
 
 def _finish(result):
-    """Commit, send the jobs' wake-ups, and go to the article (or say it is a duplicate)."""
-    db_session().commit()
+    """Commit (the jobs' wake-ups follow), and go to the article (or say it is a duplicate)."""
+    commit()
     if result.is_duplicate:
         return None
-    _dispatch()
     flash(_("Article saved; translation into %(n)d language(s) queued.", n=len(result.jobs)),
           "success")
     return redirect(url_for("ingest.article", article_id=result.article.id))
 
 
 @bp.route("/articles/new", methods=["GET", "POST"])
-@role_required("editor")
+@permission_required(Action.INGEST)
 def new_article():
     """Paste an article (plain text or Markdown); see its structure; save it."""
     try:
@@ -174,32 +173,26 @@ def new_article():
         if request.method == "POST":
             return _page(form, upload, error=DomainError(_("Please check the form.")), status=422)
         return _page(form, upload)
-    session = db_session()
-    try:
-        result = ingest_body(session, form.body.data or "", form.format.data or "text",
-                             title=form.title.data or None, source="desk", **_options(form))
-    except DomainError as exc:
-        session.rollback()
-        return _page(form, upload, error=exc, status=exc.status)
+    on_refusal(lambda exc: _page(form, upload, error=exc, status=exc.status))
+    result = ingest_body(db_session(), form.body.data or "", form.format.data or "text",
+                         title=form.title.data or None, source="desk", **_options(form))
     return _finish(result) or _page(form, upload, duplicate=result.article)
 
 
 @bp.post("/articles/preview")
-@role_required("editor")
+@permission_required(Action.INGEST)
 def preview_article():
     """The structure the pasted text would get (htmx fragment); nothing is stored."""
     form = NewArticleForm()
-    try:
-        parsed = parse_body(form.body.data or "", form.format.data or "text",
-                            title=form.title.data or None)
-        shown = preview(parsed, form.language.data)
-    except DomainError as exc:
-        return render_template("ingest/_preview.html", error=exc, shown=None)
+    on_refusal(lambda exc: render_template("ingest/_preview.html", error=exc, shown=None))
+    parsed = parse_body(form.body.data or "", form.format.data or "text",
+                        title=form.title.data or None)
+    shown = preview(parsed, form.language.data)
     return render_template("ingest/_preview.html", error=None, shown=shown)
 
 
 @bp.post("/articles/upload")
-@role_required("editor")
+@permission_required(Action.INGEST)
 def upload_article():
     """Import one uploaded file."""
     form = NewArticleForm(formdata=None)
@@ -216,14 +209,10 @@ def upload_article():
         error = DomainError(_("Choose a .txt, .md, .html or .docx file."), code="no_file")
         return _page(form, upload, error=error, status=422)
     data = file.read(current_app.config["MAX_ARTICLE_BYTES"] + 1)
-    session = db_session()
-    try:
-        result = ingest_upload(session, file.filename, data, source="upload",
-                               max_bytes=current_app.config["MAX_ARTICLE_BYTES"],
-                               **_options(upload))
-    except DomainError as exc:
-        session.rollback()
-        return _page(form, upload, error=exc, status=exc.status)
+    on_refusal(lambda exc: _page(form, upload, error=exc, status=exc.status))
+    result = ingest_upload(db_session(), file.filename, data, source="upload",
+                           max_bytes=current_app.config["MAX_ARTICLE_BYTES"],
+                           **_options(upload))
     return _finish(result) or _page(form, upload, duplicate=result.article)
 
 
@@ -249,21 +238,21 @@ def _editions_context(article_id: int) -> dict:
 
 
 @bp.get("/articles/<int:article_id>")
-@role_required()
+@permission_required(Action.VIEW)
 def article(article_id: int):
     """Blocks, segments and every edition with its job's state and progress."""
     return render_template("ingest/article.html", **_editions_context(article_id))
 
 
 @bp.get("/articles/<int:article_id>/progress")
-@role_required()
+@permission_required(Action.VIEW)
 def progress(article_id: int):
     """The editions table alone, polled by htmx while jobs are open."""
     return render_template("ingest/_progress.html", **_editions_context(article_id))
 
 
 @bp.route("/articles/<int:article_id>/source", methods=["GET", "POST"])
-@role_required("editor")
+@permission_required(Action.EDIT_SOURCE)
 def edit_source(article_id: int):
     """Change the source text; only changed sentences are translated again."""
     item = _article_or_404(article_id)
@@ -271,20 +260,14 @@ def edit_source(article_id: int):
     if request.method == "GET":
         form.body.data = article_markdown(item)
         return render_template("ingest/source.html", article=item, form=form, error=None)
-    session = db_session()
     if not form.validate_on_submit():
         error = DomainError(_("Please check the form."))
         return render_template("ingest/source.html", article=item, form=form, error=error), 422
-    try:
-        result = update_source(session, item.id, form.body.data or "", current_user.id,
-                               fmt="markdown")
-    except DomainError as exc:
-        session.rollback()
-        return render_template("ingest/source.html", article=item, form=form,
-                               error=exc), exc.status
-    session.commit()
-    if result.jobs:
-        _dispatch()
+    on_refusal(lambda exc: (render_template("ingest/source.html", article=item, form=form,
+                                            error=exc), exc.status))
+    result = update_source(db_session(), item.id, form.body.data or "", current_user.id,
+                           fmt="markdown")
+    commit()
     flash(_("Source saved: %(kept)d sentence(s) unchanged, %(added)d new or changed, "
             "%(retired)d removed; %(flagged)d edited translation(s) marked for review.",
             kept=result.kept, added=result.added, retired=result.retired,

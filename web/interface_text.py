@@ -78,8 +78,14 @@ def detail_text(key: str, value: object) -> str:
     values are the record's own (codes among them named through the labels)."""
     from web.dashboard import label_for
 
+    if key == "digest":
+        return ""  # a checksum of the approved snapshot: for the software, not for people
+    if isinstance(value, bool):
+        return _("with an override note") if key == "override" and value else ""
     shown = label_for(value) if isinstance(value, str) else str(value)
     known = {
+        "snapshot": lambda: _("approved snapshot %(value)s", value=shown),
+        "blocking": lambda: _("blocking warnings: %(value)s", value=shown),
         "version": lambda: _("version %(value)s", value=shown),
         "partner_version": lambda: _("partner version %(value)s", value=shown),
         "reason": lambda: _("reason: %(value)s", value=shown),

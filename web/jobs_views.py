@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
-from web.auth import db_session, role_required
+from web.auth import db_session, permission_required
+from web.boundary import commit, on_refusal
 from workflow import jobs
 from workflow.errors import DomainError
-from workflow.models import LANGUAGES, Article, TranslationJob
+from workflow.models import Article, TranslationJob
+from workflow.permissions import Action
+from workflow.vocabulary import LANGUAGES
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 
@@ -27,8 +31,18 @@ def _back():
     return redirect(path + (f"?{parts.query}" if parts.query else ""))
 
 
+def _refused(message: str):
+    """A refused job action: say ``message`` and go back to the page the form was on."""
+
+    def reply(_exc: DomainError):
+        flash(message, "error")
+        return _back()
+
+    return reply
+
+
 @bp.post("/articles/<int:article_id>/cancel")
-@role_required("editor")
+@permission_required(Action.CANCEL_JOBS)
 def cancel(article_id: int):
     """Cancel an article's open jobs, or one language's (form field ``language``)."""
     language = (request.form.get("language") or "").lower() or None
@@ -38,13 +52,9 @@ def cancel(article_id: int):
     session = db_session()
     if session.get(Article, article_id) is None:
         abort(404)
-    try:
-        cancelled = jobs.cancel_jobs(session, article_id, language)
-    except DomainError:
-        session.rollback()
-        flash(_("There is no translation job to cancel."), "error")
-        return _back()
-    session.commit()
+    on_refusal(_refused(_("There is no translation job to cancel.")))
+    cancelled = jobs.cancel_jobs(session, article_id, language, actor_id=current_user.id)
+    commit()
     if cancelled:
         flash(_("%(count)s translation job(s) cancelled.", count=len(cancelled)), "info")
     else:
@@ -53,21 +63,14 @@ def cancel(article_id: int):
 
 
 @bp.post("/<int:job_id>/retry")
-@role_required("editor")
+@permission_required(Action.RETRY_JOB)
 def retry(job_id: int):
     """Queue a failed or cancelled job again."""
     session = db_session()
     if session.get(TranslationJob, job_id) is None:
         abort(404)
-    try:
-        jobs.retry_job(session, job_id)
-    except DomainError:
-        session.rollback()
-        flash(_("Only a failed or cancelled translation job can be retried."), "error")
-        return _back()
-    session.commit()
-    from tasks.dispatch import dispatch_pending
-
-    dispatch_pending(current_app.extensions["audarma.db"], current_app.extensions["celery"])
+    on_refusal(_refused(_("Only a failed or cancelled translation job can be retried.")))
+    jobs.retry_job(session, job_id, actor_id=current_user.id)
+    commit()
     flash(_("The translation job is queued again."), "info")
     return _back()

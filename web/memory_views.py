@@ -7,12 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from web.auth import db_session, role_required
-from web.review_errors import handle_domain_errors
+from web.boundary import commit
 from workflow import memory_admin
 from workflow.models import LANGUAGES
 
 bp = Blueprint("memory", __name__, url_prefix="/admin/memory")
-handle_domain_errors(bp)
 
 
 def _back():
@@ -39,7 +38,7 @@ def delete(entry_id: int):
     """Delete one entry (the audit log keeps its texts)."""
     session = db_session()
     memory_admin.delete_entry(session, entry_id, current_user.id)
-    session.commit()
+    commit()
     flash(_("Memory entry deleted."), "success")
     return _back()
 
@@ -50,6 +49,6 @@ def retract(entry_id: int):
     """Retract one entry: kept, never suggested again."""
     session = db_session()
     memory_admin.retract_entry(session, entry_id, current_user.id, request.form.get("reason", ""))
-    session.commit()
+    commit()
     flash(_("Memory entry retracted."), "success")
     return _back()

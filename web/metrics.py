@@ -6,10 +6,12 @@ from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
 from web import prometheus
-from web.auth import db_session, role_required
+from web.auth import db_session, permission_required
 from web.errors import error_response
+from workflow import evaluations
 from workflow.keys import find_key
 from workflow.metrics import post_edit_effort
+from workflow.permissions import Action
 
 bp = Blueprint("metrics", __name__)
 
@@ -46,7 +48,9 @@ def index():
     return prometheus.response(database.session_factory)
 
 
-@role_required("editor")
+@permission_required(Action.METRICS)
 def _effort_page():
     """Edit distance between machine output and approved text, and time spent."""
-    return render_template("metrics/index.html", report=post_edit_effort(db_session()))
+    session = db_session()
+    return render_template("metrics/index.html", report=post_edit_effort(session),
+                           evaluations=evaluations.latest(session))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify
 
+from workflow.vocabulary import LANGUAGES
+
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
 csrf_exempt = True
 
-LANGS = ["kk", "ru", "en"]
+LANGS = list(LANGUAGES)
 
 
 def _error(description: str) -> dict:
@@ -174,8 +176,12 @@ def document(server_url: str = "/") -> dict:
                                 "schema": {"type": "string"},
                                 "example": "urn:audarma:item:42:kk"}],
                 "responses": {
-                    "200": {"description": "The item.", "content": {"application/json": {
-                        "schema": {"$ref": "#/components/schemas/NinjsItem"}}}},
+                    "200": {"description": "The item: ninjs, or NewsML-G2 for `<uri>.xml` or "
+                                           "`Accept: application/vnd.iptc.g2.newsitem+xml`.",
+                            "content": {"application/json": {
+                                "schema": {"$ref": "#/components/schemas/NinjsItem"}},
+                                "application/vnd.iptc.g2.newsitem+xml": {
+                                    "schema": {"type": "string"}}}},
                     "404": _error("No such item (or not in the partner's categories)."),
                     **PARTNER_ERRORS,
                 },
@@ -294,5 +300,8 @@ def document(server_url: str = "/") -> dict:
 
 @bp.get("/openapi.json")
 def openapi_json():
-    """Serve the document (no key needed)."""
-    return jsonify(document(current_app.config.get("BASE_URL", "/")))
+    """Serve the document (no key needed), with every partner and API route in it."""
+    from web.openapi_routes import complete
+
+    return jsonify(complete(document(current_app.config.get("BASE_URL", "/")), current_app,
+                            LANGS))

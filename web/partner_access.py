@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import atexit
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -22,6 +21,7 @@ from sqlalchemy.orm import Session, scoped_session
 
 from web.access_log import is_secret_name
 from web.auth import api_key_required
+from web.boundary import api_error
 from web.errors import error_response
 from web.extensions import limiter
 from workflow.errors import DomainError
@@ -131,14 +131,12 @@ RATE_LIMIT = PartnerRateLimit()
 def _buffer() -> AccessLogBuffer | None:
     """The process's access-log buffer if ``ACCESS_LOG_FLUSH_SECONDS`` > 0 (default: none).
 
-    Set in the app config or as ``AUDARMA_ACCESS_LOG_FLUSH_SECONDS``; see ``AccessLogBuffer``
-    for what a crash can lose.
+    A setting (``AUDARMA_ACCESS_LOG_FLUSH_SECONDS``; web/wsgi.py makes it 1); see
+    ``AccessLogBuffer`` for what a crash can lose.
     """
     global _BUFFER
     if _BUFFER is None:
-        raw = current_app.config.get("ACCESS_LOG_FLUSH_SECONDS",
-                                     os.environ.get("AUDARMA_ACCESS_LOG_FLUSH_SECONDS", "0"))
-        seconds = float(raw or 0)
+        seconds = float(current_app.config.get("ACCESS_LOG_FLUSH_SECONDS") or 0)
         if seconds <= 0:
             return None
         with _BUFFER_LOCK:
@@ -199,10 +197,9 @@ def partner_pull(view: Callable) -> Callable:
             reader = reader_for_key(g.api_key)
             g.reader = reader
             response, status, items = view(*args, **kwargs)
-        except DomainError as exc:
-            database.session.rollback()
-            response, status, items = (
-                error_response(exc.status, exc.code, exc.message)[0], exc.status, 0)
+        except DomainError as exc:  # answered here so that the access log records the refusal
+            database.rollback()
+            response, status, items = api_error(exc)[0], exc.status, 0
         if reader is not None:
             row = access_row(reader, logged_path(), status, items)
             if buffer is not None:
@@ -210,7 +207,7 @@ def partner_pull(view: Callable) -> Callable:
             else:
                 record_access(database.session, row)
         if buffer is None or _wrote(database.session):
-            database.session.commit()  # a buffered pull usually has nothing to write: no COMMIT
+            database.commit()  # a buffered pull usually has nothing to write: no COMMIT
         if verdict is not None:
             response = current_app.make_response(response)
             verdict.apply(response)

@@ -5,11 +5,23 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from web.auth import db_session, role_required
+from web.auth import db_session, permission_required
+from web.boundary import commit, on_refusal
 from workflow import partners, webhooks
 from workflow.errors import DomainError
+from workflow.permissions import Action
 
 bp = Blueprint("partners_admin", __name__, url_prefix="/admin/partners")
+
+
+def _flash_and_go(endpoint: str, **values: object):
+    """A refusal on a partners page: say why on the page it came from."""
+
+    def reply(exc: DomainError):
+        flash(exc.message, "error")
+        return redirect(url_for(endpoint, **values))
+
+    return reply
 
 
 def _box():
@@ -26,13 +38,9 @@ def _page(session, partner_id: int) -> dict:
 
 def _act(partner_id: int, action, done: str, show_secret: bool = False):
     session = db_session()
-    try:
-        result = action(session)
-        session.commit()
-    except DomainError as exc:
-        session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("partners_admin.show", partner_id=partner_id))
+    on_refusal(_flash_and_go("partners_admin.show", partner_id=partner_id))
+    result = action(session)
+    commit()
     if show_secret:  # a new key: shown on this one page, never stored in clear
         return render_template("partners/show.html", **_page(session, partner_id),
                                new_secret=result)
@@ -41,42 +49,37 @@ def _act(partner_id: int, action, done: str, show_secret: bool = False):
 
 
 @bp.get("/")
-@role_required("admin")
+@permission_required(Action.ADMIN)
 def index():
     """All partners."""
     return render_template("partners/index.html", partners=partners.list_partners(db_session()))
 
 
 @bp.post("/")
-@role_required("admin")
+@permission_required(Action.ADMIN)
 def create():
     """Create a partner; its first key is shown once."""
     session = db_session()
-    try:
-        partner, _key, secret = partners.create_partner(
-            session, request.form.get("name", ""), request.form.get("languages", ""),
-            request.form.get("categories", ""), request.form.get("rate_limit") or None)
-        session.commit()
-    except DomainError as exc:
-        session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("partners_admin.index"))
+    on_refusal(_flash_and_go("partners_admin.index"))
+    partner, _key, secret = partners.create_partner(
+        session, request.form.get("name", ""), request.form.get("languages", ""),
+        request.form.get("categories", ""), request.form.get("rate_limit") or None)
+    commit()
     return render_template("partners/show.html", **_page(session, partner.id), new_secret=secret)
 
 
 @bp.get("/<int:partner_id>")
-@role_required("admin")
+@permission_required(Action.ADMIN)
 def show(partner_id: int):
     """One partner: keys, webhook, deliveries, access log."""
-    try:
-        data = _page(db_session(), partner_id)
-    except DomainError as exc:
-        return render_template("partners/index.html", partners=[], error=exc.message), 404
+    on_refusal(lambda exc: (render_template("partners/index.html", partners=[],
+                                            error=exc.message), 404))
+    data = _page(db_session(), partner_id)
     return render_template("partners/show.html", **data, new_secret=None)
 
 
 @bp.post("/<int:partner_id>/keys")
-@role_required("admin")
+@permission_required(Action.ADMIN)
 def new_key(partner_id: int):
     """Issue another key (rotation)."""
     label = request.form.get("label", "")
@@ -85,7 +88,7 @@ def new_key(partner_id: int):
 
 
 @bp.post("/<int:partner_id>/keys/<int:key_id>/revoke")
-@role_required("admin")
+@permission_required(Action.ADMIN)
 def revoke(partner_id: int, key_id: int):
     """Revoke one key."""
     return _act(partner_id, lambda s: partners.revoke_partner_key(s, key_id, partner_id),
@@ -93,7 +96,7 @@ def revoke(partner_id: int, key_id: int):
 
 
 @bp.post("/<int:partner_id>/webhook")
-@role_required("admin")
+@permission_required(Action.ADMIN)
 def webhook(partner_id: int):
     """Set or clear the webhook URL; private addresses are refused (a flashed error)."""
     from tasks.webhooks import allow_private
@@ -112,7 +115,7 @@ def webhook(partner_id: int):
 
 
 @bp.post("/<int:partner_id>/webhook/secret")
-@role_required("admin")
+@permission_required(Action.ADMIN)
 def rotate_secret(partner_id: int):
     """Replace the webhook signing secret."""
     return _act(partner_id, lambda s: partners.rotate_webhook_secret(s, partner_id, box=_box()),
@@ -120,7 +123,7 @@ def rotate_secret(partner_id: int):
 
 
 @bp.post("/<int:partner_id>/provenance")
-@role_required("admin")
+@permission_required(Action.ADMIN)
 def provenance(partner_id: int):
     """Whether the partner's items name the machine-translation models."""
     wanted = request.form.get("provenance") == "on"
@@ -129,12 +132,8 @@ def provenance(partner_id: int):
 
 
 @bp.post("/<int:partner_id>/deliveries/<int:delivery_id>/retry")
-@role_required("admin")
+@permission_required(Action.ADMIN)
 def retry(partner_id: int, delivery_id: int):
     """Queue a failed delivery again."""
-    response = _act(partner_id, lambda s: webhooks.retry_failed(s, delivery_id),
-                    _("Delivery queued again."))
-    from tasks.webhooks import send_due
-
-    send_due()
-    return response
+    return _act(partner_id, lambda s: webhooks.retry_failed(s, delivery_id),
+                _("Delivery queued again."))

@@ -6,6 +6,7 @@ from flask import Blueprint, redirect, request, url_for
 from flask_login import current_user
 
 from web.auth import db_session, role_required
+from web.boundary import commit
 from web.i18n import LOCALES
 from web.safe_redirect import same_origin_path
 from workflow.desk import set_locale
@@ -25,5 +26,5 @@ def locale():
     if chosen in LOCALES:
         session = db_session()
         set_locale(session, current_user.id, chosen)
-        session.commit()
+        commit()
     return redirect(_back())

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request
 from flask_babel import force_locale, format_datetime
+from markupsafe import Markup
 
 from web.auth import db_session
-from web.feeds import LANGUAGE_NAMES
 from workflow.errors import NotFound
-from workflow.models.articles import LANGUAGES
 from workflow.ninjs import body_with_notes
 from workflow.permalinks import path_for, public_page
+from workflow.vocabulary import LANGUAGES
+from workflow.vocabulary import NATIVE_NAMES as LANGUAGE_NAMES
 
 bp = Blueprint("permalinks", __name__)
 
@@ -42,7 +43,8 @@ def item(language: str, year: int, month: int, slug_id: str):
         body = render_template("permalinks/item.html", page=page, canonical=public_url(canonical),
                                alternates=[(o.language, public_url(path_for(o)))
                                            for o in page.others],
-                               body_html=body_with_notes(page.publication),
+                               # rendered at publication by workflow.render (nh3-cleaned)
+                               body_html=Markup(body_with_notes(page.publication)),  # noqa: S704
                                names=LANGUAGE_NAMES, format_datetime=format_datetime)
     headers = {"ETag": page.etag, "Cache-Control": "public, max-age=60",
                "Content-Language": language}

@@ -12,15 +12,15 @@ from flask_babel import format_datetime, format_time, to_user_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from web.auth import db_session, role_required
-from web.review_errors import handle_domain_errors
+from web.auth import db_session, permission_required
+from web.boundary import commit, message_for, on_refusal
 from workflow import publishing_actions, publishing_desk
 from workflow.db import utcnow
 from workflow.errors import DomainError, InvalidInput
 from workflow.models import Article, Edition
+from workflow.permissions import Action
 
 bp = Blueprint("publishing", __name__, url_prefix="/publishing")
-handle_domain_errors(bp)
 
 
 def parse_embargo(raw: str | None) -> datetime | None:
@@ -81,8 +81,6 @@ def done_message(outcome: publishing_actions.Outcome) -> str:
 
 def error_message(exc: DomainError) -> str:
     """A refused publishing action, in the reader's language."""
-    from web.review_errors import message_for
-
     messages = {
         "not_approved": lambda: _("Only an approved edition can be published."),
         "naive_embargo": lambda: _("The embargo time needs a time zone."),
@@ -96,7 +94,7 @@ def error_message(exc: DomainError) -> str:
         "not_published": lambda: _("This edition is not published or scheduled."),
         "not_scheduled": lambda: _("This edition is not scheduled (any more)."),
         "not_withdrawn": lambda: _("Only a withdrawn edition can be reopened."),
-        "not_publisher": lambda: _("Only editors can publish, schedule, correct or withdraw "
+        "role_not_allowed": lambda: _("Only editors can publish, schedule, correct or withdraw "
                                    "editions."),
         "bad_filter": lambda: _("One of the filters is not valid."),
         "unknown_action": lambda: _("Unknown action."),
@@ -198,7 +196,7 @@ def desk_lines(page: publishing_desk.DeskPage, here: str) -> list[ArticleLine]:
 
 
 @bp.get("/")
-@role_required("editor")
+@permission_required(Action.PUBLISH)
 def index():
     """Articles newest first, each with its editions, states, versions and actions."""
     session = db_session()
@@ -233,61 +231,54 @@ def _confirm_context(edition_id: int, action: str) -> dict:
 
 
 @bp.get("/editions/<int:edition_id>/<action>")
-@role_required("editor")
+@permission_required(Action.PUBLISH)
 def confirm(edition_id: int, action: str):
     """Say what the action will do and ask for what it needs (time, note, reason)."""
     return render_template("publishing/confirm.html", **_confirm_context(edition_id, action))
 
 
 @bp.post("/editions/<int:edition_id>/<action>")
-@role_required("editor")
+@permission_required(Action.PUBLISH)
 def act(edition_id: int, action: str):
     """Run the confirmed action through the one workflow service, then say what happened."""
     if action not in publishing_actions.ACTIONS:
         abort(404)
-    session = db_session()
     form = request.form
-    try:
-        outcome = publishing_actions.perform(
-            session, action, edition_id, current_user.id,
-            embargo_until=parse_embargo(form.get("embargo_until")),
-            note=form.get("note", "")[:500], reason=form.get("reason", "")[:500])
-        session.commit()
-    except DomainError as exc:
-        session.rollback()
+
+    def refused(exc: DomainError):
         flash(error_message(exc), "error")
         context = _confirm_context(edition_id, action)
         return render_template("publishing/confirm.html", form=form, **context), exc.status
-    from tasks.webhooks import send_due
 
-    send_due()
+    on_refusal(refused)
+    outcome = publishing_actions.perform(
+        db_session(), action, edition_id, current_user.id,
+        embargo_until=parse_embargo(form.get("embargo_until")),
+        note=form.get("note", "")[:500], reason=form.get("reason", "")[:500])
+    commit()
     flash(done_message(outcome), "success")
     return redirect(_back(url_for("publishing.index")))
 
 
 @bp.route("/articles/<int:article_id>/kill", methods=["GET", "POST"])
-@role_required("editor")
+@permission_required(Action.KILL)
 def kill_article(article_id: int):
     """Withdraw every published or scheduled edition of an article, after a confirmation."""
     session = db_session()
     article = session.get(Article, article_id)
     if article is None:
         abort(404)
-    status = 200
+    back = _back(url_for("publishing.index"))
     if request.method == "POST":
-        try:
-            outcomes = publishing_actions.kill_article(session, article_id, current_user.id,
-                                                       request.form.get("reason", "")[:500])
-            session.commit()
-        except DomainError as exc:
-            session.rollback()
+        def refused(exc: DomainError):
             flash(error_message(exc), "error")
-            status = exc.status
-        else:
-            from tasks.webhooks import send_due
+            return render_template("publishing/kill_article.html", article=article,
+                                   next=back), exc.status
 
-            send_due()
-            flash(_("%(count)s edition(s) withdrawn.", count=len(outcomes)), "success")
-            return redirect(_back(url_for("publishing.index")))
-    return render_template("publishing/kill_article.html", article=article,
-                           next=_back(url_for("publishing.index"))), status
+        on_refusal(refused)
+        outcomes = publishing_actions.kill_article(session, article_id, current_user.id,
+                                                   request.form.get("reason", "")[:500])
+        commit()
+        flash(_("%(count)s edition(s) withdrawn.", count=len(outcomes)), "success")
+        return redirect(back)
+    return render_template("publishing/kill_article.html", article=article, next=back)

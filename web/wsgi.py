@@ -1,15 +1,14 @@
 """WSGI entry point for gunicorn: ``gunicorn web.wsgi:app``."""
 
 import gc
-import os
 
 from web import create_app
 from web.health import monitor
 
 # The production web process buffers partner access-log rows for 1 s (one INSERT per second
-# instead of a commit per pull; a crash loses at most that second). Set 0 to write each at once.
-os.environ.setdefault("AUDARMA_ACCESS_LOG_FLUSH_SECONDS", "1")
-app = create_app()
+# instead of a commit per pull; a crash loses at most that second). AUDARMA_ACCESS_LOG_FLUSH_SECONDS
+# =0 writes each at once.
+app = create_app(defaults={"ACCESS_LOG_FLUSH_SECONDS": 1.0})
 # The first health check runs now, in the background: a load balancer's first probe is answered
 # from it instead of waiting for the broker ping.
 monitor(app).refresh_in_background()

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, false, func, or_, select, true, update
 from sqlalchemy.orm import Session
 
-from workflow.db import utcnow
+from workflow.db import DISPATCH_JOBS, after_commit, utcnow
 from workflow.models import JobRun, Segment, SegmentTranslation, TranslationJob
 from workflow.models.review import SegmentRevision
 from workflow.states import EditionState, JobState, SegmentState, check_transition, transition
@@ -60,6 +60,8 @@ def move_job(session: Session, job_id: int, current: JobState | str, target: Job
     if token is not None:
         stmt = stmt.where(TranslationJob.claim_token == token)
     result = session.execute(stmt.values(state=target.value, updated_at=utcnow(), **values))
+    if result.rowcount == 1 and values.get("needs_dispatch"):
+        after_commit(session, DISPATCH_JOBS)
     return result.rowcount == 1
 
 
@@ -169,15 +171,6 @@ def renew_lease(session: Session, claim: Claim, job_id: int, lease_seconds: int)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
-
-
-def holds_claim(session: Session, job_id: int, token: str) -> bool:
-    """True while ``token`` still owns the job (a re-queued job belongs to someone else)."""
-    return session.scalar(
-        select(func.count()).select_from(TranslationJob).where(
-            TranslationJob.id == job_id, TranslationJob.claim_token == token,
-            TranslationJob.state == JobState.TRANSLATING.value)
-    ) == 1
 
 
 def record_results(session: Session, claim: Claim, job_id: int, results: Sequence[MachineResult],
@@ -298,4 +291,6 @@ def requeue_expired(session: Session, now: datetime | None = None,
         if session.execute(stmt).rowcount:
             _close_run(session, row.id, row.claim_token, "lost", error)
             requeued.append(row.id)
+            if not give_up:
+                after_commit(session, DISPATCH_JOBS)
     return requeued

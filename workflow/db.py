@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import select
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import DateTime, MetaData, TypeDecorator, create_engine, event
 from sqlalchemy.engine import Connection, Engine
@@ -71,7 +72,7 @@ IDLE_PING_SECONDS = 5.0  # a pooled connection idle longer than this is pinged b
 _IDLE_SINCE = "audarma.idle_since"
 
 
-def _server_wrote(dbapi_connection: object) -> bool:
+def _server_wrote(dbapi_connection: Any) -> bool:
     """True if an idle connection's socket is readable: PostgreSQL's goodbye (or EOF), usually."""
     try:
         fd = dbapi_connection.fileno()
@@ -94,11 +95,11 @@ def watch_connections(engine: Engine, idle_ping: float = IDLE_PING_SECONDS) -> N
     """
 
     @event.listens_for(engine, "checkin")
-    def _idle_from_now(_dbapi_connection: object, record: object) -> None:
+    def _idle_from_now(_dbapi_connection: Any, record: Any) -> None:
         record.info[_IDLE_SINCE] = time.monotonic()
 
     @event.listens_for(engine, "checkout")
-    def _check_alive(dbapi_connection: object, record: object, _proxy: object) -> None:
+    def _check_alive(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
         idle_since = record.info.get(_IDLE_SINCE)
         if idle_since is None:  # connected for this checkout
             return
@@ -121,14 +122,63 @@ def autocommit_connection(engine: Engine) -> Iterator[Connection]:
         yield connection
 
 
+_AFTER_COMMIT = "audarma.after_commit"
+DISPATCH_JOBS = "dispatch_jobs"  # queued jobs wait in the outbox: send their wake-up messages
+SEND_WEBHOOKS = "send_webhooks"  # webhook deliveries are due: hand them to workers
+
+
+def after_commit(session: Session, effect: str) -> None:
+    """Ask for ``effect`` (e.g. "dispatch_jobs") to run once this session's work is committed.
+
+    Services call this; the unit of work (``Database.commit``) runs the handler the app
+    registered for it after COMMIT, so a rollback sends nothing.
+    """
+    session.info.setdefault(_AFTER_COMMIT, set()).add(effect)
+
+
+def take_effects(session: Session) -> set[str]:
+    """The effects asked for in ``session`` since its last commit or rollback (and forget them)."""
+    return session.info.pop(_AFTER_COMMIT, set())
+
+
 class Database:
-    """An engine plus a thread-scoped session, owned by whoever builds the app or worker."""
+    """An engine plus a thread-scoped session, owned by whoever builds the app or worker.
+
+    It is also the unit of work of every boundary (views, tasks, CLI commands): ``commit`` (the
+    request's scoped session) and ``unit`` (a fresh one) commit once, then run the handlers
+    registered with ``on_commit`` for the effects the services asked for. ``transaction`` is
+    the plain inner step (a worker's batch): it commits or rolls back and sends nothing.
+    """
 
     def __init__(self, url: str, **engine_kwargs: object) -> None:
         self.url = url
         self.engine = make_engine(url, **engine_kwargs)
         self.session_factory = sessionmaker(self.engine, expire_on_commit=False)
         self.session = scoped_session(self.session_factory)
+        self._handlers: dict[str, Callable[[], object]] = {}
+
+    def on_commit(self, effect: str, handler: Callable[[], object]) -> None:
+        """Run ``handler`` after a unit of work whose services asked for ``effect``."""
+        self._handlers[effect] = handler
+
+    def run_effects(self, effects: set[str]) -> None:
+        """Run the registered handler of each effect (after the commit that asked for it)."""
+        for effect in sorted(effects):
+            handler = self._handlers.get(effect)
+            if handler is not None:
+                handler()
+
+    def commit(self, session: Session | None = None) -> None:
+        """Commit ``session`` (default: the scoped one), then run the effects it asked for."""
+        session = self.session() if session is None else session
+        session.commit()
+        self.run_effects(take_effects(session))
+
+    def rollback(self, session: Session | None = None) -> None:
+        """Roll ``session`` back (default: the scoped one); its effects are dropped."""
+        session = self.session() if session is None else session
+        take_effects(session)
+        session.rollback()
 
     @property
     def dialect(self) -> str:
@@ -137,7 +187,7 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A fresh session that commits on success and rolls back on error."""
+        """A fresh session that commits on success and rolls back on error; no effects run."""
         session = self.session_factory()
         try:
             yield session
@@ -146,7 +196,17 @@ class Database:
             session.rollback()
             raise
         finally:
+            take_effects(session)
             session.close()
+
+    @contextmanager
+    def unit(self) -> Iterator[Session]:
+        """A unit of work on a fresh session: commit once, then run the effects asked for."""
+        effects: set[str] = set()
+        with self.transaction() as session:
+            yield session
+            effects = set(session.info.get(_AFTER_COMMIT, ()))
+        self.run_effects(effects)
 
     def dispose(self) -> None:
         """Close the scoped session and every pooled connection."""

@@ -7,12 +7,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from translations.glossary import Glossary, GlossaryEntry
+from translations.glossary import GlossaryEntry
 from workflow.db import as_id
 from workflow.errors import InvalidInput, NotFound
 from workflow.memory import glossary_for
 from workflow.models import (
-    LANGUAGES,
     Article,
     Block,
     Comment,
@@ -23,10 +22,18 @@ from workflow.models import (
     User,
 )
 from workflow.models.articles import fold_title
-from workflow.states import EditionState, JobState
+from workflow.permissions import Action, allowed
+from workflow.states import EditionState
+from workflow.vocabulary import (
+    INTERFACE_LOCALES,
+    LANGUAGES,
+    LIVE_JOB_STATES,
+    OPEN_EDITION_STATES,
+    SHOWN_JOB_STATES,
+    TRANSLATOR,
+)
 
 PAGE_SIZE = 25
-LIVE_JOB_STATES = (JobState.QUEUED.value, JobState.TRANSLATING.value)
 
 
 @dataclass(frozen=True)
@@ -39,9 +46,6 @@ class DeskFilters:
     priority: str = ""
     q: str = ""
     page: int = 1
-
-
-SHOWN_JOB_STATES = ("queued", "translating", "waiting_for_model", "failed")
 
 
 @dataclass(frozen=True)
@@ -173,7 +177,7 @@ def my_work(session: Session, user_id: int) -> list[Edition]:
         select(Edition).join(Article, Article.id == Edition.article_id)
         .options(selectinload(Edition.article))
         .where(Edition.is_source.is_(False),
-               Edition.state.in_([EditionState.TRANSLATING.value, EditionState.EDITING.value]),
+               Edition.state.in_(OPEN_EDITION_STATES),
                or_(Edition.assignee_id == user.id, Edition.assignee_id.is_(None)))
         .order_by((Article.priority == "breaking").desc(), Article.created_at.desc(),
                   Edition.id)
@@ -182,11 +186,6 @@ def my_work(session: Session, user_id: int) -> list[Edition]:
     if user.languages:
         query = query.where(Edition.language.in_(user.languages))
     return list(session.scalars(query))
-
-
-def pair_glossary(session: Session, source_language: str, target_language: str) -> Glossary:
-    """The glossary entries of one language pair, for checks and the editor's term list."""
-    return glossary_for(session, source_language, target_language)
 
 
 @dataclass
@@ -222,6 +221,7 @@ class EditionView:
     can_edit: bool
     can_approve: bool
     own_work: bool
+    can_credit: bool = False
     translators: list[User] = field(default_factory=list)
 
 
@@ -241,7 +241,7 @@ def edition_view(session: Session, edition_id: int, user_id: int) -> EditionView
     article_blocks = list(session.scalars(select(Block).where(Block.article_id == article.id)))
     memory = DatabaseMemory(session, article.source_language, edition.language)
     memory.preload([r.segment.source_text for r in rows])
-    glossary = pair_glossary(session, article.source_language, edition.language)
+    glossary = glossary_for(session, article.source_language, edition.language)
     comments = list(session.scalars(select(Comment).where(Comment.edition_id == edition.id)
                                     .order_by(Comment.id)))
     by_row: dict[int | None, list[Comment]] = {}
@@ -268,9 +268,11 @@ def edition_view(session: Session, edition_id: int, user_id: int) -> EditionView
         blocks=sorted(blocks.values(), key=lambda b: b.block.position),
         comments=by_row.get(None, []), people=people,
         ready=review.readiness(session, edition.id),
-        can_edit=bool(user and user.has_role("translator") and user.works_in(edition.language)
+        can_edit=bool(allowed(user, Action.SUBMIT_SOURCE if edition.is_source else Action.SUBMIT,
+                              edition.language)
                       and edition.state == EditionState.EDITING.value),
-        can_approve=bool(user and user.has_role("editor")
+        can_credit=allowed(user, Action.EDIT_BYLINE, edition.language),
+        can_approve=bool(allowed(user, Action.APPROVE, edition.language)
                          and edition.state == EditionState.SUBMITTED.value),
         own_work=own,
         translators=translators_for(session, edition.language) if user and user.has_role(
@@ -281,12 +283,12 @@ def edition_view(session: Session, edition_id: int, user_id: int) -> EditionView
 def translators_for(session: Session, language: str) -> list[User]:
     """Active people who hold the translator role and work in ``language`` (for assignment)."""
     people = session.scalars(select(User).where(User.is_active.is_(True)).order_by(User.name))
-    return [u for u in people if "translator" in u.roles and u.works_in(language)]
+    return [u for u in people if TRANSLATOR in u.roles and u.works_in(language)]
 
 
 def set_locale(session: Session, user_id: int, locale: str) -> None:
     """Remember the interface language a person chose (kk, ru or en)."""
-    if locale not in LANGUAGES:
+    if locale not in INTERFACE_LOCALES:
         raise InvalidInput(f"Unknown interface language {locale!r}.", code="unknown_locale")
     user = session.get(User, user_id)
     if user is None:

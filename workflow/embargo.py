@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from workflow.db import utcnow
 from workflow.errors import Conflict, InvalidInput, NotFound
 from workflow.models import AuditEvent, Edition, Publication
+from workflow.publishing import _go_live, drop_scheduled
 from workflow.states import EditionState, transition
 
 
@@ -57,17 +58,9 @@ def _future(moment: datetime | None, now: datetime) -> datetime:
     return moment
 
 
-def drop_scheduled(session: Session, row: Publication) -> None:
-    """Remove a scheduled version partners never saw (cancelled schedule or kill)."""
-    session.delete(row)
-    session.flush()
-
-
 def release_now(session: Session, edition_id: int, user_id: int | None,
                 now: datetime | None = None) -> Publication:
     """Lift the embargo: the scheduled version goes live at once (claimed like the beat does)."""
-    from workflow.publishing import _go_live
-
     now = now or utcnow()
     edition = _edition(session, edition_id)
     row = _require_scheduled(session, edition)

@@ -9,11 +9,13 @@ class DomainError(Exception):
     code = "invalid"
     status = 400
 
-    def __init__(self, message: str, *, code: str | None = None, **detail: object) -> None:
+    def __init__(self, message: str, *, code: str | None = None, keep_work: bool = False,
+                 **detail: object) -> None:
         super().__init__(message)
         self.message = message
         if code:
             self.code = code
+        self.keep_work = keep_work  # commit what the service wrote before refusing (audit, text)
         self.detail = detail
 
 

@@ -1,9 +1,9 @@
 """Cheap change markers for partner feeds, and a small cache of rendered feed bodies.
 
-Any feed event (publish, correct, kill, in any language) can change a language feed: the item
-itself, or the hreflang alternates that name other languages' versions. So the marker is the
-newest event of the whole log, read from the primary key index in one row; a feed's ETag and its
-cached body are keyed by it, and an unchanged feed is answered without being built.
+A feed event (publish, correct, kill) can change a language feed: the item itself, or the
+hreflang alternates that name other languages' versions the reader may read. So the marker is the
+newest event in the reader's languages; a feed's ETag and its cached body are keyed by it, and an
+unchanged feed is answered without being built.
 """
 
 from __future__ import annotations
@@ -32,12 +32,18 @@ class Marker:
 
 
 MARKER_MAX_AGE = 1.0  # seconds a worker reuses the marker it read (other processes' events)
-_markers: WeakKeyDictionary[Engine, tuple[float, Marker]] = WeakKeyDictionary()
+_markers: WeakKeyDictionary[Engine, dict[tuple[str, ...] | None, tuple[float, Marker]]] = (
+    WeakKeyDictionary())
 _markers_lock = threading.Lock()
 
 
-def latest_change(session: Session, max_age: float = MARKER_MAX_AGE) -> Marker:
-    """The newest feed event of any language (one index lookup), reused for ``max_age`` seconds.
+def latest_change(session: Session, languages: tuple[str, ...] | None = None,
+                  max_age: float = MARKER_MAX_AGE) -> Marker:
+    """The newest feed event in ``languages`` (None: any), reused for ``max_age`` seconds.
+
+    A partner's feed depends only on events in the languages its key may read (the item and
+    its alternates), so its marker ignores the others: a ru kill neither changes a kk-only
+    partner's ETag nor its Last-Modified. One index lookup per language.
 
     A feed event written by this process forgets the memo at once (``forget_markers``); one
     written by another worker or the Celery worker shows within ``max_age`` seconds, so a feed
@@ -46,15 +52,20 @@ def latest_change(session: Session, max_age: float = MARKER_MAX_AGE) -> Marker:
     engine = session.get_bind().engine
     now = time.monotonic()
     with _markers_lock:
-        found = _markers.get(engine)
+        found = _markers.get(engine, {}).get(languages)
     if found is not None and now - found[0] < max_age:
         return found[1]
-    row = session.execute(select(FeedEvent.seq, FeedEvent.at)
-                          .order_by(FeedEvent.seq.desc()).limit(1)).first()
-    marker = Marker(row.seq, row.at) if row else Marker(0, None)
+    marker = Marker(0, None)
+    for language in languages or (None,):
+        query = select(FeedEvent.seq, FeedEvent.at).order_by(FeedEvent.seq.desc()).limit(1)
+        if language is not None:
+            query = query.where(FeedEvent.language == language)
+        row = session.execute(query).first()
+        if row and row.seq > marker.seq:
+            marker = Marker(row.seq, row.at)
     if max_age > 0:
         with _markers_lock:
-            _markers[engine] = (now, marker)
+            _markers.setdefault(engine, {})[languages] = (now, marker)
     return marker
 
 

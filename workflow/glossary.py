@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from translations.morphology import kazakh_sort_key
 from workflow.errors import Conflict, InvalidInput, NotFound
-from workflow.models import LANGUAGES, GlossaryTerm
+from workflow.models import GlossaryTerm
+from workflow.vocabulary import LANGUAGES
 
 MAX_TERM = 500
 MAX_IMPORT_ROWS = 5000

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from workflow.approval import ReturnReason, return_to_editing
 from workflow.claims import (  # noqa: F401  (the public face of job claiming)
     MAX_ATTEMPTS,
     Claim,
@@ -20,7 +21,6 @@ from workflow.claims import (  # noqa: F401  (the public face of job claiming)
     claimable,
     count_done,
     finish,
-    holds_claim,
     move_job,
     pending_work,
     record_results,
@@ -29,18 +29,17 @@ from workflow.claims import (  # noqa: F401  (the public face of job claiming)
     requeue_expired,
     serving,
 )
-from workflow.db import utcnow
+from workflow.db import DISPATCH_JOBS, after_commit, utcnow
 from workflow.errors import Conflict, InvalidInput, NotFound
-from workflow.models import LANGUAGES, Article, Edition, SegmentTranslation, TranslationJob
+from workflow.models import Article, Edition, SegmentTranslation, TranslationJob, User
+from workflow.permissions import Action, require
 from workflow.states import EditionState, JobState, SegmentState, transition
-
-PRIORITIES = ("breaking", "normal")
-OPEN_JOB_STATES = (JobState.QUEUED, JobState.TRANSLATING, JobState.WAITING_FOR_MODEL)
+from workflow.vocabulary import LANGUAGES, PRIORITIES, other_languages
 
 
 def default_targets(source_language: str) -> list[str]:
     """The languages an article is not in."""
-    return [lang for lang in LANGUAGES if lang != source_language]
+    return other_languages(source_language)
 
 
 def parse_targets(source_language: str, targets: Iterable[str] | str | None) -> list[str]:
@@ -73,7 +72,7 @@ def ensure_source_edition(session: Session, article: Article) -> Edition:
 
 def create_jobs(session: Session, article: Article, targets: Sequence[str],
                 priority: str = "normal") -> list[TranslationJob]:
-    """Create (or re-open) an edition and a queued job per target; caller commits, dispatches."""
+    """Create (or re-open) an edition and a queued job per target; dispatched after commit."""
     if priority not in PRIORITIES:
         raise InvalidInput(f"Priority must be one of {', '.join(PRIORITIES)}.", code="bad_priority")
     ensure_source_edition(session, article)
@@ -89,10 +88,14 @@ def create_jobs(session: Session, article: Article, targets: Sequence[str],
             session.add(edition)
             session.flush()
         existing = {t.segment_id for t in edition.translations}
+        added = False
         for segment in segments:
             if segment.id not in existing:
                 session.add(SegmentTranslation(edition=edition, segment=segment,
                                                state=SegmentState.PENDING.value))
+                added = True
+        if added:  # new machine text is coming: no earlier decision about this edition stands
+            return_to_editing(session, edition, ReturnReason.RETRANSLATED, None)
         job = session.scalar(
             select(TranslationJob).where(TranslationJob.article_id == article.id,
                                          TranslationJob.target_language == target)
@@ -120,6 +123,8 @@ def create_jobs(session: Session, article: Article, targets: Sequence[str],
     session.flush()
     for job in jobs:
         job.segments_done = count_done(session, job.edition_id)
+    if any(job.needs_dispatch for job in jobs):
+        after_commit(session, DISPATCH_JOBS)
     return jobs
 
 
@@ -208,15 +213,25 @@ def resume_waiting(session: Session, has_route) -> list[int]:
     return resumed
 
 
+def _require_actor(session: Session, actor_id: int | None, action: Action) -> None:
+    if actor_id is not None:
+        require(session.get(User, actor_id), action)
+
+
 CANCELLABLE = (JobState.QUEUED, JobState.TRANSLATING, JobState.WAITING_FOR_MODEL, JobState.FAILED)
 
 
-def cancel_jobs(session: Session, article_id: int, language: str | None = None) -> list[int]:
+def cancel_jobs(session: Session, article_id: int, language: str | None = None, *,
+                actor_id: int | None) -> list[int]:
     """Cancel an article's open jobs (or one language's); a running claim loses its token.
 
-    The worker holding a cancelled job notices at its next batch (its guarded writes match no
-    row) and stops; machine text already written stays for the translator.
+    ``actor_id`` must hold ``cancel_jobs`` (None is the system). The worker holding a cancelled
+    job notices at its next batch (its guarded writes match no row) and stops; machine text
+    already written stays for the translator.
     """
+    _require_actor(session, actor_id, Action.CANCEL_JOBS)
+    if session.get(Article, article_id) is None:
+        raise NotFound(f"No article {article_id}.")
     query = select(TranslationJob).where(TranslationJob.article_id == article_id)
     if language:
         query = query.where(TranslationJob.target_language == language)
@@ -239,8 +254,10 @@ def cancel_jobs(session: Session, article_id: int, language: str | None = None) 
     return cancelled
 
 
-def retry_job(session: Session, job_id: int) -> TranslationJob:
-    """Send a failed or cancelled job back to the queue (a fresh set of attempts)."""
+def retry_job(session: Session, job_id: int, *, actor_id: int | None) -> TranslationJob:
+    """Send a failed or cancelled job back to the queue (a fresh set of attempts); ``actor_id``
+    must hold ``retry_job`` (None is the system)."""
+    _require_actor(session, actor_id, Action.RETRY_JOB)
     job = session.get(TranslationJob, job_id)
     if job is None:
         raise NotFound(f"No translation job {job_id}.", code="job_not_found")
@@ -265,21 +282,3 @@ def job_progress(job: TranslationJob) -> dict:
             "priority": job.priority, "segments_done": job.segments_done,
             "segments_total": job.segments_total, "attempts": job.attempts, "error": job.error}
 
-
-def queue_depth(session: Session) -> dict[str, int]:
-    """Jobs per state, for monitoring."""
-    rows = session.execute(
-        select(TranslationJob.state, func.count()).group_by(TranslationJob.state)
-    ).all()
-    return {state: count for state, count in rows}
-
-
-def oldest_queued_age(session: Session, now: datetime | None = None) -> float | None:
-    """Seconds the oldest queued job has waited, or None."""
-    oldest = session.scalar(
-        select(func.min(TranslationJob.created_at)).where(
-            TranslationJob.state == JobState.QUEUED.value)
-    )
-    if oldest is None:
-        return None
-    return ((now or utcnow()) - oldest).total_seconds()

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from sqlalchemy import exists, select
 
+from translations.interface import Engine, Translation
 from workflow import jobs
 from workflow.db import Database, utcnow
 from workflow.memory import DatabaseMemory, glossary_for
@@ -110,19 +111,14 @@ class BatchSizer:
         self._seconds += max(seconds, 0.0)
 
 
-def _result_for(translation_id: int, translation) -> jobs.MachineResult:
-    route = translation.route
-    route_json = None
-    if route is not None:
-        route_json = route.to_json() if hasattr(route, "to_json") else dict(route)
+def _result_for(translation_id: int, translation: Translation) -> jobs.MachineResult:
     return jobs.MachineResult(
         translation_id=translation_id,
         text=translation.text,
         origin=translation.origin,
-        route=route_json,
+        route=translation.route.to_json() if translation.route else None,
         checks=[c.to_json() for c in translation.checks],
-        suggestions=[s.to_json() if hasattr(s, "to_json") else dict(s)
-                     for s in getattr(translation, "memory_suggestions", [])],
+        suggestions=[s.to_json() for s in translation.memory_suggestions],
     )
 
 
@@ -132,7 +128,7 @@ def _breaking_waiting(database: Database, pairs: Collection[tuple[str, str]] | N
             jobs.claimable(), jobs.serving(pairs), TranslationJob.priority == "breaking"))))
 
 
-def work_once(database: Database, engine, worker: str, *, prefer: int | None = None,
+def work_once(database: Database, engine: Engine, worker: str, *, prefer: int | None = None,
               batch_size: int = BATCH_FIRST, batch_max: int | None = None,
               batch_seconds: float = BATCH_SECONDS,
               lease_seconds: int = 600, max_segments: int = 200,
@@ -165,7 +161,7 @@ def work_once(database: Database, engine, worker: str, *, prefer: int | None = N
     return report
 
 
-def _translate(database: Database, engine, claim: jobs.Claim, keeper: LeaseKeeper,
+def _translate(database: Database, engine: Engine, claim: jobs.Claim, keeper: LeaseKeeper,
                report: RunReport, sizer: BatchSizer, lease_seconds: int,
                on_batch: Callable[[int], None] | None,
                pairs: Collection[tuple[str, str]] | None = None) -> None:
@@ -248,6 +244,8 @@ def _release_for_retry(database: Database, claim: jobs.Claim, error: str) -> Non
     with database.transaction() as session:
         for job_id in claim.job_ids:
             job = session.get(TranslationJob, job_id)
+            if job is None:  # deleted with its article meanwhile
+                continue
             if job.attempts >= MAX_ATTEMPTS:
                 jobs.release(session, claim, job_id, JobState.FAILED,
                              f"gave up after {job.attempts} attempts: {error}")

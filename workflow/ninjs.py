@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import html
 import re
 from dataclasses import dataclass, field
@@ -14,12 +12,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workflow import metadata, partner_text
+from workflow.cursors import CursorError, open_cursor, seal
 from workflow.db import as_id
 from workflow.errors import Forbidden, InvalidInput, NotFound
 from workflow.models import Article, FeedEvent, Publication
 
 SCHEMA_URI = "http://www.iptc.org/std/ninjs/ninjs-schema_3.1.json"
-CURSOR_PREFIX = "c1."
 MAX_LIMIT = 200
 TOMBSTONE_DAYS = 30  # a killed item stays announced this long after its kill (feed time)
 TOMBSTONE_LIMIT = 100  # and at most this many kill events are announced per feed
@@ -45,26 +43,18 @@ class BadCursor(InvalidInput):
     status = 400
 
 
-def encode_cursor(seq: int) -> str:
-    """An opaque cursor for "everything after event ``seq``"."""
-    raw = f"seq:{seq}".encode()
-    return CURSOR_PREFIX + base64.urlsafe_b64encode(raw).decode().rstrip("=")
+def encode_cursor(seq: int, key: bytes) -> str:
+    """An opaque cursor for "everything after event ``seq``" (workflow.cursors)."""
+    return seal(seq, key)
 
 
-def decode_cursor(token: str | None) -> int:
+def decode_cursor(token: str | None, key: bytes) -> int:
     """The seq inside a cursor (0 for none); a malformed cursor is a 400, not a silent restart."""
     if not token:
         return 0
     try:
-        if not token.startswith(CURSOR_PREFIX) or len(token) > 64:
-            raise ValueError(token)
-        body = token[len(CURSOR_PREFIX):]
-        raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)).decode()
-        kind, _, number = raw.partition(":")
-        if kind != "seq" or as_id(number) is None:
-            raise ValueError(token)
-        return int(number)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return open_cursor(token, key)
+    except CursorError:
         raise BadCursor("The cursor is not one this API handed out.") from None
 
 
@@ -133,13 +123,20 @@ def _escape(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def siblings(session: Session, article_ids: set[int]) -> dict[int, list[Publication]]:
-    """Currently usable publications of the given articles, by article (cross-language links)."""
+def siblings(session: Session, article_ids: set[int],
+             languages: list[str] | None = None) -> dict[int, list[Publication]]:
+    """Currently usable publications of the given articles, by article (cross-language links).
+
+    ``languages`` is the reader's scope: a partner never learns anything of an edition in a
+    language its key may not read, not even that it exists (None: every language).
+    """
     if not article_ids:
         return {}
-    rows = session.scalars(select(Publication).where(
-        Publication.article_id.in_(article_ids), Publication.status == "usable")
-        .order_by(Publication.language)).all()
+    query = select(Publication).where(Publication.article_id.in_(article_ids),
+                                      Publication.status == "usable")
+    if languages is not None:
+        query = query.where(Publication.language.in_(languages))
+    rows = session.scalars(query.order_by(Publication.language)).all()
     out: dict[int, list[Publication]] = {}
     for row in rows:
         out.setdefault(row.article_id, []).append(row)
@@ -238,7 +235,8 @@ def _category_filter(query, categories: list[str]):
 
 
 def items_page(session: Session, languages: list[str], since: int, limit: int,
-               categories: list[str] | None = None, *, provenance: bool = False) -> ItemsPage:
+               categories: list[str] | None = None, *, cursor_key: bytes,
+               scope: list[str] | None = None, provenance: bool = False) -> ItemsPage:
     """Events after ``since`` in the given languages, each rendered as the version it created."""
     limit = max(1, min(limit, MAX_LIMIT))
     query = (select(FeedEvent, Publication)
@@ -250,11 +248,11 @@ def items_page(session: Session, languages: list[str], since: int, limit: int,
     rows = rows[:limit]
     articles = {a.id: a for a in session.scalars(
         select(Article).where(Article.id.in_({p.article_id for _e, p in rows})))}
-    others = siblings(session, set(articles))
+    others = siblings(session, set(articles), scope or languages)
     items = [build_item(pub, articles[pub.article_id], others.get(pub.article_id),
                         provenance=provenance) for _event, pub in rows]
     last = rows[-1][0].seq if rows else since
-    return ItemsPage(items=items, next_cursor=encode_cursor(last), has_more=has_more)
+    return ItemsPage(items=items, next_cursor=encode_cursor(last, cursor_key), has_more=has_more)
 
 
 def current_version(session: Session, article_id: int, language: str) -> Publication:
@@ -283,9 +281,7 @@ def find_item(session: Session, uri: str, languages: list[str],
     article = session.get(Article, article_id)
     if categories and article.category not in categories:
         raise NotFound("No such item.")
-    others = [p for p in siblings(session, {article_id}).get(article_id, [])
-              if p.language in languages]
-    return publication, article, others
+    return publication, article, siblings(session, {article_id}, languages).get(article_id, [])
 
 
 def get_item(session: Session, uri: str, languages: list[str],
@@ -345,7 +341,7 @@ class FeedSnapshot:
 
 
 def feed_snapshot(session: Session, language: str, categories: list[str] | None = None,
-                  limit: int = 50) -> FeedSnapshot:
+                  limit: int = 50, scope: list[str] | None = None) -> FeedSnapshot:
     """The current feed of one language (killed and scheduled versions are not in it).
 
     Items killed recently come as tombstones instead (see ``tombstones``).
@@ -364,5 +360,6 @@ def feed_snapshot(session: Session, language: str, categories: list[str] | None 
     publications = list(session.scalars(_category_filter(query, categories)))
     ids = {p.article_id for p in publications}
     articles = {a.id: a for a in session.scalars(select(Article).where(Article.id.in_(ids)))}
-    return FeedSnapshot(publications, articles, siblings(session, ids), last_seq or 0, last_at,
+    return FeedSnapshot(publications, articles, siblings(session, ids, scope), last_seq or 0,
+                        last_at,
                         tombstones(session, language, categories, last_at))

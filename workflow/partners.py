@@ -20,8 +20,9 @@ from workflow.db import UTCDateTime, as_id, autocommit_connection, utcnow
 from workflow.errors import Conflict, Forbidden, InvalidInput, NotFound
 from workflow.keys import _hash as key_hash
 from workflow.keys import issue_key, revoke_key
-from workflow.models import LANGUAGES, AccessLog, ApiKey, Partner, WebhookDelivery
+from workflow.models import AccessLog, ApiKey, Partner, WebhookDelivery
 from workflow.secret_box import SecretBox
+from workflow.vocabulary import LANGUAGES
 from workflow.webhook_targets import check_url
 
 logger = logging.getLogger(__name__)

@@ -16,8 +16,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from workflow import corrections, memory_admin, metadata, partner_text, webhooks
+from workflow.approval import approved_snapshot
 from workflow.db import utcnow
-from workflow.embargo import drop_scheduled
 from workflow.errors import Conflict, InvalidInput, NotFound
 from workflow.models import (
     Article,
@@ -26,10 +26,12 @@ from workflow.models import (
     FeedEvent,
     FeedSequence,
     Publication,
+    User,
 )
 from workflow.ninjs import item_uri, parse_item_uri  # noqa: F401  (re-exported)
-from workflow.render import render_edition
+from workflow.permissions import Action, require
 from workflow.states import EditionState, PublicationStatus, check_transition, transition
+from workflow.vocabulary import LIVE_EDITION_STATES, PUBLISHING_DESK_STATES
 
 LIVE = ("usable", "canceled")  # statuses partners can see; "scheduled" is invisible
 
@@ -76,6 +78,12 @@ def _edition(session: Session, edition_id: int) -> Edition:
     return edition
 
 
+def _require(session: Session, user_id: int | None, action: Action, edition: Edition) -> None:
+    """A person must hold ``action`` in the edition's language; None is the system (the beat)."""
+    if user_id is not None:
+        require(session.get(User, user_id), action, edition.language)
+
+
 def _latest(session: Session, edition_id: int) -> Publication | None:
     return session.scalar(select(Publication).where(Publication.edition_id == edition_id)
                           .order_by(Publication.version.desc()).limit(1))
@@ -85,6 +93,12 @@ def _visible(session: Session, edition_id: int) -> Publication | None:
     """The version partners currently see as usable, if any."""
     return session.scalar(select(Publication).where(Publication.edition_id == edition_id,
                                                     Publication.status == "usable"))
+
+
+def drop_scheduled(session: Session, row: Publication) -> None:
+    """Remove a scheduled version partners never saw (cancelled schedule or kill)."""
+    session.delete(row)
+    session.flush()
 
 
 def _go_live(session: Session, publication: Publication, edition: Edition,
@@ -113,9 +127,11 @@ def publish_edition(session: Session, edition_id: int, user_id: int | None,
     """
     now = now or utcnow()
     edition = _edition(session, edition_id)
+    _require(session, user_id, Action.PUBLISH, edition)
     check_transition(edition.state, EditionState.PUBLISHED, only_from={EditionState.APPROVED},
                      code="not_approved",
                      message="Only an approved edition can be published; this one is {current}.")
+    approved = approved_snapshot(session, edition)  # what the approver saw, nothing newer
     if embargo_until is not None and embargo_until.tzinfo is None:
         raise InvalidInput("The embargo time needs a time zone.", code="naive_embargo")
     latest = _latest(session, edition.id)
@@ -128,18 +144,21 @@ def publish_edition(session: Session, edition_id: int, user_id: int | None,
     note = (correction_note or "").strip() or None
     if first_published is not None and note is None:
         note = partner_text.correction_default(edition.language, version)
-    rendered = render_edition(session, edition)
+    rendered = approved.rendered
+    route_label = "; ".join(rendered["routes"]) or None
     publication = Publication(
         edition_id=edition.id, article_id=edition.article_id, language=edition.language,
-        version=version, status="scheduled", headline=rendered.headline,
-        body_html=rendered.body_html, byline=rendered.byline, route_label=rendered.route_label,
-        disclosure=disclosure_for(edition, rendered.route_label),
+        version=version, status="scheduled", headline=rendered["headline"],
+        body_html=rendered["body_html"], byline=rendered["byline"], route_label=route_label,
+        disclosure=disclosure_for(edition, route_label),
         correction_note=note if first_published is not None else None,
         embargo_until=embargo_until, first_published_at=first_published,
         published_by_id=user_id, created_at=now,
-        payload={"routes": list(rendered.routes), "is_source": edition.is_source,
-                 "meta": metadata.snapshot(edition.article),
-                 **({"warnings": list(rendered.warnings)} if rendered.warnings else {})},
+        payload={"routes": list(rendered["routes"]), "is_source": edition.is_source,
+                 "snapshot": approved.number, "digest": approved.digest,
+                 "approved_by": approved.user_id, "meta": metadata.snapshot(edition.article),
+                 **({"warnings": list(rendered["warnings"])} if rendered.get("warnings")
+                    else {})},
     )
     session.add(publication)
     session.flush()
@@ -191,6 +210,7 @@ def kill_edition(session: Session, edition_id: int, user_id: int | None, reason:
     if not reason:
         raise InvalidInput("Say why the story is withdrawn.", code="reason_required")
     edition = _edition(session, edition_id)
+    _require(session, user_id, Action.KILL, edition)
     scheduled = session.scalars(select(Publication).where(
         Publication.edition_id == edition.id, Publication.status == "scheduled")).all()
     visible = _visible(session, edition.id)
@@ -214,7 +234,7 @@ def kill_edition(session: Session, edition_id: int, user_id: int | None, reason:
         session.add(killed)
         session.flush()
         append_event(session, killed, "kill")
-    if edition.state in (EditionState.PUBLISHED, EditionState.SCHEDULED):
+    if edition.state in LIVE_EDITION_STATES:
         transition(edition, EditionState.WITHDRAWN)
     corrections.clear(edition)
     retracted = memory_admin.retract_for_edition(session, edition.id, user_id, reason, now)
@@ -242,6 +262,7 @@ def kill_article(session: Session, article_id: int, user_id: int | None, reason:
 def reopen_for_correction(session: Session, edition_id: int, user_id: int | None) -> Edition:
     """Send a published edition back to editing; the published version stays live meanwhile."""
     edition = _edition(session, edition_id)
+    _require(session, user_id, Action.CORRECT, edition)
     transition(edition, EditionState.EDITING, only_from={EditionState.PUBLISHED},
                code="not_published", message="Only a published edition can be corrected.")
     _audit(session, user_id, "reopen_for_correction", edition)
@@ -258,8 +279,6 @@ class PublishingRow:
 
 def desk(session: Session, limit: int = 100) -> list[PublishingRow]:
     """Editions an editor can publish, schedule, correct or kill, most recently changed first."""
-    states = [s.value for s in (EditionState.APPROVED, EditionState.SCHEDULED,
-                                EditionState.PUBLISHED, EditionState.WITHDRAWN)]
-    editions = session.scalars(select(Edition).where(Edition.state.in_(states))
+    editions = session.scalars(select(Edition).where(Edition.state.in_(PUBLISHING_DESK_STATES))
                                .order_by(Edition.updated_at.desc()).limit(limit)).all()
     return [PublishingRow(e, _latest(session, e.id)) for e in editions]

@@ -12,8 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflow import embargo, publishing
-from workflow.errors import Conflict, Forbidden, InvalidInput, NotFound
+from workflow.errors import Conflict, InvalidInput, NotFound
 from workflow.models import Edition, Publication, User
+from workflow.permissions import Action, require
 from workflow.states import EditionState
 
 # action → (edition states that offer it, what the action needs from the person)
@@ -53,15 +54,20 @@ class Outcome:
                 "version": self.version, "at": self.at.isoformat() if self.at else None}
 
 
-def require_publisher(session: Session, user_id: int | None,
-                      edition: Edition | None = None) -> User:
-    """Only an active editor (or admin) publishes, schedules, corrects, kills or reopens."""
+# action → the permission it needs (workflow.permissions is the one table)
+PERMISSION: dict[str, Action] = {
+    "publish": Action.PUBLISH, "release_now": Action.PUBLISH, "reschedule": Action.PUBLISH,
+    "cancel_schedule": Action.PUBLISH, "correct": Action.CORRECT, "kill": Action.KILL,
+    "reopen": Action.PUBLISH,
+}
+
+
+def require_publisher(session: Session, user_id: int | None, edition: Edition | None = None,
+                      action: str = "publish") -> User:
+    """The person may do ``action`` on ``edition`` (its language) by the permission table."""
     user = session.get(User, user_id) if user_id is not None else None
-    if user is None or not user.is_active:
-        raise Forbidden("Sign in again to continue.", code="no_user")
-    if not user.has_role("editor"):
-        raise Forbidden("Only editors can publish, schedule, correct or withdraw editions.",
-                        code="not_publisher")
+    require(user, PERMISSION.get(action, Action.PUBLISH),
+            edition.language if edition is not None else None)
     return user
 
 
@@ -86,7 +92,7 @@ def perform(session: Session, action: str, edition_id: int, user_id: int | None,
         raise InvalidInput(f"Unknown action {action!r}; use one of {', '.join(ACTIONS)}.",
                            code="unknown_action")
     edition = _edition(session, edition_id)
-    require_publisher(session, user_id, edition)
+    require_publisher(session, user_id, edition, action)
     row: Publication | None = None
     if action == "publish":
         if embargo.was_killed(session, edition.id) and not (note or "").strip():

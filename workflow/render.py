@@ -101,7 +101,8 @@ def _text_only(fragment: str) -> str:
 
 
 def render_edition(session: Session, edition: Edition) -> RenderedEdition:
-    """Render ``edition`` block by block: human text first, machine text if a segment has none."""
+    """Render ``edition``'s current rows block by block: human text first, machine text if a
+    segment has none. Publishing uses what this returned at approval (workflow.approval)."""
     article = edition.article
     rows = session.execute(
         select(Segment, Block)
@@ -120,6 +121,8 @@ def render_edition(session: Session, edition: Edition) -> RenderedEdition:
     blocks: list[tuple[Block, list[str]]] = []
     routes: list[str] = []
     for segment, block in rows:
+        if block.kind == "byline":
+            continue  # credits are the edition's metadata, not body text
         text = segment.source_text
         if not edition.is_source:
             translation = texts.get(segment.id)
@@ -132,13 +135,11 @@ def render_edition(session: Session, edition: Edition) -> RenderedEdition:
             blocks[-1][1].append(piece)
         else:
             blocks.append((block, [piece]))
-    headline, byline, body = "", None, []
+    headline, body = "", []
     for block, pieces in blocks:
         inner = " ".join(p for p in pieces if p)
         if block.kind == "title":
             headline = headline or _text_only(inner)
-        elif block.kind == "byline":
-            byline = byline or _text_only(inner)
         elif block.kind in BODY_KINDS and inner:
             body.append(_block_html(block.kind, inner))
     headline, warnings = _feed_headline(
@@ -146,7 +147,7 @@ def render_edition(session: Session, edition: Edition) -> RenderedEdition:
     return RenderedEdition(
         headline=headline,
         body_html=sanitise("\n".join(body)),
-        byline=byline or article.byline,
+        byline=edition.byline or article.byline,  # metadata: never a translated segment
         routes=tuple(routes),
         warnings=warnings,
     )

@@ -3,31 +3,43 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy.orm import Session
 
 from translations.checks import run_checks
+from translations.glossary import Glossary
+from workflow.approval import (
+    ReturnReason,
+    active_translations,
+    content_digest,
+    edition_byline,
+    edition_texts,
+    return_to_editing,
+    source_segments,
+)
 from workflow.db import utcnow
-from workflow.errors import Conflict, Forbidden, InvalidInput, NotFound
-from workflow.memory import remember
+from workflow.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from workflow.memory import glossary_for, remember
 from workflow.models import (
+    Article,
     AuditEvent,
     Comment,
     Edition,
     EditionSnapshot,
-    Segment,
     SegmentRevision,
     SegmentTranslation,
     User,
 )
+from workflow.permissions import Action, require
 from workflow.states import EditionState, SegmentState, check_transition, transition
+from workflow.vocabulary import EDITABLE_EDITION_STATES
 
 MAX_SEGMENT_CHARS = 10_000
 MAX_COMMENT_CHARS = 4_000
 MAX_TIME_PER_SAVE_MS = 10 * 60 * 1000  # an idle tab must not count as an hour of work
-EDITABLE_STATES = (EditionState.EDITING.value,)
 AUTHORING_KINDS = ("save", "confirm", "conflict")
 
 
@@ -62,14 +74,11 @@ def _translation(session: Session, translation_id: int) -> SegmentTranslation:
 
 
 def _require_translator(user: User, edition: Edition) -> None:
-    if not user.has_role("translator"):
-        raise Forbidden("Only translators can edit editions.", code="not_translator")
-    if not user.works_in(edition.language):
-        raise Forbidden(f"You do not work in {edition.language}.", code="wrong_language")
+    require(user, Action.EDIT_SEGMENT, edition.language)
 
 
 def _require_editable(edition: Edition) -> None:
-    if edition.state not in EDITABLE_STATES:
+    if edition.state not in EDITABLE_EDITION_STATES:
         raise Conflict(f"The edition is {edition.state}; it cannot be edited now.",
                        code="not_editable", state=edition.state)
 
@@ -82,18 +91,23 @@ def _clean(text: str) -> str:
     return text
 
 
-def _checks(session: Session, edition: Edition, source: str, text: str) -> list[dict]:
-    from workflow.desk import pair_glossary
-
+def _checks(session: Session, edition: Edition, source: str, text: str,
+            glossary: Glossary | None = None) -> list[dict]:
     source_language = edition.article.source_language
-    glossary = pair_glossary(session, source_language, edition.language)
+    if glossary is None:
+        glossary = glossary_for(session, source_language, edition.language)
     return [c.to_json() for c in run_checks(source, text, edition.language, glossary,
                                             source_language=source_language)]
 
 
 def _write(session: Session, translation_id: int, text: str, expected_version: int, user_id: int,
-           time_spent_ms: int, target: SegmentState, kind: str) -> SegmentTranslation:
-    """Save ``text`` unless someone saved after ``expected_version``; stale text is kept too."""
+           time_spent_ms: int, target: SegmentState, kind: str, *,
+           glossary: Glossary | None = None, refresh: bool = True) -> SegmentTranslation:
+    """Save ``text`` unless someone saved after ``expected_version``; stale text is kept too.
+
+    ``glossary``: the pair's glossary when the caller saves many segments of one edition;
+    ``refresh=False`` expires the row instead of re-reading it now.
+    """
     row = _translation(session, translation_id)
     user = _user(session, user_id)
     edition = row.edition
@@ -104,8 +118,8 @@ def _write(session: Session, translation_id: int, text: str, expected_version: i
         raise InvalidInput("An empty segment cannot be confirmed.", code="empty_segment")
     check_transition(row.state, target)
     spent = max(0, min(int(time_spent_ms or 0), MAX_TIME_PER_SAVE_MS))
-    checks = (_checks(session, edition, row.segment.source_text, text) if text.strip()
-              else row.checks)
+    checks = (_checks(session, edition, row.segment.source_text, text, glossary)
+              if text.strip() else row.checks)
     now = utcnow()
     result = session.execute(
         update(SegmentTranslation)
@@ -123,7 +137,7 @@ def _write(session: Session, translation_id: int, text: str, expected_version: i
               expected_version=expected_version, current_version=row.version)
         session.flush()
         raise Conflict("Someone saved this segment after you opened it. Both texts are kept.",
-                       code="stale_version", yours=text, theirs=row.text or "",
+                       code="stale_version", keep_work=True, yours=text, theirs=row.text or "",
                        version=row.version)
     session.add(SegmentRevision(translation_id=row.id, version=expected_version + 1, text=text,
                                 kind=kind, user_id=user.id))
@@ -131,8 +145,11 @@ def _write(session: Session, translation_id: int, text: str, expected_version: i
           translation_id=row.id, version=expected_version + 1)
     if edition.assignee_id is None:
         edition.assignee_id = user.id
-    session.flush()
-    session.refresh(row)
+    if refresh:
+        session.flush()
+        session.refresh(row)
+    else:
+        session.expire(row)  # the UPDATE bypassed the identity map: read it afresh when used
     return row
 
 
@@ -147,6 +164,43 @@ def save_segment(session: Session, translation_id: int, text: str, expected_vers
                   SegmentState.DRAFT, "save")
 
 
+@dataclass(frozen=True)
+class SegmentEdit:
+    """One segment's new text for :func:`save_segments`."""
+
+    translation_id: int
+    text: str
+    expected_version: int
+    confirm: bool = False
+
+
+def save_segments(session: Session, edition_id: int, edits: Sequence[SegmentEdit],
+                  user_id: int) -> list[DomainError | None]:
+    """Save (or confirm) many segments of one edition as ``user_id``, each under the same rules
+    as :func:`save_segment`; one outcome per edit: None when saved, else the refusal (a stale
+    version's text is kept as a conflict revision, as for a single save). An edition-wide
+    refusal (not editable, not your language) is raised, not returned."""
+    edition = _edition(session, edition_id)
+    glossary = glossary_for(session, edition.article.source_language, edition.language)
+    outcomes: list[DomainError | None] = []
+    for edit in edits:
+        target, kind = ((SegmentState.CONFIRMED, "confirm") if edit.confirm
+                        else (SegmentState.DRAFT, "save"))
+        try:
+            _write(session, edit.translation_id, edit.text, edit.expected_version, user_id, 0,
+                   target, kind, glossary=glossary, refresh=False)
+        except (Forbidden, NotFound):
+            raise
+        except DomainError as exc:
+            if exc.code == "not_editable":
+                raise
+            outcomes.append(exc)
+            continue
+        outcomes.append(None)
+    session.flush()
+    return outcomes
+
+
 def confirm_segment(session: Session, translation_id: int, text: str, expected_version: int,
                     user_id: int, time_spent_ms: int = 0) -> SegmentTranslation:
     """Save and confirm one segment in a single step (Ctrl+Enter); same conflict rules as a save."""
@@ -159,6 +213,7 @@ def add_comment(session: Session, edition_id: int, user_id: int, body: str,
     """Comment on an edition or one of its segments."""
     edition = _edition(session, edition_id)
     user = _user(session, user_id)
+    require(user, Action.COMMENT, edition.language)
     body = (body or "").strip()
     if not body:
         raise InvalidInput("Write a comment first.", code="empty_comment")
@@ -175,16 +230,6 @@ def add_comment(session: Session, edition_id: int, user_id: int, body: str,
     audit(session, user.id, "comment.added", edition, translation_id=translation_id)
     session.flush()
     return comment
-
-
-def active_translations(session: Session, edition_id: int) -> list[SegmentTranslation]:
-    """The edition's segment translations in reading order (active source segments only)."""
-    return list(session.scalars(
-        select(SegmentTranslation).join(Segment, Segment.id == SegmentTranslation.segment_id)
-        .options(contains_eager(SegmentTranslation.segment))  # one query, not one per segment
-        .where(SegmentTranslation.edition_id == edition_id, Segment.active.is_(True))
-        .order_by(Segment.position)
-    ))
 
 
 def blocking_checks(row: SegmentTranslation) -> list[dict]:
@@ -207,20 +252,37 @@ class Readiness:
 
 
 def readiness(session: Session, edition_id: int) -> Readiness:
-    """Count confirmed segments and segments with blocking warnings."""
+    """Count confirmed segments and segments with blocking warnings.
+
+    The source edition's segments are the original sentences, typed by people with no machine
+    step: each counts as confirmed and none carries a machine check.
+    """
+    edition = _edition(session, edition_id)
+    if edition.is_source:
+        total = len(source_segments(session, edition.article_id))
+        return Readiness(total=total, confirmed=total, blocking=0)
     rows = active_translations(session, edition_id)
     return Readiness(total=len(rows),
                      confirmed=sum(r.state == SegmentState.CONFIRMED.value for r in rows),
                      blocking=sum(bool(blocking_checks(r)) for r in rows))
 
 
-def _snapshot(session: Session, edition: Edition, kind: str, user_id: int) -> EditionSnapshot:
+def _snapshot(session: Session, edition: Edition, kind: str, user_id: int,
+              override_note: str | None = None) -> EditionSnapshot:
+    """Freeze the edition as it stands: every segment's text, the rendered item, a digest."""
     from workflow.metrics import edit_distance
+    from workflow.render import render_edition
 
     number = (session.scalar(select(func.max(EditionSnapshot.number))
                              .where(EditionSnapshot.edition_id == edition.id)) or 0) + 1
     segments = []
-    for row in active_translations(session, edition.id):
+    if edition.is_source:
+        for segment in source_segments(session, edition.article_id):
+            segments.append({"sid": segment.sid, "block_id": segment.block_id,
+                             "source": segment.source_text, "machine": None,
+                             "text": segment.source_text, "state": SegmentState.CONFIRMED.value,
+                             "time_spent_ms": 0, "route": None, "distance": None})
+    for row in [] if edition.is_source else active_translations(session, edition.id):
         route = row.machine_route or {}
         segments.append({
             "sid": row.segment.sid, "block_id": row.segment.block_id,
@@ -230,9 +292,17 @@ def _snapshot(session: Session, edition: Edition, kind: str, user_id: int) -> Ed
             "route": route.get("label"),
             "distance": edit_distance(row.machine_text, row.text),
         })
-    snapshot = EditionSnapshot(edition_id=edition.id, number=number, kind=kind,
-                               segments=segments, user_id=user_id)
+    rendered = render_edition(session, edition)
+    snapshot = EditionSnapshot(
+        edition_id=edition.id, number=number, kind=kind, segments=segments, user_id=user_id,
+        override_note=override_note,
+        digest=content_digest(edition_texts(session, edition), edition_byline(edition),
+                              edition.photo_credit or edition.article.photo_credit),
+        rendered={"headline": rendered.headline, "body_html": rendered.body_html,
+                  "byline": rendered.byline, "routes": list(rendered.routes),
+                  "warnings": list(rendered.warnings)})
     session.add(snapshot)
+    session.flush()
     return snapshot
 
 
@@ -241,7 +311,7 @@ def submit_edition(session: Session, edition_id: int, user_id: int,
     """Hand an edition to editors: all segments confirmed, blocking checks fixed or explained."""
     edition = _edition(session, edition_id)
     user = _user(session, user_id)
-    _require_translator(user, edition)
+    require(user, Action.SUBMIT_SOURCE if edition.is_source else Action.SUBMIT, edition.language)
     _require_editable(edition)
     state = readiness(session, edition.id)
     if not state.complete:
@@ -255,7 +325,8 @@ def submit_edition(session: Session, edition_id: int, user_id: int,
     transition(edition, EditionState.SUBMITTED)
     edition.submitted_at = utcnow()
     edition.override_note = note or None
-    _snapshot(session, edition, "submitted", user.id)
+    edition.returned_reason = None
+    _snapshot(session, edition, "submitted", user.id, note or None)
     audit(session, user.id, "edition.submitted", edition, override=bool(note),
           blocking=state.blocking)
     session.flush()
@@ -263,7 +334,12 @@ def submit_edition(session: Session, edition_id: int, user_id: int,
 
 
 def editors_of(session: Session, edition_id: int) -> set[int]:
-    """Everyone who typed into, or submitted, this edition: they may not approve it."""
+    """Everyone who typed into, or submitted, this edition: they may not approve it.
+
+    A source edit counts as an edit of every edition of the article by its author; whoever
+    ingested the article is an author of its source edition.
+    """
+    edition = _edition(session, edition_id)
     typed = session.scalars(
         select(SegmentRevision.user_id).join(
             SegmentTranslation, SegmentTranslation.id == SegmentRevision.translation_id)
@@ -275,25 +351,51 @@ def editors_of(session: Session, edition_id: int) -> set[int]:
                                           AuditEvent.action == "edition.submitted",
                                           AuditEvent.actor_id.is_not(None))
     ).all()
-    return set(typed) | set(submitted)
+    source_editors = session.scalars(
+        select(AuditEvent.actor_id).where(AuditEvent.article_id == edition.article_id,
+                                          AuditEvent.action == "source_edited",
+                                          AuditEvent.actor_id.is_not(None))
+    ).all()
+    people = set(typed) | set(submitted) | set(source_editors)
+    if edition.is_source:
+        creator = session.scalar(select(Article.created_by_id)
+                                 .where(Article.id == edition.article_id))
+        if creator is not None:
+            people.add(creator)
+    return people
 
 
-def _require_editor(session: Session, user: User, edition: Edition) -> None:
-    if not user.has_role("editor"):
-        raise Forbidden("Only editors can approve or send back editions.", code="not_editor")
+def approve_edition(session: Session, edition_id: int, user_id: int,
+                    override_note: str | None = None) -> Edition:
+    """Approve a submitted edition (never by someone who edited it) as a frozen snapshot.
 
-
-def approve_edition(session: Session, edition_id: int, user_id: int) -> Edition:
-    """Approve a submitted edition (never by someone who edited it) and feed translation memory."""
+    Readiness is checked again: every segment confirmed, and blocking checks explained by an
+    override note (the submitter's, or the approver's ``override_note``). What is approved is
+    recorded exactly; publishing renders that record, and any later change sends it back.
+    """
     edition = _edition(session, edition_id)
     user = _user(session, user_id)
-    _require_editor(session, user, edition)
+    require(user, Action.APPROVE, edition.language)
     if user.id in editors_of(session, edition.id):
         audit(session, user.id, "edition.approve_refused", edition, reason="own_work")
         raise Forbidden("You edited or submitted this edition, so another editor must approve it.",
-                        code="own_work")
-    transition(edition, EditionState.APPROVED, code="not_submitted",
-               message="Only a submitted edition can be approved; this one is {current}.")
+                        code="own_work", keep_work=True)
+    check_transition(edition.state, EditionState.APPROVED, code="not_submitted",
+                     message="Only a submitted edition can be approved; this one is {current}.")
+    state = readiness(session, edition.id)
+    if not state.complete:
+        raise Conflict(f"{state.total - state.confirmed} segment(s) are not confirmed; the "
+                       "edition cannot be approved.", code="unconfirmed",
+                       missing=state.total - state.confirmed)
+    note = (override_note or "").strip()
+    if state.blocking and not (edition.override_note or note):
+        raise Conflict(f"{state.blocking} segment(s) have blocking warnings and nobody recorded "
+                       "why they are fine; add an override note to approve.",
+                       code="blocking_checks", blocking=state.blocking)
+    if note:
+        edition.override_note = (f"{edition.override_note}\n{note}" if edition.override_note
+                                 else note)
+    transition(edition, EditionState.APPROVED)
     edition.approved_at = utcnow()
     edition.approved_by_id = user.id
     edition.reviewer_id = user.id
@@ -303,8 +405,11 @@ def approve_edition(session: Session, edition_id: int, user_id: int) -> Edition:
     if not edition.is_source:
         written = remember(session, edition.article.source_language, edition.language,
                            [(r.segment.source_text, r.text) for r in rows], edition.id, user.id)
-    _snapshot(session, edition, "approved", user.id)
-    audit(session, user.id, "edition.approved", edition, memory_entries=written)
+    snapshot = _snapshot(session, edition, "approved", user.id, edition.override_note)
+    edition.approved_snapshot_id = snapshot.id
+    audit(session, user.id, "edition.approved", edition, memory_entries=written,
+          snapshot=snapshot.number, digest=snapshot.digest, override=bool(edition.override_note),
+          blocking=state.blocking)
     session.flush()
     return edition
 
@@ -313,7 +418,7 @@ def send_back(session: Session, edition_id: int, user_id: int, comment: str) -> 
     """Return a submitted edition to the translator with a comment saying why."""
     edition = _edition(session, edition_id)
     user = _user(session, user_id)
-    _require_editor(session, user, edition)
+    require(user, Action.SEND_BACK, edition.language)
     if not (comment or "").strip():
         raise InvalidInput("Say what needs to change before sending the edition back.",
                            code="empty_comment")
@@ -331,7 +436,7 @@ def take_edition(session: Session, edition_id: int, user_id: int) -> Edition:
     """A translator takes a free edition in one of their languages."""
     edition = _edition(session, edition_id)
     user = _user(session, user_id)
-    _require_translator(user, edition)
+    require(user, Action.TAKE, edition.language)
     if edition.assignee_id not in (None, user.id):
         raise Conflict("Someone else already works on this edition.", code="taken")
     edition.assignee_id = user.id
@@ -345,11 +450,35 @@ def assign_edition(session: Session, edition_id: int, assignee_id: int | None,
     """An editor assigns an edition to a translator (or frees it with ``None``)."""
     edition = _edition(session, edition_id)
     actor = _user(session, actor_id)
-    _require_editor(session, actor, edition)
+    require(actor, Action.ASSIGN, edition.language)
     if assignee_id is not None:
-        _require_translator(_user(session, assignee_id), edition)
+        require(_user(session, assignee_id), Action.TAKE, edition.language)
     edition.assignee_id = assignee_id
     audit(session, actor.id, "edition.assigned", edition, assignee_id=assignee_id)
+    session.flush()
+    return edition
+
+
+def set_credits(session: Session, edition_id: int, user_id: int, byline: str | None,
+                photo_credit: str | None = None) -> Edition:
+    """The translator's byline and photo credit for one edition (a transliterated name is a
+    human decision; credits are never machine-translated). A decided edition goes back."""
+    edition = _edition(session, edition_id)
+    user = _user(session, user_id)
+    require(user, Action.EDIT_BYLINE, edition.language)
+    cleaned = []
+    for value in (byline, photo_credit):
+        value = " ".join((value or "").split())
+        if len(value) > 500:
+            raise InvalidInput("A credit may hold at most 500 characters.", code="too_long")
+        cleaned.append(value or None)
+    if (edition.byline, edition.photo_credit) == tuple(cleaned):
+        return edition
+    if edition.state not in (EditionState.EDITING.value, EditionState.TRANSLATING.value):
+        return_to_editing(session, edition, ReturnReason.BYLINE_EDITED, user.id)
+    edition.byline, edition.photo_credit = cleaned
+    audit(session, user.id, "edition.credits", edition, byline=cleaned[0],
+          photo_credit=cleaned[1])
     session.flush()
     return edition
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from enum import StrEnum
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from workflow.errors import Conflict
 
@@ -99,7 +99,8 @@ EDITION_TRANSITIONS: dict[EditionState, frozenset[EditionState]] = {
         {EditionState.PUBLISHED, EditionState.SCHEDULED, EditionState.EDITING}
     ),
     EditionState.SCHEDULED: frozenset(
-        {EditionState.PUBLISHED, EditionState.APPROVED, EditionState.WITHDRAWN}
+        {EditionState.PUBLISHED, EditionState.APPROVED, EditionState.WITHDRAWN,
+         EditionState.EDITING}  # source edited before the embargo: the schedule is dropped
     ),
     EditionState.PUBLISHED: frozenset({EditionState.EDITING, EditionState.WITHDRAWN}),
     EditionState.WITHDRAWN: frozenset({EditionState.EDITING}),
@@ -132,7 +133,7 @@ PUBLICATION_TRANSITIONS: dict[PublicationStatus, frozenset[PublicationStatus]] =
     PublicationStatus.CANCELED: frozenset(),
 }
 
-_TABLES: dict[type[StrEnum], tuple[str, dict]] = {
+_TABLES: dict[type[StrEnum], tuple[str, dict[Any, frozenset[Any]]]] = {
     JobState: ("job", JOB_TRANSITIONS),
     EditionState: ("edition", EDITION_TRANSITIONS),
     SegmentState: ("segment", SEGMENT_TRANSITIONS),

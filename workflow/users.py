@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workflow.errors import Conflict, InvalidInput
-from workflow.models import LANGUAGES, ROLES, User
+from workflow.models import User
+from workflow.vocabulary import DEFAULT_LOCALE, INTERFACE_LOCALES, LANGUAGES, ROLES
 
 _hasher = PasswordHasher()
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+$")
@@ -91,7 +92,7 @@ def create_user(
         password_hash=hash_password(password),
         roles=list(dict.fromkeys(roles)),
         languages=parse_languages(languages),
-        locale=locale if locale in LANGUAGES else "en",
+        locale=locale if locale in INTERFACE_LOCALES else DEFAULT_LOCALE,
     )
     session.add(user)
     session.flush()

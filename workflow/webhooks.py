@@ -19,7 +19,7 @@ import urllib3
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from workflow.db import Database, utcnow
+from workflow.db import SEND_WEBHOOKS, Database, after_commit, utcnow
 from workflow.errors import InvalidInput
 from workflow.models import Article, FeedEvent, Partner, Publication, WebhookDelivery
 from workflow.ninjs import build_item, encode_cursor, siblings
@@ -87,6 +87,8 @@ def queue_deliveries(session: Session, event: FeedEvent) -> list[WebhookDelivery
         session.add(row)
         rows.append(row)
     session.flush()
+    if rows:
+        after_commit(session, SEND_WEBHOOKS)
     return rows
 
 
@@ -99,13 +101,18 @@ def due_deliveries(session: Session, now: datetime | None = None, limit: int = 5
         .order_by(WebhookDelivery.id).limit(limit)))
 
 
-def payload_for(session: Session, event: FeedEvent, *, provenance: bool = False) -> dict:
-    """The JSON body posted for one event: kind, seq, cursor and the ninjs item it created
-    (naming the MT models only for a partner who asked for provenance)."""
+def payload_for(session: Session, event: FeedEvent, languages: list[str], cursor_key: bytes, *,
+                provenance: bool = False) -> dict:
+    """The JSON body posted for one event: kind, cursor and the ninjs item it created (naming
+    the MT models only for a partner who asked for provenance).
+
+    Scoped like a pull with the partner's key: links only to editions in ``languages``, and an
+    opaque cursor instead of the event log's global seq.
+    """
     publication = session.get(Publication, event.publication_id)
     article = session.get(Article, publication.article_id)
-    others = siblings(session, {article.id}).get(article.id)
-    return {"event": event.kind, "seq": event.seq, "cursor": encode_cursor(event.seq),
+    others = siblings(session, {article.id}, languages).get(article.id)
+    return {"event": event.kind, "cursor": encode_cursor(event.seq, cursor_key),
             "at": event.at.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "item": build_item(publication, article, others, provenance=provenance)}
 
@@ -173,7 +180,7 @@ def _send(url: str, body: bytes, headers: dict[str, str], timeout: float,
 def attempt_delivery(database: Database, delivery_id: int, *, box: SecretBox,
                      max_attempts: int = 8,
                      backoff_base: float = 30.0, timeout: float = 10.0,
-                     allow_private: bool = False) -> Attempt:
+                     allow_private: bool = False, cursor_key: bytes) -> Attempt:
     """Claim one due delivery, POST it signed, record delivered / retry-later / failed.
 
     The URL is checked and resolved again here (the DNS answer may have changed since it was
@@ -187,7 +194,8 @@ def attempt_delivery(database: Database, delivery_id: int, *, box: SecretBox,
         partner = session.get(Partner, delivery.partner_id)
         event = session.get(FeedEvent, delivery.event_seq)
         url, secret = partner.webhook_url, webhook_secret(partner, box) or ""
-        body = json.dumps(payload_for(session, event, provenance=partner.provenance),
+        body = json.dumps(payload_for(session, event, list(partner.languages or []),
+                                      cursor_key, provenance=partner.provenance),
                           ensure_ascii=False,
                           separators=(",", ":")).encode()
         attempt_number, kind = delivery.attempts, event.kind
@@ -224,4 +232,5 @@ def retry_failed(session: Session, delivery_id: int) -> WebhookDelivery:
     if delivery is None:
         raise InvalidInput(f"No delivery {delivery_id}.", code="not_found")
     delivery.state, delivery.attempts, delivery.next_attempt_at = "pending", 0, utcnow()
+    after_commit(session, SEND_WEBHOOKS)
     return delivery

@@ -84,3 +84,20 @@ def test_a_whole_line_in_quotation_marks_is_still_a_quote():
     article = parse_text("Заголовок\n\nАбзац текста.\n\n«Мы не поднимем тарифы в этом году.»\n")
     assert (article.blocks[-1].kind, article.blocks[-1].text) == (
         "quote", "Мы не поднимем тарифы в этом году.")
+
+
+@pytest.mark.parametrize(
+    "text, language, attribution",
+    [("«Мы готовы. Но нужно время», — сказал министр. Он ушёл.", "ru", "— сказал министр."),
+     ("«Біз дайынбыз. Бірақ уақыт керек», – деді Мемлекет басшысы. Ол кетті.", "kk",
+      "– деді Мемлекет басшысы."),
+     ('"We are ready. But we need time," the minister said. He left.', "en",
+      "the minister said.")],
+)
+def test_attribution_of_a_multi_sentence_quote_stays_with_its_last_sentence(
+    text, language, attribution
+):
+    sentences = [s.text for s in split_sentences(text, language)]
+    (with_attribution,) = [s for s in sentences if s.endswith(attribution)]
+    assert with_attribution.startswith(("Но", "Бірақ", "But"))
+    assert not any(s.startswith(("—", "–", "сказал", "деді", "the minister")) for s in sentences)

@@ -159,7 +159,8 @@ def test_form_race_on_one_pasted_text_says_already_in_the_desk_with_a_link(
 
 
 def test_text_pasted_again_after_its_article_was_edited_is_a_new_article(app, db):
-    from workflow.ingest.service import ingest_text, update_source
+    from workflow.ingest.service import ingest_text
+    from workflow.ingest.source_edit import update_source
 
     with db.transaction() as session:
         first = ingest_text(session, EN_TEXT, source="desk", targets=["kk"]).article.id

@@ -47,7 +47,7 @@ def test_seed_shaped_paste_structure_byline_furniture_and_quote_split(session):
     body = " ".join(b.text for b in article.blocks)
     assert "Latest news" not in body and "view all" not in body and "weather" not in body
     quote = next(b for b in article.blocks if b.kind == "quote")
-    assert quote.text.endswith("forward.")
+    assert quote.text.endswith("forward,")  # split at the paste artefact, punctuation kept
     assert any(b.text.startswith("Seitkali said") for b in article.blocks)
     sentences = [s.source_text for s in article.segments]
     assert any("U.S. consultancy behind the C5+1 transit study" in s for s in sentences)

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from workflow.ingest.service import ingest_markdown, update_source
+from workflow.ingest.service import ingest_markdown
+from workflow.ingest.source_edit import update_source
 from workflow.ingest.source_text import article_markdown
 from workflow.models import Article, Segment, SegmentTranslation, TranslationJob
 

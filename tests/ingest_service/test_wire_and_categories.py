@@ -87,12 +87,14 @@ def test_form_sets_category_and_refuses_an_unknown_one(app, db, editor_client):
     assert 'name="category"' in page and 'value="politics"' in page
     response = editor_client.post("/articles/new", data={
         "body": EN_TEXT, "category": "politics", "subjects": ["medtop:11000000"],
-        "keywords": "tram, council", "dateline": "ALMATY", "targets": ["kk"]})
+        "keywords": "tram, council", "dateline": "ALMATY", "targets": ["kk"],
+        "usage_terms": "Not for resale."})
     assert response.status_code == 302
     with app.app_context():
         article = db.session.scalar(select(Article))
         assert article.category == "politics" and article.subjects == ["medtop:11000000"]
         assert article.keywords == ["tram", "council"] and article.dateline == "ALMATY"
+        assert article.usage_terms == "Not for resale."  # overrides the instance default
 
 
 def test_cli_import_takes_category_and_subjects(app, db, tmp_path):
@@ -228,7 +230,7 @@ def test_feed_known_guid_with_a_changed_body_updates_the_article(app, db, feed_s
 
 
 def test_a_desk_edit_is_not_undone_by_the_next_poll(app, db, feed_server):
-    from workflow.ingest.service import update_source
+    from workflow.ingest.source_edit import update_source
 
     feed_server.files["/w.rss"] = WIRE.format(extra="").encode()
     feed_id = _add(app, db, feed_server.url("/w.rss"), targets="kk")

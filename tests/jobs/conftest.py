@@ -6,37 +6,20 @@ import shutil
 import socket
 import subprocess
 import time
-from collections.abc import Callable
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from tests.conftest import need
+from tests.engines import FakeEngine  # noqa: F401  (the jobs tests import it from here)
 from workflow.models import JobRun, SegmentTranslation, TranslationJob
 from workflow.models.review import SegmentRevision
 
 SENTENCES = ["Astana hosted the summit on Monday.", "Leaders signed two agreements.",
              "The next meeting is planned for 2026.", "Officials praised the talks.",
              "Trade grew by ten percent.", "Journalists waited outside the hall."]
-
-
-class FakeEngine:
-    """Stands in for ArgosEngine: uppercases text and can run a hook before each batch."""
-
-    def __init__(self, before_batch: Callable[[int], None] | None = None) -> None:
-        self.before_batch = before_batch
-        self.calls: list[list[str]] = []
-
-    def translate(self, texts, source, target, glossary=None, memory=None):
-        self.calls.append(list(texts))
-        if self.before_batch:
-            self.before_batch(len(self.calls))
-        return [SimpleNamespace(text=f"[{target}] {t.upper()}", origin="machine",
-                                route={"steps": [[source, target]]}, checks=[],
-                                memory_suggestions=[]) for t in texts]
 
 
 def paragraphs(count: int) -> list[list[str]]:

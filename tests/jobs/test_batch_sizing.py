@@ -57,9 +57,9 @@ class TimedEngine(FakeEngine):
         super().__init__()
         self.seconds_per_segment = seconds_per_segment
 
-    def translate(self, texts, source, target, glossary=None, memory=None):
+    def translate(self, texts, source, target, *, glossary=None, memory=None):
         time.sleep(self.seconds_per_segment * len(texts))
-        return super().translate(texts, source, target, glossary, memory)
+        return super().translate(texts, source, target, glossary=glossary, memory=memory)
 
 
 def test_a_claim_of_several_articles_is_translated_in_growing_pooled_calls(app, make_article):

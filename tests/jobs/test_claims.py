@@ -75,7 +75,7 @@ def test_cancel_during_translation_stops_the_worker(app, database, make_article)
     def cancel_after_first(n):
         if n == 2:
             with database.transaction() as session:
-                assert jobs.cancel_jobs(session, article_id, "kk")
+                assert jobs.cancel_jobs(session, article_id, "kk", actor_id=None)
 
     engine = FakeEngine(cancel_after_first)
     report = work_once(database, engine, "w1", batch_size=3)
@@ -195,11 +195,11 @@ def test_retry_only_failed_or_cancelled_jobs(app, database, make_article):
     article_id = queue(app, make_article, targets=("kk",), dispatch=False)
     job_id = job_rows(app)[0].id
     with database.transaction() as session, pytest.raises(Conflict):
-        jobs.retry_job(session, job_id)
+        jobs.retry_job(session, job_id, actor_id=None)
     with database.transaction() as session:
-        assert jobs.cancel_jobs(session, article_id) == [job_id]
+        assert jobs.cancel_jobs(session, article_id, actor_id=None) == [job_id]
     with database.transaction() as session:
-        job = jobs.retry_job(session, job_id)
+        job = jobs.retry_job(session, job_id, actor_id=None)
         assert (job.state, job.needs_dispatch, job.attempts) == ("queued", True, 0)
 
 

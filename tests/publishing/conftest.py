@@ -22,6 +22,7 @@ def make_story(app, make_article):
     """
     from sqlalchemy import select
 
+    from workflow import review
     from workflow.models import Article, Edition, Segment, SegmentTranslation
     from workflow.states import EditionState, transition
 
@@ -54,13 +55,46 @@ def make_story(app, make_article):
                             machine_text=f"[mt {language}] {seg.source_text}",
                             machine_route={"label": ROUTES[language], "steps": []},
                             text=f"[{language}] {seg.source_text}"))
-                for state in (EditionState.EDITING, EditionState.SUBMITTED,
-                              EditionState.APPROVED):
-                    transition(edition, state)
+                transition(edition, EditionState.EDITING)
                 out[language] = edition.id
+            # Approved the real way: a translator submits, another person (an editor) approves,
+            # which freezes the snapshot publishing renders.
+            translator, editor = _desk_people(session)
+            for edition_id in out.values():
+                review.submit_edition(session, edition_id, translator)
+                review.approve_edition(session, edition_id, editor)
         return out
 
     return _make
+
+
+def _desk_people(session) -> tuple[int, int]:
+    """A translator and an editor (all languages) for the factories, created once per app."""
+    from sqlalchemy import select
+
+    from workflow.models import User
+    from workflow.users import create_user
+
+    ids = []
+    for role in ("translator", "editor"):
+        email = f"story-{role}@example.test"
+        user = session.scalar(select(User).where(User.email == email))
+        if user is None:
+            user = create_user(session, email, "password123", [role])
+        ids.append(user.id)
+    return ids[0], ids[1]
+
+
+def approve_again(session, edition_id: int) -> None:
+    """After a test changed an approved edition's rows: back to editing, submitted, approved."""
+    from workflow import review
+    from workflow.approval import ReturnReason, return_to_editing
+    from workflow.models import Edition
+
+    return_to_editing(session, session.get(Edition, edition_id), ReturnReason.RETRANSLATED, None)
+    translator, editor = _desk_people(session)
+    review.submit_edition(session, edition_id, translator)
+    review.approve_edition(session, edition_id, editor)
 
 
 @pytest.fixture
@@ -152,3 +186,18 @@ def receiver():
     yield _make
     for r in made:
         r.close()
+
+
+TEST_CURSOR_KEY = b"test cursor key"
+
+
+def attempt_delivery(database, delivery_id, **kwargs):
+    """workflow.webhooks.attempt_delivery with the tests' cursor key (and the app's secret box
+    when the caller gives none)."""
+    from flask import current_app
+
+    from workflow.webhooks import attempt_delivery as attempt
+
+    if "box" not in kwargs:
+        kwargs["box"] = current_app.extensions["audarma.secrets"]
+    return attempt(database, delivery_id, cursor_key=TEST_CURSOR_KEY, **kwargs)

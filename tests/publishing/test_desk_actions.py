@@ -121,7 +121,7 @@ def test_api_runs_every_action_with_the_editor_check(app, client, make_user, mak
             keys[role] = issue_key(session, user_id=user_id)[1]
     url = f"/api/v1/editions/{story['kk']}/publishing"
     refused = client.post(f"{url}/publish", headers=bearer(keys["translator"]))
-    assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "not_publisher"
+    assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "role_not_allowed"
     assert client.post(f"{url}/publish", json={"category": "x"},
                        headers=bearer(keys["editor"])).status_code == 422
     later = (utcnow() + timedelta(hours=3)).replace(microsecond=0)
@@ -156,7 +156,7 @@ def test_cli_lists_and_acts_as_a_named_editor(app, make_user, make_story, newer_
     assert "Wire story" not in listed.output
     denied = runner.invoke(args=["publishing", "publish", str(story["kk"]), "--as",
                                  "tr@example.test"])
-    assert denied.exit_code != 0 and "not_publisher" in denied.output
+    assert denied.exit_code != 0 and "role_not_allowed" in denied.output
     done = runner.invoke(args=["publishing", "publish", str(story["kk"]), "--as",
                                "ed@example.test"])
     assert done.exit_code == 0 and "now published, version 1" in done.output, done.output

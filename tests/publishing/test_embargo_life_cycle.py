@@ -112,7 +112,8 @@ def test_cancel_schedule_returns_to_approved_and_leaves_no_trace_for_partners(
     with app.app_context():
         session = app.extensions["audarma.db"].session
         assert [p.status for p in session.query(Publication)] == ["usable"]
-        actions = [a.action for a in session.query(AuditEvent).order_by(AuditEvent.id)]
+        actions = [a.action for a in session.query(AuditEvent).order_by(AuditEvent.id)
+                   if not a.action.startswith("edition.")]  # submit/approve, on the review side
         assert actions == ["schedule", "cancel_schedule", "publish"]
 
 

@@ -31,14 +31,14 @@ def api_schema(app, make_story, publish, make_partner, make_user):
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
 
 
-def test_document_covers_every_api_v1_route(app, client):
+def test_document_covers_every_api_v1_and_feed_route(app, client):
     document = client.get("/api/v1/openapi.json").get_json()
     assert document["openapi"].startswith("3.1")
     documented = {(path, method.upper()) for path, ops in document["paths"].items()
                   for method in ops}
     routes = set()
     for rule in app.url_map.iter_rules():
-        if rule.rule.startswith("/api/v1"):
+        if rule.rule.startswith(("/api/v1", "/feeds")):
             path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
             routes |= {(path, m) for m in rule.methods - {"HEAD", "OPTIONS"}}
     assert routes == documented
@@ -65,3 +65,15 @@ def test_api_never_answers_with_a_server_error(api_schema):
     for operation in operations:
         user = not operation.path.startswith("/api/v1/items")
         _fuzz(operation, KEYS["user"] if user else KEYS["partner"])
+
+
+def test_the_feeds_are_described_with_their_formats_and_key(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    feed = document["paths"]["/feeds/{language}.{fmt}"]["get"]
+    assert {"application/rss+xml", "application/atom+xml", "application/feed+json"} <= set(
+        feed["responses"]["200"]["content"])
+    parameters = {p["name"]: p["schema"] for p in feed["parameters"]}
+    assert parameters["fmt"]["enum"] == ["atom", "json", "rss"]
+    assert {"bearer": []} in feed["security"] and "401" in feed["responses"]
+    item = document["paths"]["/api/v1/items/{uri}"]["get"]["responses"]["200"]["content"]
+    assert "application/vnd.iptc.g2.newsitem+xml" in item

@@ -84,7 +84,8 @@ def buffered(monkeypatch):
     buffer = AccessLogBuffer(max_age=3600, max_rows=10_000)
     monkeypatch.setattr(web.partner_access, "_BUFFER", buffer)
     monkeypatch.setattr(web.feeds, "latest_change",
-                        lambda session: latest_change(session, max_age=3600))
+                        lambda session, languages=None: latest_change(
+                            session, languages, max_age=3600))
     return buffer
 
 

@@ -161,17 +161,23 @@ def test_admin_page_shows_the_refusal_and_honours_the_setting(make_app, make_use
                 Partner, partner_id).webhook_url == stored
 
 
-def test_the_setting_comes_from_config_else_environment(app, monkeypatch):
+def test_the_setting_is_read_once_from_the_environment_and_config_wins(
+        app, make_app, monkeypatch):
     from tasks.webhooks import allow_private
 
     monkeypatch.setenv("AUDARMA_WEBHOOK_ALLOW_PRIVATE", "1")
     with app.app_context():
-        assert allow_private() is False  # the app's config wins
-        del app.config["WEBHOOK_ALLOW_PRIVATE"]
+        assert allow_private() is False  # the app's config wins, and the app was built already
+    monkeypatch.setenv("AUDARMA_WEBHOOK_ALLOW_PRIVATE", "yes")
+    from_env = make_app()
+    with from_env.app_context():
         assert allow_private() is True
-        monkeypatch.setenv("AUDARMA_WEBHOOK_ALLOW_PRIVATE", "0")
+        assert from_env.extensions["audarma.settings"].webhook_allow_private is True
+    monkeypatch.setenv("AUDARMA_WEBHOOK_ALLOW_PRIVATE", "0")
+    with make_app().app_context():
         assert allow_private() is False
-        monkeypatch.delenv("AUDARMA_WEBHOOK_ALLOW_PRIVATE")
+    monkeypatch.delenv("AUDARMA_WEBHOOK_ALLOW_PRIVATE")
+    with make_app().app_context():
         assert allow_private() is False  # default: off
 
 
@@ -196,7 +202,7 @@ def _row(app, delivery_id: int):
 
 def test_delivery_refuses_a_name_that_now_resolves_private(app, dns, receiver, make_partner,
                                                            make_story, publish):
-    from workflow.webhooks import attempt_delivery
+    from tests.publishing.conftest import attempt_delivery
 
     hook = receiver(200)
     dns.set(LOCAL_DNS_NAME, [PUBLIC], ["127.0.0.1"])  # public when registered, loopback later
@@ -231,7 +237,7 @@ def test_worker_task_fails_a_stored_private_url_once_without_retrying(app, make_
 
 
 def test_redirects_are_never_followed(app, receiver, make_story, publish):
-    from workflow.webhooks import attempt_delivery
+    from tests.publishing.conftest import attempt_delivery
 
     target = receiver(200)
     hook = receiver(307, headers={"Location": target.url})
@@ -246,7 +252,7 @@ def test_redirects_are_never_followed(app, receiver, make_story, publish):
 
 def test_delivery_connects_to_the_address_it_checked_without_looking_up_again(
         app, dns, receiver, make_story, publish):
-    from workflow.webhooks import attempt_delivery
+    from tests.publishing.conftest import attempt_delivery
 
     hook = receiver(200)
     # registration and the delivery check see 127.0.0.1; any later lookup would fail
@@ -281,8 +287,8 @@ def _certificates(folder, name: str) -> tuple[str, str, str]:
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
 def test_https_to_the_checked_address_still_verifies_the_name(app, dns, receiver, make_story,
                                                               publish, tmp_path, monkeypatch):
+    from tests.publishing.conftest import attempt_delivery
     from workflow.models import WebhookDelivery
-    from workflow.webhooks import attempt_delivery
 
     ca, cert, key = _certificates(tmp_path, LOCAL_DNS_NAME)
     monkeypatch.setenv("SSL_CERT_FILE", ca)  # the client trusts only the throwaway CA

@@ -98,3 +98,4 @@ def test_article_audit_trail_exports_as_csv_and_json(app, db, translated_edition
     translator_client = sign_in(email_of(app, translator))
     assert translator_client.get(f"/articles/{article_id}/audit.csv").status_code == 403
     assert client.get("/articles/999999/audit.json").status_code == 404
+

@@ -88,3 +88,35 @@ def test_a_missing_must_use_term_blocks_and_a_plain_term_warns(app, db, translat
     with db.transaction() as session, pytest.raises(Conflict) as caught:
         review.submit_edition(session, edition_id, translator)
     assert caught.value.code == "blocking_checks"
+
+
+RUSSIAN = {
+    "Mayor's trip to Almaty": "Поездка мэра в Алматы",
+    "Regional newspapers have taken note of the mayor's visit to Almaty.":
+        "Региональные газеты обратили внимание на визит мэра в Алматы.",
+    "The two cities already share a long-standing twinning agreement.":
+        "У двух городов уже давно есть соглашение о побратимстве.",
+    "Karaganda became the first regional city to sign the transport charter.":
+        "Караганда стала первым областным центром, подписавшим транспортную хартию.",
+    "The mayor said the charter would bring practical benefits for commuters in 2025.":
+        "По словам мэра, в 2025 году хартия принесёт пользу жителям Караганды, которые ездят на "
+        "работу.",
+    "When comparing the two plans, the mayor said he preferred green space to new car parks.":
+        "Сравнивая два плана, мэр сказал, что предпочитает скверы новым парковкам.",
+}
+
+
+def test_correct_russian_with_inflected_must_use_terms_submits(app, db, translated_edition,
+                                                               make_user):
+    edition_id = translated_edition("ru")
+    with db.transaction() as session:
+        glossary.add_term(session, "en", "ru", "Karaganda", "Караганда", None, must_use=True)
+        # numerals inflect irregularly (два → двух): an accepted variant covers it
+        glossary.add_term(session, "en", "ru", "two cities", "два города", None, must_use=True,
+                          variants=["двух городов"])
+    translator = make_user("translator", languages="ru")
+    _confirm(db, edition_id, translator, RUSSIAN.__getitem__)
+    for source, found in _checks(db, edition_id).items():
+        assert not [c for c in found if c["severity"] == "blocking"], (source, found)
+    with db.transaction() as session:
+        assert review.submit_edition(session, edition_id, translator).state == "submitted"

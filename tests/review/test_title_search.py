@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from workflow.desk import DeskFilters, list_articles
-from workflow.ingest.service import ingest_markdown, update_source
+from workflow.ingest.service import ingest_markdown
+from workflow.ingest.source_edit import update_source
 from workflow.models import Article
 
 

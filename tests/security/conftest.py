@@ -7,7 +7,12 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.publishing.conftest import make_partner, make_story, publish  # noqa: F401
+from tests.publishing.conftest import (  # noqa: F401
+    approve_again,
+    make_partner,
+    make_story,
+    publish,
+)
 
 IMG = "<img src=x onerror=alert(1)>"
 BREAKOUT = '"><script>alert(1)</script>'
@@ -58,6 +63,8 @@ def xss_story(app, make_story, publish, make_partner, make_user) -> XssStory:  #
                                  translation=SVG, note=BREAKOUT))
         article_id = edition.article_id
         session.get(Article, article_id).title = TITLE
+        session.flush()
+        approve_again(session, edition.id)  # what is published is what was approved
     publish_with_correction(app, publish, editions, "kk", f"Fixed {IMG} {BREAKOUT}")
     _pid, _kid, secret = make_partner(languages="kk,en")
     return XssStory(article_id, editions["kk"], editions["en"], secret)

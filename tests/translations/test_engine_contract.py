@@ -218,3 +218,24 @@ def test_output_is_deterministic_across_engines_and_processes(
     )
 
     assert here == again == json.loads(completed.stdout)
+
+
+def test_latin_kazakh_reaches_the_model_in_cyrillic_and_stays_latin_as_source(
+    multi_engine: ArgosEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[str] = []
+    run_step = ArgosEngine._run_step
+
+    def spy(self: ArgosEngine, packages, step, texts):  # noqa: ANN001, ANN202
+        seen.extend(texts)
+        return run_step(self, packages, step, texts)
+
+    monkeypatch.setattr(ArgosEngine, "_run_step", spy)
+    texts = ["Būl jaña <1>mektep</1> aşyldy.", "Бұл ескі мектеп.", "Astanada qar jaudy."]
+    results = multi_engine.translate(texts, "kk", "en")
+    assert seen[:3] == [
+        "Бұл жаңа [X1X]мектеп[X2X] ашылды.",
+        "Бұл ескі мектеп.",
+        "Астанада қар жауды.",
+    ]
+    assert len(results) == 3 and results[0].text.count("<1>") == 1

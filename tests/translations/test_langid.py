@@ -79,3 +79,40 @@ def test_scores_cover_supported_languages_and_sum_to_one() -> None:
 
 def test_english_with_q_names_is_not_latin_kazakh() -> None:
     assert detect_language("Qatar and Iraq signed a deal in Doha on Monday.").language == "en"
+
+
+# Issue 17: Latin-script Kazakh in every alphabet, and accented Latin text that is not Kazakh
+# (sentences written for the test).
+@pytest.mark.parametrize(
+    ("text", "alphabet"),
+    [
+        ("Almatyda jaña mektep aşylyp, oğan üş jüz bala qabyldandy.", "2021"),
+        ("Ükımet jol jöndeu jūmystaryn qyrküiekke deiın aiaqtaidy.", "2021"),
+        ("Almatyda jańa mektep ashylyp, oǵan úsh júz bala qabyldandy.", "2018"),
+        ("Almatyda jan'a mektep as'ylyp, og'an u's' ju'z bala qabyldandy.", "2017"),
+    ],
+)
+def test_latin_kazakh_in_each_alphabet_is_kazakh_latn(text: str, alphabet: str) -> None:
+    detection = detect_language(text)
+    assert (detection.language, detection.tag, detection.alphabet) == ("kk", "kk-Latn", alphabet)
+    assert detection.is_confident
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Coach Ángel Durán said the players would rest before the final in Málaga.",
+        "Striker Tomáš Souček and goalkeeper Jiří Pavlenka joined the squad on Tuesday.",
+        "Minister Mevlüt Çavuşoğlu arrived in Astana for talks on transport.",
+        "El entrenador Ángel Durán habló con la prensa después del partido.",
+        "Ministr zahraničí odletěl ve středu na jednání do Kazachstánu.",
+        "Dışişleri Bakanı yarın Astana'da Kazak mevkidaşıyla görüşecek.",
+    ],
+)
+def test_accented_latin_text_in_other_languages_is_never_kazakh(text: str) -> None:
+    assert detect_language(text).language != "kk"
+
+
+def test_cyrillic_kazakh_has_no_latin_tag() -> None:
+    detection = detect_language("Алматыда жаңа мектеп ашылып, оған үш жүз бала қабылданды.")
+    assert (detection.tag, detection.alphabet) == ("kk", None)

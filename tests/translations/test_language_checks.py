@@ -73,6 +73,13 @@ def test_dropped_and_wrong_numbers_are_still_flagged(
     assert "numbers" in _codes(source, target, target_language, source_language)
 
 
+def test_a_repetition_the_source_has_is_faithful_not_runaway():
+    assert "repetition" not in _codes('"No, no, no, no, no."', '"Жоқ, жоқ, жоқ, жоқ, жоқ."',
+                                      "kk", "en")
+    assert "repetition" not in _codes("NOOOOOOOOOOO!", "ЖООООООООООҚ!", "kk", "en")
+    assert "repetition" in _codes("No.", "Жоқ, жоқ, жоқ, жоқ, жоқ.", "kk", "en")
+
+
 # --- script and letters ------------------------------------------------------------------------
 
 
@@ -242,3 +249,13 @@ def test_every_code_the_checks_and_engine_raise_is_registered():
     assert found and all(c.code in CHECK_KINDS for c in found)
     with pytest.raises(KeyError):
         Check.of("markup", "not a code any check raises")
+
+
+def test_a_long_run_copied_into_a_translation_is_found_whole():
+    source = ("Animal Liberation and the Royal Society for the Prevention of Cruelty to Animals "
+              "are again calling for cameras in all abattoirs.")
+    target = ("Animal Liberation және Royal Society for the Prevention of Cruelty to Animals "
+              "ұйымдары барлық мал соятын жерлерде камера орнатуға шақыруда.")
+    (guard,) = [c for c in run_checks(source, target, "kk", source_language="en")
+                if c.code == "wrong_language"]
+    assert "Royal Society for the Prevention of Cruelty to Animals" in guard.message

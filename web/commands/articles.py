@@ -9,17 +9,12 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 
+from web.boundary import cli_errors, cli_unit, error_body
 from workflow.errors import DomainError
 
 
 def _db():
     return current_app.extensions["audarma.db"]
-
-
-def _dispatch() -> None:
-    from tasks.dispatch import dispatch_pending
-
-    dispatch_pending(_db(), current_app.extensions["celery"])
 
 
 def _echo_json(data: dict) -> None:
@@ -41,14 +36,14 @@ def _import_one(path: Path, language: str | None, targets: str | None, priority:
         message = exc.strerror or str(exc)
         return {"file": str(path), "error": {"code": "unreadable", "message": message}}
     try:
-        with _db().transaction() as session:
+        with _db().unit() as session:
             result = ingest_upload(session, path.name, data, source="cli", language=language,
                                    targets=targets, priority=priority,
                                    max_bytes=limit, metadata=clean_metadata(**(metadata or {})))
             summary = article_summary(session, result.article, duplicate_of=result.duplicate_of,
                                       editions=False)
-    except DomainError as exc:
-        return {"file": str(path), "error": {"code": exc.code, "message": exc.message}}
+    except DomainError as exc:  # reported per file; the other files still go in
+        return {"file": str(path), "error": error_body(exc)}
     return summary
 
 
@@ -86,14 +81,18 @@ def register(app: Flask) -> None:
                   help="Subject codes or names, comma-separated (e.g. medtop:11000000).")
     @click.option("--keywords", default=None, help="Keywords, comma-separated.")
     @click.option("--dateline", default=None, help='e.g. "ASTANA. KAZINFORM".')
+    @click.option("--copyright-holder", default=None, help="Overrides the instance default.")
+    @click.option("--usage-terms", default=None, help="Overrides the instance default.")
     @click.option("--json", "as_json", is_flag=True, help="One JSON object per line per file.")
     def import_files(files: tuple[Path, ...], language: str | None, targets: str | None,
                      priority: str, category: str | None, subjects: str | None,
-                     keywords: str | None, dateline: str | None, as_json: bool) -> None:
+                     keywords: str | None, dateline: str | None, copyright_holder: str | None,
+                     usage_terms: str | None, as_json: bool) -> None:
         """Import .txt, .md, .html or .docx FILES as articles and queue their translations."""
         failed = 0
         metadata = {"category": category, "subjects": subjects, "keywords": keywords,
-                    "dateline": dateline}
+                    "dateline": dateline, "copyright_holder": copyright_holder,
+                    "usage_terms": usage_terms}
         for path in files:
             data = _import_one(path, language, targets, priority, metadata)
             failed += "error" in data
@@ -107,7 +106,6 @@ def register(app: Flask) -> None:
             else:
                 click.echo(f"{path}: imported as #{data['id']} ({data['language']}, "
                            f"{data['segments']} segments)")
-        _dispatch()
         if failed:
             sys.exit(1)
 
@@ -137,11 +135,8 @@ def register(app: Flask) -> None:
         """Print an article's audit trail (who changed which segment from what to what)."""
         from workflow.audit_trail import article_trail, to_csv
 
-        try:
-            with _db().transaction() as session:
-                entries = article_trail(session, article_id)
-        except DomainError as exc:
-            raise click.ClickException(exc.message) from None
+        with cli_unit() as session:
+            entries = article_trail(session, article_id)
         if fmt == "json":
             _echo_json({"article_id": article_id, "events": [e.to_json() for e in entries]})
         else:
@@ -162,13 +157,10 @@ def register(app: Flask) -> None:
         """Add a feed to poll."""
         from workflow.ingest.polling import add_feed
 
-        try:
-            with _db().transaction() as session:
-                feed = add_feed(session, url, name=name, language=language, targets=targets,
-                                interval_seconds=interval)
-                feed_id = feed.id
-        except DomainError as exc:
-            raise click.ClickException(exc.message) from None
+        with cli_unit() as session:
+            feed = add_feed(session, url, name=name, language=language, targets=targets,
+                            interval_seconds=interval)
+            feed_id = feed.id
         click.echo(f"feed #{feed_id} added: {url}")
 
     @feeds_group.command("list")
@@ -201,10 +193,8 @@ def register(app: Flask) -> None:
                     FeedSource.active.is_(True)).order_by(FeedSource.id)))
         else:
             ids = [feed_id]
-        try:
+        with cli_errors():
             reports = poll_feeds(ids)
-        except DomainError as exc:
-            raise click.ClickException(exc.message) from None
         for report in reports:
             if as_json:
                 _echo_json(report)

@@ -8,11 +8,12 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import func, select
 
-from workflow.errors import DomainError
+from web.boundary import cli_unit
 from workflow.exchange import tbx, tmx
 from workflow.models import User
+from workflow.vocabulary import LANGUAGES
 
-LANGUAGE = click.Choice(["kk", "ru", "en"])
+LANGUAGE = click.Choice(LANGUAGES)
 
 
 def register(app: Flask) -> None:
@@ -46,14 +47,11 @@ def register(app: Flask) -> None:
         from web.commands import require_schema
 
         require_schema()
-        try:
-            with current_app.extensions["audarma.db"].transaction() as session:
-                user = session.scalar(select(User).where(func.lower(User.email) == email.lower()))
-                if user is None or not user.is_active or not user.has_role("admin"):
-                    raise click.ClickException(f"{email} is not an active admin.")
-                result = tmx.import_memory(session, path.read_bytes(), source, target, user.id)
-        except DomainError as exc:
-            raise click.ClickException(exc.message) from None
+        with cli_unit() as session:
+            user = session.scalar(select(User).where(func.lower(User.email) == email.lower()))
+            if user is None or not user.is_active or not user.has_role("admin"):
+                raise click.ClickException(f"{email} is not an active admin.")
+            result = tmx.import_memory(session, path.read_bytes(), source, target, user.id)
         click.echo(f"stored {result.stored} pair(s), skipped {result.skipped}")
 
     @app.cli.group("tbx")
@@ -84,14 +82,11 @@ def register(app: Flask) -> None:
         from web.commands import require_schema
 
         require_schema()
-        try:
-            with current_app.extensions["audarma.db"].transaction() as session:
-                user = session.scalar(select(User).where(func.lower(User.email) == email.lower()))
-                if user is None or not user.is_active or not user.has_role("admin"):
-                    raise click.ClickException(f"{email} is not an active admin.")
-                result = tbx.import_glossary(session, path.read_bytes(), source, target, user.id)
-        except DomainError as exc:
-            raise click.ClickException(exc.message) from None
+        with cli_unit() as session:
+            user = session.scalar(select(User).where(func.lower(User.email) == email.lower()))
+            if user is None or not user.is_active or not user.has_role("admin"):
+                raise click.ClickException(f"{email} is not an active admin.")
+            result = tbx.import_glossary(session, path.read_bytes(), source, target, user.id)
         click.echo(f"added {result.added} term(s), skipped {len(result.skipped)}")
         for skipped in result.skipped:
             click.echo(f"  skipped {skipped['term']!r}: {skipped['reason']}")

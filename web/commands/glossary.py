@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask import Flask, current_app
 
-from workflow.errors import DomainError
+from web.boundary import cli_unit
 
 
 def register(app: Flask) -> None:
@@ -34,9 +34,6 @@ def register(app: Flask) -> None:
         from workflow.glossary import import_csv
 
         require_schema()
-        try:
-            with current_app.extensions["audarma.db"].transaction() as session:
-                added, skipped = import_csv(session, source.read(), None)
-        except DomainError as exc:
-            raise click.ClickException(exc.message) from None
+        with cli_unit() as session:
+            added, skipped = import_csv(session, source.read(), None)
         click.echo(f"imported {added} term(s), {skipped} already in the glossary")

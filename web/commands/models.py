@@ -114,3 +114,57 @@ def register(app: Flask) -> None:
         except TranslationError as exc:
             raise click.ClickException(str(exc)) from None
         click.echo(f"wrote {path}; install it with: audarma models install {path}")
+
+    @models_group.command("evaluate")
+    @click.option("--data", "data_dir", type=click.Path(exists=True, file_okay=False,
+                                                        path_type=Path),
+                  envvar="AUDARMA_EVAL_DATA", required=True,
+                  help="Folder of FLORES-style aligned files (devtest.eng_Latn, …).")
+    @click.option("--split", default="devtest", show_default=True)
+    @click.option("--pairs", default="", help="Directions, e.g. kk-ru,en-kk (default: all).")
+    @click.option("--limit", type=int, default=None, help="First N sentences only.")
+    @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+    def evaluate(data_dir: Path, split: str, pairs: str, limit: int | None,
+                 as_json: bool) -> None:
+        """chrF++ and BLEU of every installed route (direct and pivot) on aligned sentences."""
+        from flask import current_app
+
+        from tasks.engine import get_engine
+        from translations.errors import TranslationError
+        from translations.evaluation import evaluate as run
+        from translations.evaluation import load_sentences
+        from web.commands import schema_ready
+        from workflow import evaluations
+
+        wanted = []
+        for item in filter(None, (p.strip() for p in pairs.split(","))):
+            source, _, target = item.partition("-")
+            if not source or not target:
+                raise click.UsageError(f"{item!r} is not a direction such as kk-ru")
+            wanted.append((source, target))
+        try:
+            sentences = load_sentences(data_dir, split, limit)
+        except TranslationError as exc:
+            raise click.ClickException(str(exc)) from None
+        engine = get_engine()
+
+        def translate(texts: list[str], source: str, target: str) -> tuple[list[str], str]:
+            results = engine.translate(texts, source, target)
+            route = next((r.route.label for r in results if r.route is not None), "")
+            return [r.text for r in results], route
+
+        scores = run(translate, sentences, wanted or None)
+        label = f"{data_dir.name}/{split} ({len(next(iter(sentences.values())))})"
+        if schema_ready():
+            with current_app.extensions["audarma.db"].transaction() as session:
+                evaluations.record(session, scores, label)
+        if as_json:
+            click.echo(json.dumps([s.to_json() for s in scores], ensure_ascii=False))
+            return
+        if not scores:
+            click.echo("no installed route serves these directions")
+            return
+        click.echo(f"{'direction':<10} {'chrF++':>7} {'BLEU':>6} {'sent/s':>7}  route")
+        for s in scores:
+            click.echo(f"{s.source + '→' + s.target:<10} {s.chrf:>7.2f} {s.bleu:>6.2f} "
+                       f"{s.sentences_per_second:>7.1f}  {s.route}")

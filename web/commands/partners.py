@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask import Flask, current_app
 
-from workflow.errors import DomainError
+from web.boundary import cli_unit
 from workflow.partners import (
     create_partner,
     list_partners,
@@ -17,12 +17,8 @@ from workflow.partners import (
 
 
 def _run(action):
-    db = current_app.extensions["audarma.db"]
-    try:
-        with db.transaction() as session:
-            return action(session)
-    except DomainError as exc:
-        raise click.ClickException(exc.message) from None
+    with cli_unit() as session:
+        return action(session)
 
 
 def register(app: Flask) -> None:

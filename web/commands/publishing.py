@@ -37,12 +37,6 @@ def _user_id(session, email: str) -> int:
     return user_id
 
 
-def _after_commit() -> None:
-    from tasks.webhooks import send_due
-
-    send_due()
-
-
 def _make_action(group: click.Group, name: str, action: str, at: str | None, note: bool,
                  reason: bool) -> None:
     def run(edition_id: int, as_email: str, at_value: str | None = None,
@@ -52,13 +46,12 @@ def _make_action(group: click.Group, name: str, action: str, at: str | None, not
         from workflow.publishing_actions import perform
 
         try:
-            with _db().transaction() as session:
+            with _db().unit() as session:
                 outcome = perform(session, action, edition_id, _user_id(session, as_email),
                                   embargo_until=parse_embargo(at_value), note=note_value,
                                   reason=reason_value)
         except DomainError as exc:
             raise click.ClickException(f"{exc.message} ({exc.code})") from None
-        _after_commit()
         if as_json:
             click.echo(json.dumps(outcome.as_dict(), ensure_ascii=False))
         else:
@@ -121,7 +114,7 @@ def register(app: Flask) -> None:
             query = DeskQuery(state=state, language=language, category=category, q=q,
                               day_from=parse_day(day_from, "from"),
                               day_to=parse_day(day_to, "to"), page=page)
-            with _db().transaction() as session:
+            with _db().unit() as session:
                 result = list_desk(session, query)
                 lines = []
                 for row in result.rows:
@@ -159,9 +152,8 @@ def register(app: Flask) -> None:
         from workflow.publishing_actions import kill_article as kill
 
         try:
-            with _db().transaction() as session:
+            with _db().unit() as session:
                 outcomes = kill(session, article_id, _user_id(session, as_email), reason)
         except DomainError as exc:
             raise click.ClickException(f"{exc.message} ({exc.code})") from None
-        _after_commit()
         click.echo(f"article {article_id}: {len(outcomes)} edition(s) withdrawn")

@@ -5,10 +5,11 @@ from __future__ import annotations
 import sys
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 
-from workflow.errors import DomainError
+from web.boundary import cli_unit
 from workflow.users import create_user, parse_languages
+from workflow.vocabulary import INTERFACE_LOCALES, ROLES
 
 
 def register(app: Flask) -> None:
@@ -21,11 +22,11 @@ def register(app: Flask) -> None:
     @users_group.command("create")
     @click.argument("email")
     @click.option("--role", "roles", multiple=True, required=True,
-                  type=click.Choice(["translator", "editor", "admin"]),
+                  type=click.Choice(ROLES),
                   help="Role; repeat for several.")
     @click.option("--languages", default="", help="Working languages, e.g. kk,ru")
     @click.option("--name", default="", help="Display name.")
-    @click.option("--locale", default="en", type=click.Choice(["kk", "ru", "en"]))
+    @click.option("--locale", default="en", type=click.Choice(INTERFACE_LOCALES))
     def create(email: str, roles: tuple[str, ...], languages: str, name: str, locale: str) -> None:
         """Create a user; the password is asked for, or read from standard input."""
         from web.commands import require_schema
@@ -35,12 +36,8 @@ def register(app: Flask) -> None:
             password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
         else:
             password = sys.stdin.readline().rstrip("\n")
-        db = current_app.extensions["audarma.db"]
-        try:
-            with db.transaction() as session:
-                user = create_user(session, email, password, list(roles),
-                                   parse_languages(languages), name=name, locale=locale)
-                user_id = user.id
-        except DomainError as exc:
-            raise click.ClickException(exc.message) from None
+        with cli_unit() as session:
+            user = create_user(session, email, password, list(roles),
+                               parse_languages(languages), name=name, locale=locale)
+            user_id = user.id
         click.echo(f"created user {user_id} {email.lower()} ({', '.join(roles)})")

@@ -11,25 +11,22 @@ file's text kept as a conflict revision, nothing overwritten). Inline tags (``<1
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from lxml import etree
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from translate.storage import xliff
 from translate.storage.placeables import StringElem
 from translate.storage.placeables import xliff as codes
 
 from workflow import review
-from workflow.errors import Conflict, InvalidInput, NotFound
-from workflow.models import Comment, Edition, SegmentTranslation
+from workflow.errors import InvalidInput, NotFound
+from workflow.exchange.units import _TAG, NS, Returned, segment_notes  # noqa: F401
+from workflow.models import Edition, SegmentTranslation
 from workflow.states import SegmentState
 
-NS = "urn:audarma:xliff"
 XLIFF_12 = "urn:oasis:names:tc:xliff:document:1.2"
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
-_TAG = re.compile(r"<(/?)(\d+)(/?)>")
 
 # Segment state in the desk → XLIFF 1.2 target state, and back.
 _STATE_OUT = {
@@ -110,16 +107,6 @@ def from_rich(elements: list) -> str:
     return "".join(out)
 
 
-def segment_notes(session: Session, edition_id: int) -> dict[int, list[str]]:
-    """Comments on the edition's segments, oldest first, by segment translation id."""
-    notes: dict[int, list[str]] = {}
-    for comment in session.scalars(select(Comment).where(Comment.edition_id == edition_id,
-                                                         Comment.translation_id.is_not(None))
-                                   .order_by(Comment.id)):
-        notes.setdefault(comment.translation_id, []).append(comment.body)
-    return notes
-
-
 def export_edition(session: Session, edition_id: int) -> bytes:
     """The edition as an XLIFF 1.2 document (UTF-8 bytes)."""
     edition = session.get(Edition, edition_id)
@@ -167,17 +154,6 @@ class ImportReport:
         """The report as JSON for the API."""
         return {"saved": self.saved, "confirmed": self.confirmed, "unchanged": self.unchanged,
                 "conflicts": self.conflicts, "refused": self.refused}
-
-
-@dataclass(frozen=True)
-class Returned:
-    """One unit of a returned file, whatever its XLIFF version."""
-
-    unit_id: str | None
-    source_hash: str | None
-    version: str | None
-    text: str | None  # None: no target in the file
-    confirm: bool
 
 
 def _root(data: bytes) -> etree._Element:
@@ -239,46 +215,41 @@ def import_edition(session: Session, edition_id: int, data: bytes, user_id: int)
                            code="xliff_language")
     rows = {str(row.id): row for row in review.active_translations(session, edition.id)}
     report = ImportReport()
+    edits: list[tuple[review.SegmentEdit, SegmentTranslation]] = []
     for unit in units:
-        _import_unit(session, unit, rows.get(unit.unit_id or ""), user_id, report)
+        edit = _edit_for(unit, rows.get(unit.unit_id or ""), report)
+        if edit is not None:
+            edits.append(edit)
+    outcomes = review.save_segments(session, edition.id, [e for e, _row in edits], user_id)
+    for (edit, row), refusal in zip(edits, outcomes, strict=True):
+        if refusal is None:
+            (report.confirmed if edit.confirm else report.saved).append(row.id)
+        elif refusal.code == "stale_version":
+            report.conflicts.append({"id": row.id, "yours": edit.text,
+                                     "theirs": refusal.detail.get("theirs", ""),
+                                     "version": refusal.detail.get("version")})
+        else:
+            report.refused.append({"id": row.id, "reason": refusal.code})
     review.audit(session, user_id, "edition.xliff_imported", edition,
                  saved=len(report.saved), confirmed=len(report.confirmed),
                  conflicts=len(report.conflicts), refused=len(report.refused))
     return report
 
 
-def _import_unit(session: Session, unit: Returned, row: SegmentTranslation | None, user_id: int,
-                 report: ImportReport) -> None:
-    """Save one returned unit through the review service, or record why not."""
+def _edit_for(unit: Returned, row: SegmentTranslation | None, report: ImportReport
+              ) -> tuple[review.SegmentEdit, SegmentTranslation] | None:
+    """The edit a returned unit asks for, or None (with the reason recorded in ``report``)."""
     if row is None:
         report.refused.append({"id": unit.unit_id, "reason": "unknown_unit"})
-        return
+        return None
     if unit.source_hash != row.segment.source_hash:
         report.refused.append({"id": unit.unit_id, "reason": "source_changed"})
-        return
+        return None
     if not (unit.version or "").isdigit():
         report.refused.append({"id": unit.unit_id, "reason": "no_version"})
-        return
-    if not unit.text:
+        return None
+    if not unit.text or (unit.text == (row.text or "") and (
+            not unit.confirm or row.state == SegmentState.CONFIRMED.value)):
         report.unchanged += 1
-        return
-    if unit.text == (row.text or "") and (not unit.confirm
-                                          or row.state == SegmentState.CONFIRMED.value):
-        report.unchanged += 1
-        return
-    write = review.confirm_segment if unit.confirm else review.save_segment
-    try:
-        write(session, row.id, unit.text, int(unit.version), user_id)
-    except Conflict as exc:
-        if exc.code == "not_editable":
-            raise
-        if exc.code == "stale_version":
-            report.conflicts.append({"id": row.id, "yours": unit.text, "theirs": row.text or "",
-                                     "version": row.version})
-        else:
-            report.refused.append({"id": row.id, "reason": exc.code})
-        return
-    except InvalidInput as exc:
-        report.refused.append({"id": row.id, "reason": exc.code})
-        return
-    (report.confirmed if unit.confirm else report.saved).append(row.id)
+        return None
+    return review.SegmentEdit(row.id, unit.text, int(unit.version), unit.confirm), row

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from workflow import review
 from workflow.errors import NotFound
-from workflow.exchange.xliff import _TAG, NS, Returned, segment_notes
+from workflow.exchange.units import _TAG, NS, Returned, segment_notes
 from workflow.models import Edition
 from workflow.states import SegmentState
 

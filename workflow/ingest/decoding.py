@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import codecs
-import re
 
-from charset_normalizer import from_bytes
-
+from translations.textnorm import UndecodableText
+from translations.textnorm import clean_text as textnorm_clean
+from translations.textnorm import decode_bytes as textnorm_decode
 from workflow.ingest.article import IngestError
 from workflow.ingest.limits import BINARY_CONTROL_RATIO, SNIFF_BYTES
 
-# Candidates for non-UTF-8 newsroom text: Russian/Kazakh Windows and KOI8, Western Latin.
-_CANDIDATES = ["cp1251", "koi8_r", "cp1252", "latin_1"]
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BINARY_MAGIC = (
     b"%PDF",
     b"\x89PNG",
@@ -38,34 +35,10 @@ def looks_binary(data: bytes) -> bool:
     return bool(head) and controls / len(head) > BINARY_CONTROL_RATIO
 
 
-def _fallback_decode(data: bytes) -> str:
-    """Decode with BOM, strict UTF-8, then charset-normalizer over a short candidate list."""
-    for bom, enc in (
-        (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
-        if data.startswith(bom):
-            return data.decode(enc, errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    best = from_bytes(data, cp_isolation=_CANDIDATES).best()
-    if best is not None:
-        return str(best)
-    return data.decode("cp1252", errors="replace")
-
-
 def decode_bytes(data: bytes) -> str:
-    """Bytes to str, via translations.textnorm when present, else charset-normalizer."""
+    """Bytes to str: BOM, UTF-8, then the code pages translations.textnorm scores."""
     if looks_binary(data):
         raise IngestError("binary", "This file looks like binary data, not text.")
-    try:
-        from translations.textnorm import UndecodableText
-        from translations.textnorm import decode_bytes as textnorm_decode
-    except ImportError:
-        return _fallback_decode(data)
     try:
         text, _encoding = textnorm_decode(data)
     except UndecodableText as exc:
@@ -75,9 +48,5 @@ def decode_bytes(data: bytes) -> str:
 
 def clean_text(text: str) -> tuple[str, list[str]]:
     """Text hygiene (NFC, soft hyphens, odd spaces) via translations.textnorm; (text, warnings)."""
-    try:
-        from translations.textnorm import clean_text as textnorm_clean
-    except ImportError:
-        return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")), []
     result = textnorm_clean(text)
     return result.text, [w.message for w in result.warnings]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from translations.langid import CONFIDENT, Detection, detect_language
 from workflow.errors import InvalidInput
 from workflow.ingest.article import ParsedBlock
-from workflow.models import LANGUAGES
+from workflow.vocabulary import LANGUAGES
 
 NAMES = {"kk": "Kazakh", "ru": "Russian", "en": "English"}
 DETECT_CHARS = 20_000  # enough text to be sure; long articles are not slower to classify

@@ -232,7 +232,7 @@ def poll_feed(database: Database, feed_id: int, fetch: Callable[..., Fetched] | 
         fetched = None
     for entry in reversed(entries):  # oldest first, so article ids follow publication order
         try:
-            with database.transaction() as session:
+            with database.unit() as session:  # its jobs are dispatched after this commit
                 feed = session.get(FeedSource, feed_id)
                 _ingest_entry(session, feed, entry, report)
         except DomainError as exc:

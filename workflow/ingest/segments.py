@@ -100,6 +100,9 @@ def tag_segment(text: str, start: int, end: int, marks: Sequence[Mark]) -> tuple
     return "".join(out), info
 
 
+UNSEGMENTED_KINDS = ("byline",)
+
+
 def segment_block(text: str, marks: Sequence[Mark], language: str) -> list[SegmentDraft]:
     """Split a block's text into sentences, carrying its marks into each as tags."""
     drafts = []
@@ -123,9 +126,14 @@ def clean_blocks(parsed: ParsedArticle) -> tuple[list[BlockDraft], list[str]]:
 
 
 def segment_blocks(drafts: Sequence[BlockDraft], language: str) -> None:
-    """Split every draft block into sentence segments in ``language``."""
+    """Split every draft block into sentence segments in ``language``.
+
+    A byline block gets none: credits are the article's metadata (``Article.byline``), shown per
+    edition and never machine-translated.
+    """
     for draft in drafts:
-        draft.segments = segment_block(draft.text, draft.marks, language)
+        draft.segments = ([] if draft.kind in UNSEGMENTED_KINDS
+                          else segment_block(draft.text, draft.marks, language))
 
 
 def content_hash(title: str, blocks: Sequence[BlockDraft | ParsedBlock]) -> str:

@@ -2,82 +2,44 @@
 
 It cleans, detects the language, segments, stores the article with its blocks and segments,
 reports re-submissions as duplicates and creates the translation jobs. The caller commits once,
-then calls ``tasks.dispatch.dispatch_pending``; on any error nothing has been added.
+and the jobs' wake-ups go out after that commit; on any error nothing has been added.
+Changing an article's source afterwards is ``workflow.ingest.source_edit.update_source``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 
 from sqlalchemy import false, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from workflow.errors import Conflict, InvalidInput
-from workflow.ingest.article import IngestError, ParsedArticle, safe_href
+from workflow.ingest.article import ParsedArticle, safe_href
 from workflow.ingest.language import NAMES, block_language, choose_language
-from workflow.ingest.limits import MAX_TITLE_CHARS, MAX_UPLOAD_BYTES
-from workflow.ingest.parse import (
-    detect_pasted_format,
-    parse_html,
-    parse_markdown,
-    parse_text,
-    parse_upload,
+from workflow.ingest.limits import MAX_UPLOAD_BYTES
+from workflow.ingest.parse import parse_upload
+from workflow.ingest.segments import clean_blocks, content_hash, segment_blocks
+from workflow.ingest.store import (  # noqa: F401  (FORMATS, IngestResult, parse_body: its API)
+    FORMATS,
+    IngestResult,
+    _clean_title,
+    _parsed,
+    add_block,
+    parse_body,
+    rejected,
+    require_text,
 )
-from workflow.ingest.segments import BlockDraft, clean_blocks, content_hash, segment_blocks
-from workflow.jobs import PRIORITIES, create_jobs, parse_targets
+from workflow.jobs import create_jobs, parse_targets
 from workflow.metadata import ArticleMetadata
-from workflow.models import Article, Block, Segment, TranslationJob
+from workflow.models import Article, Block, User
+from workflow.permissions import Action, require
+from workflow.vocabulary import PRIORITIES
 
-FORMATS = ("auto", "text", "markdown", "html")
 MAX_EXTERNAL_ID = 500
-_UNTRANSLATED_KINDS = ("title", "byline", "caption")  # an article needs more than these
 
-
-@dataclass
-class IngestResult:
-    """The stored (or already existing) article, its new jobs and what the editor should check."""
-
-    article: Article
-    duplicate_of: int | None = None
-    jobs: list[TranslationJob] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    updated: bool = False  # a wire update of an article already stored under its external id
-
-    @property
-    def is_duplicate(self) -> bool:
-        """True when nothing was stored because the article was already there."""
-        return self.duplicate_of is not None
-
-
-def rejected(exc: IngestError) -> InvalidInput:
-    """A parser's IngestError as the DomainError the web, CLI and tasks layers handle."""
-    error = InvalidInput(exc.message, code=exc.code)
-    if exc.code == "too_large":
-        error.status = 413
-    return error
-
-
-def _parsed(parse: Callable[..., ParsedArticle], *args: object, **kwargs: object) -> ParsedArticle:
-    try:
-        return parse(*args, **kwargs)
-    except IngestError as exc:
-        raise rejected(exc) from None
-
-
-def _clean_title(title: str | None) -> str | None:
-    if title is None:
-        return None
-    if not isinstance(title, str):
-        raise InvalidInput("The title must be text.", code="invalid_title")
-    title = " ".join(title.split())
-    if len(title) > MAX_TITLE_CHARS:
-        raise InvalidInput(f"The title is longer than {MAX_TITLE_CHARS} characters.",
-                           code="title_too_long")
-    return title or None
 
 
 def _clean_url(url: str | None) -> str | None:
@@ -190,24 +152,6 @@ def _claim(session: Session, source_key: str, digest: str,
     return holder, False
 
 
-def add_block(session: Session, article: Article, draft: BlockDraft, position: int,
-              next_sid: int, first_segment_position: int) -> tuple[Block, list[Segment]]:
-    """Store one block and its segments; sids continue from ``next_sid``."""
-    language, confidence = block_language(draft.text)
-    block = Block(article=article, position=position, kind=draft.kind, text=draft.text,
-                  marks=draft.marks_json, language=language, language_confidence=confidence)
-    session.add(block)
-    segments = []
-    for offset, seg in enumerate(draft.segments):
-        segment = Segment(article=article, block=block, sid=f"s{next_sid + offset}",
-                          position=first_segment_position + offset, start_offset=seg.start,
-                          end_offset=seg.end, source_text=seg.source_text,
-                          source_hash=seg.source_hash, marks=seg.marks)
-        session.add(segment)
-        segments.append(segment)
-    return block, segments
-
-
 def _language_warnings(article: Article, blocks: Iterable[Block]) -> list[str]:
     """Blocks confidently written in another language than the article's."""
     notes = []
@@ -217,11 +161,6 @@ def _language_warnings(article: Article, blocks: Iterable[Block]) -> list[str]:
             notes.append(f"Block {block.position + 1} ({block.kind}) looks like "
                          f"{NAMES[block.language]}, not {NAMES[article.source_language]}.")
     return notes
-
-
-def _require_text(drafts: list[BlockDraft]) -> None:
-    if not any(d.kind not in _UNTRANSLATED_KINDS for d in drafts):
-        raise InvalidInput("No article text was found in this input.", code="no_text")
 
 
 def _known_or_new(session: Session, existing: Article, parsed: ParsedArticle, digest: str, *,
@@ -248,14 +187,18 @@ def ingest(session: Session, parsed: ParsedArticle, *, source: str, source_url: 
     Input already stored is reported as a duplicate, except a changed copy under a known
     external id (API) or feed guid: that is a wire update of the same article (see ``wire``).
     ``priority`` None means "normal" for a new article and "unchanged" for an update.
+    ``user_id`` (the form's or an API key's person) must hold ``ingest``; None is the system
+    (feeds, the CLI's operator, the demo).
     """
+    if user_id is not None:
+        require(session.get(User, user_id), Action.INGEST)
     if priority is not None and priority not in PRIORITIES:
         raise InvalidInput(f"Priority must be one of {', '.join(PRIORITIES)}.", code="bad_priority")
     source_url = _clean_url(source_url)
     external_id = _clean_external_id(external_id)
     parse_targets("", targets)  # unknown codes are refused even for a re-submission
     drafts, hygiene = clean_blocks(parsed)
-    _require_text(drafts)
+    require_text(drafts)
     digest = content_hash(parsed.title, drafts)
     known = dict(source=source, external_id=external_id, priority=priority, metadata=metadata,
                  user_id=user_id)
@@ -298,27 +241,6 @@ def ingest(session: Session, parsed: ParsedArticle, *, source: str, source_url: 
     return IngestResult(article, None, jobs, list(article.warnings))
 
 
-def parse_body(body: str, fmt: str = "text", *, title: str | None = None,
-               url: str | None = None) -> ParsedArticle:
-    """Parse a pasted or posted body in ``fmt`` (text, markdown, html) without storing anything."""
-    if not isinstance(body, str):
-        raise InvalidInput("The body must be text.", code="invalid_body")
-    if fmt not in FORMATS:
-        raise InvalidInput(f"Format must be one of {', '.join(FORMATS)}.", code="invalid_format")
-    title = _clean_title(title)
-    detected = detect_pasted_format(body)
-    if fmt == "auto" or (fmt == "text" and detected == "html"):
-        # an HTML document is never stored with its tags as text, whatever the paste claimed
-        fmt = detected
-    if fmt == "markdown":
-        return _parsed(parse_markdown, body, title=title)
-    if fmt == "html":
-        if not body.strip():
-            raise InvalidInput("The article text is empty.", code="empty")
-        return _parsed(parse_html, body, url=url, title=title)
-    return _parsed(parse_text, body, title=title)
-
-
 def ingest_body(session: Session, body: str, fmt: str = "text", *, title: str | None = None,
                 source: str, **options: object) -> IngestResult:
     """Parse ``body`` in ``fmt`` and ingest it (the form and the API)."""
@@ -359,7 +281,7 @@ def ingest_upload(session: Session, filename: str, data: bytes, *, source: str,
 def preview(parsed: ParsedArticle, language: str | None = None) -> dict:
     """What ingest would store, without storing: blocks, language and confidence, removed lines."""
     drafts, hygiene = clean_blocks(parsed)
-    _require_text(drafts)
+    require_text(drafts)
     result: dict = {"title": parsed.title, "byline": parsed.byline,
                     "photo_credit": parsed.photo_credit, "removed": list(parsed.removed),
                     "warnings": list(dict.fromkeys(list(parsed.warnings) + hygiene)),
@@ -383,9 +305,6 @@ def preview(parsed: ParsedArticle, language: str | None = None) -> dict:
     result["blocks"] = blocks
     return result
 
-
-from workflow.ingest.source_edit import update_source  # noqa: E402  (re-exported service entry)
-
 __all__ = [
     "FORMATS",
     "IngestResult",
@@ -400,5 +319,4 @@ __all__ = [
     "parse_file",
     "preview",
     "rejected",
-    "update_source",
 ]

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workflow import corrections
+from workflow.approval import ReturnReason, return_to_editing
 from workflow.errors import NotFound
 from workflow.ingest.article import ParsedArticle
 from workflow.ingest.segments import (
@@ -24,6 +25,7 @@ from workflow.ingest.segments import (
     content_hash,
     segment_blocks,
 )
+from workflow.ingest.store import add_block, parse_body, require_text
 from workflow.jobs import create_jobs
 from workflow.models import (
     Article,
@@ -32,7 +34,9 @@ from workflow.models import (
     Segment,
     SegmentTranslation,
     TranslationJob,
+    User,
 )
+from workflow.permissions import Action, require
 from workflow.states import JobState, SegmentState
 
 _HUMAN = (SegmentState.DRAFT.value, SegmentState.CONFIRMED.value, SegmentState.SOURCE_CHANGED.value)
@@ -48,6 +52,7 @@ class SourceEditResult:
     retired: int = 0
     source_changed: int = 0
     jobs: list[TranslationJob] = field(default_factory=list)
+    returned: list[str] = field(default_factory=list)  # editions sent back to editing
 
     @property
     def changed(self) -> bool:
@@ -142,19 +147,25 @@ def _requeue(session: Session, article: Article) -> list[TranslationJob]:
 
 def update_source(session: Session, article_id: int, parsed_or_text: ParsedArticle | str,
                   user_id: int | None = None, *, fmt: str | None = None) -> SourceEditResult:
-    """Replace an article's source text; only new or changed segments are translated again."""
-    from workflow.ingest.service import _require_text, add_block, parse_body
+    """Replace an article's source text; only new or changed segments are translated again.
+
+    Every submitted, approved, scheduled or published edition goes back to editing (reason
+    ``source_edited``), and ``user_id`` counts as an editor of each for the four-eyes rule.
+    ``user_id`` None is the system (a wire update); a person must hold ``edit_source``.
+    """
 
     article = session.get(Article, article_id)
     if article is None:
         raise NotFound(f"No article {article_id}.")
+    if user_id is not None:
+        require(session.get(User, user_id), Action.EDIT_SOURCE)
     if isinstance(parsed_or_text, str):
         default = "markdown" if article.source_format == "markdown" else "text"
         parsed = parse_body(parsed_or_text, fmt or default)
     else:
         parsed = parsed_or_text
     drafts, hygiene = clean_blocks(parsed)
-    _require_text(drafts)
+    require_text(drafts)
     segment_blocks(drafts, article.source_language)
     result = SourceEditResult(article)
 
@@ -216,10 +227,17 @@ def update_source(session: Session, article_id: int, parsed_or_text: ParsedArtic
         if edition.is_source:
             edition.title = parsed.title
     session.flush()
-    result.jobs = _requeue(session, article)
+    # The author of a source edit is an editor of every edition for the four-eyes rule
+    # (review.editors_of reads this event), and no decision about the old text stands.
     session.add(AuditEvent(actor_id=user_id, action="source_edited", article_id=article.id,
                            detail={"revision": article.revision, "kept": result.kept,
                                    "added": result.added, "retired": result.retired,
                                    "source_changed": result.source_changed}))
-    corrections.after_source_edit(session, article, user_id)
+    corrections.after_source_edit(session, article, user_id)  # live versions are flagged too
+    for edition in article.editions:
+        if return_to_editing(session, edition, ReturnReason.SOURCE_EDITED, user_id,
+                             revision=article.revision):
+            result.returned.append(edition.language)
+    session.flush()
+    result.jobs = _requeue(session, article)
     return result

@@ -14,6 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflow.ingest.article import ParsedArticle
+from workflow.ingest.source_edit import update_source
+from workflow.ingest.store import IngestResult
 from workflow.metadata import ArticleMetadata
 from workflow.models import Article, AuditEvent, TranslationJob
 from workflow.states import JobState
@@ -34,9 +36,6 @@ def apply_wire_update(session: Session, article: Article, parsed: ParsedArticle,
                       priority: str | None, metadata: ArticleMetadata | None,
                       user_id: int | None):
     """Apply a re-sent wire copy to ``article``; a duplicate result if nothing changed."""
-    from workflow.ingest.service import IngestResult
-    from workflow.ingest.source_edit import update_source
-
     changes: list[str] = []
     if priority is not None and priority != article.priority:
         changes.append("priority")

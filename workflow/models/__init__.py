@@ -9,7 +9,13 @@ from workflow.models.articles import (
     Segment,
     SegmentTranslation,
 )
-from workflow.models.jobs import FeedSource, JobRun, TranslationJob, WorkerHeartbeat
+from workflow.models.jobs import (
+    FeedSource,
+    JobRun,
+    ModelEvaluation,
+    TranslationJob,
+    WorkerHeartbeat,
+)
 from workflow.models.people import ROLES, ApiKey, User
 from workflow.models.publishing import (
     AccessLog,
@@ -45,6 +51,7 @@ __all__ = [
     "FeedSource",
     "GlossaryTerm",
     "JobRun",
+    "ModelEvaluation",
     "MemoryEntry",
     "Partner",
     "Publication",

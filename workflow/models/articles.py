@@ -8,9 +8,9 @@ from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from workflow.db import Base, UTCDateTime, utcnow
+from workflow.vocabulary import LANGUAGES  # noqa: F401  (re-exported by workflow.models)
 
 BLOCK_KINDS = ("title", "lead", "heading", "paragraph", "quote", "caption", "byline")
-LANGUAGES = ("kk", "ru", "en")
 
 
 def fold_title(title: str | None) -> str:
@@ -142,6 +142,13 @@ class Edition(Base):
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     override_note: Mapped[str | None] = mapped_column(Text)
+    # Credits are metadata, never machine-translated: the edition's own (a transliterated name
+    # is the translator's decision), else the article's.
+    byline: Mapped[str | None] = mapped_column(Text)
+    photo_credit: Mapped[str | None] = mapped_column(Text)
+    approved_snapshot_id: Mapped[int | None] = mapped_column(Integer)  # the frozen approval
+    returned_reason: Mapped[str | None] = mapped_column(String(32))  # why it left a decision
+    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     needs_correction_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     needs_correction_note: Mapped[str | None] = mapped_column(Text)
     lock_version: Mapped[int] = mapped_column(Integer, default=1)

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflow.db import Base, UTCDateTime, utcnow
@@ -104,3 +114,20 @@ class WorkerHeartbeat(Base):
     pairs: Mapped[list[str] | None] = mapped_column(JSON, default=list)  # "en-kk" it can serve
     queue_pairs: Mapped[list[str] | None] = mapped_column(JSON, default=list)  # queues it reads
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ModelEvaluation(Base):
+    """chrF++ and BLEU of one direction's route on an evaluation set (``models evaluate``)."""
+
+    __tablename__ = "model_evaluations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_language: Mapped[str] = mapped_column(String(8))
+    target_language: Mapped[str] = mapped_column(String(8))
+    route: Mapped[str] = mapped_column(Text)
+    data: Mapped[str] = mapped_column(String(200))  # which sentences, e.g. "devtest (1012)"
+    sentences: Mapped[int] = mapped_column(Integer)
+    chrf: Mapped[float] = mapped_column(Float)
+    bleu: Mapped[float] = mapped_column(Float)
+    seconds: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -8,8 +8,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflow.db import Base, UTCDateTime, utcnow
-
-ROLES = ("translator", "editor", "admin")
+from workflow.vocabulary import ROLES, holds_role  # noqa: F401  (ROLES re-exported)
 
 
 class User(Base):
@@ -33,7 +32,7 @@ class User(Base):
 
     def has_role(self, role: str) -> bool:
         """True if the user holds ``role`` (admins hold every role)."""
-        return role in self.roles or "admin" in self.roles
+        return holds_role(self.roles, role)
 
     def works_in(self, language: str) -> bool:
         """True if the user may work on editions in ``language`` (no list means all)."""

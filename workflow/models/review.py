@@ -61,7 +61,8 @@ class AuditEvent(Base):
 
 
 class EditionSnapshot(Base):
-    """A frozen copy of an edition's text at submit/approve time, for history and diffs."""
+    """A frozen copy of an edition's text at submit/approve time: history, diffs, and (for an
+    approval) exactly what is published."""
 
     __tablename__ = "edition_snapshots"
 
@@ -72,6 +73,9 @@ class EditionSnapshot(Base):
     number: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(16))
     segments: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    digest: Mapped[str | None] = mapped_column(String(64))  # workflow.approval.content_digest
+    rendered: Mapped[dict | None] = mapped_column(JSON)  # headline, body_html, byline, routes
+    override_note: Mapped[str | None] = mapped_column(Text)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -1,7 +1,7 @@
 """worker capabilities: the language pairs each worker serves, and when it started
 
 Revision ID: 0013
-Revises: 0012
+Revises: 0010
 Create Date: 2026-12-02 09:00:00
 
 Each worker process writes its own heartbeat row with the pairs its installed models serve;
@@ -16,7 +16,7 @@ from alembic import op
 import workflow.db
 
 revision = '0013'
-down_revision = '0012'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
