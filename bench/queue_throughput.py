@@ -138,14 +138,28 @@ def stop_workers(procs: list[subprocess.Popen]) -> None:
             os.killpg(proc.pid, signal.SIGKILL)
 
 
+def queue_articles(app, jobs_wanted: int, paragraphs: int, targets: tuple[str, ...]) -> float:
+    """Ingest enough English articles for ``jobs_wanted`` jobs, then send their wake-ups; the
+    time they were sent (inside an app context)."""
+    from tasks.dispatch import dispatch_pending
+    from workflow.ingest.service import ingest_body
+
+    db = app.extensions["audarma.db"]
+    with db.transaction() as session:
+        for n in range(jobs_wanted // len(targets)):
+            ingest_body(session, article_body(n, paragraphs), "text", source="bench",
+                        language="en", external_id=f"bench-{n}", targets=list(targets))
+    started = time.perf_counter()
+    dispatch_pending(db, app.extensions["celery"], limit=100_000)
+    return started
+
+
 def throughput(app, workers: int, jobs_wanted: int, paragraphs: int, timeout: float,
                package: Path, threads: str, targets: tuple[str, ...] = ("kk", "ru")) -> dict:
     """Queue ``jobs_wanted`` jobs (two per article) and time ``workers`` workers through them."""
     from sqlalchemy import func, select
 
-    from tasks.dispatch import dispatch_pending
     from translations.packages import PackageStore
-    from workflow.ingest.service import ingest_body
     from workflow.models import TranslationJob
 
     PackageStore(Path(app.config["PACKAGES_DIR"])).install(package)
@@ -153,12 +167,7 @@ def throughput(app, workers: int, jobs_wanted: int, paragraphs: int, timeout: fl
     procs = start_workers(app, workers, threads)
     try:
         with app.app_context():
-            with db.transaction() as session:
-                for n in range(jobs_wanted // len(targets)):
-                    ingest_body(session, article_body(n, paragraphs), "text", source="bench",
-                                language="en", external_id=f"bench-{n}", targets=list(targets))
-            started = time.perf_counter()
-            dispatch_pending(db, app.extensions["celery"], limit=100_000)
+            started = queue_articles(app, jobs_wanted, paragraphs, targets)
         done = 0
         while time.perf_counter() - started < timeout:
             with db.transaction() as session:
@@ -197,12 +206,7 @@ def breaking_latency(app, jobs_wanted: int, paragraphs: int, timeout: float, pac
 
     try:
         with app.app_context():
-            with db.transaction() as session:
-                for n in range(jobs_wanted // len(targets)):
-                    ingest_body(session, article_body(n, paragraphs), "text", source="bench",
-                                language="en", external_id=f"bench-{n}", targets=list(targets))
-            started = time.perf_counter()
-            dispatch_pending(db, app.extensions["celery"], limit=100_000)
+            started = queue_articles(app, jobs_wanted, paragraphs, targets)
             while normal_done() < 10 and time.perf_counter() - started < timeout:
                 time.sleep(0.1)
             with db.transaction() as session:

@@ -1,22 +1,28 @@
-"""Admin pages: translation models, the glossary and user accounts."""
+"""Admin pages: translation models, the glossary, user accounts and their API tokens."""
 
 from __future__ import annotations
 
 import shutil
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from tasks.packages import install_package, package_store
-from web.auth import db_session, permission_required
-from web.boundary import commit, on_refusal
-from workflow import glossary
-from workflow.models import User
+from web.auth import db_session, permission_required, role_required
+from web.boundary import commit, message_for, on_refusal
+from workflow import clock, glossary, users
 from workflow.permissions import Action
-from workflow.users import create_user
-from workflow.vocabulary import LANGUAGES, ROLES
+from workflow.vocabulary import DEFAULT_LOCALE, LANGUAGES, ROLES
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -26,7 +32,10 @@ def _page(status: int = 200, **extra):
     return render_template(
         "admin/index.html", packages=package_store().installed(),
         terms=glossary.list_terms(session), languages=LANGUAGES, roles=ROLES,
-        users=session.scalars(select(User).order_by(User.email)).all(), **extra), status
+        users=users.list_users(session), tokens=users.user_tokens(session),
+        instance_zone=current_app.config["TIMEZONE"],
+        instance_tz=clock.zone(current_app.config["TIMEZONE"]), tz_version=clock.tz_version(),
+        **extra), status
 
 
 @bp.get("/")
@@ -75,7 +84,7 @@ def remove_model(code: str):
 
 def _act(action, done: str, anchor: str, error_field: str):
     """Run one service call, commit, flash ``done``; a DomainError re-renders with its message."""
-    on_refusal(lambda exc: _page(exc.status, **{error_field: exc.message}))
+    on_refusal(lambda exc: _page(exc.status, **{error_field: message_for(exc)}))
     action(db_session())
     commit()
     flash(done, "success")
@@ -137,7 +146,43 @@ def delete_term(term_id: int):
 def add_user():
     """Create an account with roles and working languages."""
     form = request.form
-    return _act(lambda session: create_user(
+    return _act(lambda session: users.create_user(
         session, form.get("email", ""), form.get("password", ""), form.getlist("roles"),
-        form.getlist("languages"), name=form.get("name", ""), locale=form.get("locale", "en")),
+        form.getlist("languages"), name=form.get("name", ""),
+        locale=form.get("locale", DEFAULT_LOCALE)),
         _("Account created."), "#people", "user_error")
+
+
+@bp.post("/users/<int:user_id>/reset")
+@role_required("admin")
+def reset_password(user_id: int):
+    """Give a person a one-time password, shown here once; they must change it at sign-in."""
+    on_refusal(lambda exc: _page(exc.status, user_error=message_for(exc)))
+    user, password = users.reset_password(db_session(), user_id, current_user.id)
+    commit()
+    return _page(one_time=(user.email, password))
+
+
+@bp.post("/users/<int:user_id>/deactivate")
+@role_required("admin")
+def deactivate_user(user_id: int):
+    """Someone left: no sign-in; their sessions and API tokens end at once."""
+    return _act(lambda session: users.deactivate(session, user_id, current_user.id),
+                _("Account deactivated: its sessions and API tokens ended."), "#people",
+                "user_error")
+
+
+@bp.post("/users/<int:user_id>/reactivate")
+@role_required("admin")
+def reactivate_user(user_id: int):
+    """Let a deactivated person sign in again."""
+    return _act(lambda session: users.reactivate(session, user_id, current_user.id),
+                _("Account reactivated."), "#people", "user_error")
+
+
+@bp.post("/tokens/<int:key_id>/revoke")
+@role_required("admin")
+def revoke_token(key_id: int):
+    """Revoke any person's API token."""
+    return _act(lambda session: users.revoke_user_token(session, key_id, current_user.id),
+                _("Token revoked."), "#tokens", "token_error")

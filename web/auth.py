@@ -18,6 +18,7 @@ from flask import (
     request,
     url_for,
 )
+from flask import session as flask_session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin, current_user, login_user, logout_user
@@ -32,7 +33,7 @@ from workflow.db import utcnow
 from workflow.keys import find_key, note_use
 from workflow.models import User
 from workflow.partners import look_up_partner_key
-from workflow.users import check_sign_in
+from workflow.users import check_sign_in, sign_out
 from workflow.vocabulary import holds_role
 
 bp = Blueprint("auth", __name__)
@@ -50,6 +51,8 @@ class SignedInUser(UserMixin):
         self.roles = list(user.roles)
         self.languages = list(user.languages)
         self.locale = user.locale
+        self.timezone = user.timezone
+        self.must_change_password = user.must_change_password
         self.session_version = user.session_version
 
     def get_id(self) -> str:
@@ -157,6 +160,25 @@ def api_key_required(kind: str = "user") -> Callable:
     return decorator
 
 
+# While a one-time password is in use, only these endpoints answer (the account page changes it).
+ONE_TIME_PASSWORD_ENDPOINTS = frozenset({"people.index", "people.password", "people.locale",
+                                         "auth.logout", "auth.login", "static"})
+
+
+@bp.before_app_request
+def _one_time_password_gate():
+    """A one-time password (first start, admin reset) must be replaced before anything else."""
+    if ("_user_id" in flask_session and request.endpoint not in ONE_TIME_PASSWORD_ENDPOINTS
+            and getattr(current_user, "must_change_password", False)):
+        from web.errors import error_response, wants_json
+
+        if wants_json():
+            return error_response(403, "password_change_required",
+                                  "Change your one-time password first.")
+        return redirect(url_for("people.index") + "#password")
+    return None
+
+
 class LoginForm(FlaskForm):
     """E-mail and password."""
 
@@ -180,6 +202,8 @@ def login():
             user.last_login_at = utcnow()
             current_app.extensions["audarma.db"].commit()
             login_user(SignedInUser(user))
+            if user.must_change_password:  # the account page says why
+                return redirect(url_for("people.index") + "#password")
             return redirect(_safe_next(request.args.get("next")))
         flash(_("Wrong e-mail or password."), "error")
     return render_template("auth/login.html", form=form), 200 if request.method == "GET" else 401
@@ -187,7 +211,10 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """Sign out."""
+    """Sign out: the server-side session version moves on, so no copy of the cookie works."""
+    if current_user.is_authenticated:
+        sign_out(db_session(), current_user.id)
+        current_app.extensions["audarma.db"].commit()
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))

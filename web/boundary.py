@@ -64,6 +64,29 @@ def message_for(exc: DomainError) -> str:
         "taken": lambda: _("Someone else already works on this edition."),
         "not_found": lambda: _("Not found."),
         "no_user": lambda: _("Sign in again to continue."),
+        # accounts (workflow/users.py) and the newsroom's clock (workflow/clock.py)
+        "wrong_password": lambda: _("The current password is wrong."),
+        "weak_password": lambda: _("The password must be at least %(count)s characters.",
+                                   count=detail.get("minimum", "?")),
+        "same_password": lambda: _("The new password must differ from the current one."),
+        "inactive_user": lambda: _("This account is deactivated."),
+        "own_account": lambda: _("You cannot deactivate your own account."),
+        "last_admin": lambda: _("This is the last active admin: make someone else admin "
+                                "first."),
+        "no_such_user": lambda: _("No such user."),
+        "no_such_token": lambda: _("No such token."),
+        "token_label": lambda: _("Name the token (up to 200 characters), e.g. what uses it."),
+        "unknown_zone": lambda: _("%(zone)s is not a time zone name such as Asia/Almaty.",
+                                  zone=detail.get("zone", "")),
+        "bad_time": lambda: _("%(value)s is not a date and time.", value=detail.get("value", "")),
+        "nonexistent_time": lambda: _("%(value)s does not exist in %(zone)s: the clocks skip "
+                                      "it. Choose another time.", value=detail.get("value", ""),
+                                      zone=detail.get("zone", "")),
+        "ambiguous_time": lambda: _("%(value)s happens twice in %(zone)s (the clocks go back): "
+                                    "it is %(first)s or %(second)s. Choose another time.",
+                                    value=detail.get("value", ""), zone=detail.get("zone", ""),
+                                    first=detail.get("first", ""),
+                                    second=detail.get("second", "")),
     }
     make = messages.get(exc.code)
     return make() if make else exc.message

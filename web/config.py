@@ -9,6 +9,8 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from workflow.clock import DEFAULT_ZONE
+
 DEFAULT_LIMIT_BYTES = 5 * 1024 * 1024
 
 
@@ -102,6 +104,7 @@ class Settings:
     redis_url: str | None
     ratelimit_storage_uri: str  # shared by every process: Redis, else a SQLite file
     session_cookie_secure: bool
+    timezone: str  # the newsroom's IANA zone: typed times are read in it, times shown in it
     public_feeds: bool
     base_url: str
     public_base_url: str
@@ -172,6 +175,7 @@ class Settings:
             ratelimit_storage_uri=env.get("RATELIMIT_STORAGE_URI") or redis_url
             or f"audarma+sqlite:///{instance / 'ratelimits.db'}",
             session_cookie_secure=env.get("AUDARMA_SECURE_COOKIES", "0") == "1",
+            timezone=str(get("TIMEZONE", DEFAULT_ZONE)).strip() or DEFAULT_ZONE,
             public_feeds=env.get("AUDARMA_PUBLIC_FEEDS", "0") == "1",
             base_url=env.get("AUDARMA_BASE_URL", "http://127.0.0.1:5000"),
             public_base_url=env.get("AUDARMA_PUBLIC_BASE_URL", ""),

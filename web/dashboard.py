@@ -174,8 +174,8 @@ def _desk_helpers() -> dict:
     """``label(code)`` for states, kinds and checks; localised dates and numbers."""
     from flask_babel import format_datetime, format_decimal, format_percent
 
-    def when(value) -> str:
-        return format_datetime(value, "short") if value else ""
+    def when(value, format: str = "short") -> str:  # noqa: A002  (in the viewer's time zone)
+        return format_datetime(value, format) if value else ""
 
     def number(value, *args, **kwargs) -> str:
         # Below 1,000 a count reads the same in kk, ru and en (no grouping, Latin digits), and

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import os
 import tempfile
+from datetime import datetime
 from pathlib import Path
 
+from babel.dates import get_timezone_location
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, request
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, format_datetime, get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from workflow import vocabulary
+from workflow import clock, vocabulary
+from workflow.clock import Zone
+from workflow.db import utcnow
+from workflow.errors import InvalidInput
 from workflow.vocabulary import DEFAULT_LOCALE, INTERFACE_LOCALES
 
 LOCALES = INTERFACE_LOCALES
@@ -32,6 +37,42 @@ def select_locale() -> str:
     if chosen in LOCALES:
         return chosen
     return (request.accept_languages.best_match(LOCALES) if request else None) or DEFAULT_LOCALE
+
+
+def select_timezone() -> Zone:
+    """The signed-in user's time zone, else the instance's (``AUDARMA_TIMEZONE``)."""
+    own = None
+    if current_user and getattr(current_user, "is_authenticated", False):
+        own = getattr(current_user, "timezone", None)
+    return clock.user_zone(own, current_app.config["TIMEZONE"])
+
+
+def viewer_zone() -> Zone:
+    """The zone the current request's times are shown and read in."""
+    return get_timezone() or clock.zone(current_app.config["TIMEZONE"])
+
+
+def zone_name(tz: Zone | None = None) -> str:
+    """The zone's city in the interface language, e.g. ``Алматы``; ``UTC`` for UTC."""
+    tz = tz or viewer_zone()
+    if tz.key in ("UTC", "Etc/UTC", "Etc/Universal", "Etc/Zulu", "Universal", "Zulu"):
+        return "UTC"
+    return get_timezone_location(tz, locale=get_locale() or DEFAULT_LOCALE, return_city=True)
+
+
+def zone_label(moment: datetime | None = None, tz: Zone | None = None) -> str:
+    """The zone with its offset at ``moment`` (default now): ``Almaty (UTC+5)``."""
+    tz = tz or viewer_zone()
+    offset = clock.offset_label(moment or utcnow(), tz)
+    name = zone_name(tz)
+    return name if name == offset else f"{name} ({offset})"
+
+
+def when_zoned(value: datetime | None) -> str:
+    """A stored UTC time in the viewer's zone with the zone: ``12/2/26, 6:00 PM Almaty (UTC+5)``."""
+    if value is None:
+        return ""
+    return f"{format_datetime(value, 'short')} {zone_label(value)}"
 
 
 def compile_catalogues(target: Path) -> Path:
@@ -74,6 +115,12 @@ def init_app(app: Flask) -> None:
     compiled = compile_catalogues(Path(app.config["INSTANCE_DIR"]) / "i18n")
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compiled)
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
-    babel.init_app(app, locale_selector=select_locale)
+    try:
+        app.config["TIMEZONE"] = clock.check_zone_name(app.config.get("TIMEZONE"))
+    except InvalidInput as exc:
+        raise RuntimeError(f"AUDARMA_TIMEZONE: {exc.message}") from None
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.globals.update(current_locale=lambda: str(get_locale() or DEFAULT_LOCALE),
-                                 main_nav=main_nav, vocab=vocabulary)
+                                 main_nav=main_nav, vocab=vocabulary, zone_label=zone_label,
+                                 zone_name=zone_name, when_zoned=when_zoned)

@@ -5,7 +5,7 @@ page that says what will happen, then a message that says what did."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime, format_time, to_user_timezone
@@ -14,24 +14,20 @@ from flask_login import current_user
 
 from web.auth import db_session, permission_required
 from web.boundary import commit, message_for, on_refusal
-from workflow import publishing_actions, publishing_desk
+from web.i18n import viewer_zone
+from workflow import clock, publishing_actions, publishing_desk
 from workflow.db import utcnow
-from workflow.errors import DomainError, InvalidInput
+from workflow.errors import DomainError
 from workflow.models import Article, Edition
 from workflow.permissions import Action
 
 bp = Blueprint("publishing", __name__, url_prefix="/publishing")
 
 
-def parse_embargo(raw: str | None) -> datetime | None:
-    """A ``datetime-local`` (or ISO 8601) value, read as UTC when it names no zone."""
-    if not raw:
-        return None
-    try:
-        moment = datetime.fromisoformat(raw.strip())
-    except ValueError:
-        raise InvalidInput("The embargo time is not a date and time.", code="bad_embargo") from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+def parse_embargo(raw: str | None, tz: clock.Zone | None = None) -> datetime | None:
+    """A ``datetime-local`` (or ISO 8601) value, read in ``tz`` when it names no offset (the
+    desk's forms pass the viewer's zone; the API and the console read UTC); UTC from here on."""
+    return clock.read_local(raw, tz or clock.zone("UTC"), what="embargo time")
 
 
 def desk_query(args) -> publishing_desk.DeskQuery:
@@ -85,6 +81,7 @@ def error_message(exc: DomainError) -> str:
         "not_approved": lambda: _("Only an approved edition can be published."),
         "naive_embargo": lambda: _("The embargo time needs a time zone."),
         "bad_embargo": lambda: _("The embargo time is not a date and time."),
+        "bad_time": lambda: _("The embargo time is not a date and time."),
         "embargo_required": lambda: _("Give the new embargo time."),
         "embargo_past": lambda: _("The new embargo time is already past; release the story "
                                   "now instead."),
@@ -253,7 +250,7 @@ def act(edition_id: int, action: str):
     on_refusal(refused)
     outcome = publishing_actions.perform(
         db_session(), action, edition_id, current_user.id,
-        embargo_until=parse_embargo(form.get("embargo_until")),
+        embargo_until=parse_embargo(form.get("embargo_until"), viewer_zone()),
         note=form.get("note", "")[:500], reason=form.get("reason", "")[:500])
     commit()
     flash(done_message(outcome), "success")

@@ -50,8 +50,8 @@ def open_cursor(token: str, key: bytes) -> int:
             raise CursorError(token)
         if token.startswith(LEGACY_PREFIX):
             body = token[len(LEGACY_PREFIX):]
-            raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)).decode()
-            kind, _, number = raw.partition(":")
+            legacy = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)).decode()
+            kind, _, number = legacy.partition(":")
             if kind != "seq" or not (number.isascii() and number.isdigit()):
                 raise CursorError(token)
             return int(number)
@@ -65,8 +65,8 @@ def open_cursor(token: str, key: bytes) -> int:
         raise CursorError(token) from None
     value = int.from_bytes(raw[:8], "big")
     left, right = value >> 32, value & _MASK
-    for number in reversed(range(_ROUNDS)):
-        left, right = right ^ _round(key, number, left), left
+    for step in reversed(range(_ROUNDS)):
+        left, right = right ^ _round(key, step, left), left
     return (left << 32) | right
 
 

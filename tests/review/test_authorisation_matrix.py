@@ -44,6 +44,12 @@ EXPECTED: dict[str, tuple[int, int, int, int]] = {
     # scraper address (tests/jobs/test_prometheus.py covers the other addresses and keys)
     "GET /metrics": (200, 403, 200, 200),
     "POST /account/locale": (302, 302, 302, 302),
+    # one's own account: empty forms are refused (wrong current password, unnamed token)
+    "GET /account": (302, 200, 200, 200),
+    "POST /account/timezone": (302, 302, 302, 302),  # empty: back to the newsroom's zone
+    "POST /account/password": (302, 403, 403, 403),
+    "POST /account/tokens": (302, 422, 422, 422),
+    "POST /account/tokens/<int:key_id>/revoke": (302, 404, 404, 404),
     # ingest: pages for editors, API for user keys (the OpenAPI description is public)
     "GET /articles/new": (302, 403, 200, 200),
     "POST /articles/new": (302, 403, 422, 422),  # empty form
@@ -91,6 +97,10 @@ EXPECTED: dict[str, tuple[int, int, int, int]] = {
     "POST /admin/glossary/import": (302, 403, 403, 422),
     "POST /admin/glossary/<int:term_id>/delete": (302, 403, 403, 404),
     "POST /admin/users": (302, 403, 403, 422),
+    "POST /admin/users/<int:user_id>/reset": (302, 403, 403, 404),
+    "POST /admin/users/<int:user_id>/deactivate": (302, 403, 403, 404),
+    "POST /admin/users/<int:user_id>/reactivate": (302, 403, 403, 404),
+    "POST /admin/tokens/<int:key_id>/revoke": (302, 403, 403, 404),
     # jobs: editors retry and cancel; the same through the API with a user key
     "POST /jobs/<int:job_id>/retry": (302, 403, 404, 404),
     "POST /jobs/articles/<int:article_id>/cancel": (302, 403, 404, 404),

@@ -48,7 +48,11 @@ def test_memory_leaves_as_tmx_and_comes_back_in_another_desk(migrated, make_app,
     assert [tuple(row) for row in held] == PAIRS
     refused = runner.invoke(args=["tmx", "import", "--from", "en", "--to", "kk", "--as",
                                   "nobody@other.test", str(out)])
-    assert refused.exit_code != 0 and "not an active admin" in refused.output
+    assert refused.exit_code != 0 and "No user nobody@other.test" in refused.output
+    make_user("translator", app=other, email="translator@other.test")
+    not_admin = runner.invoke(args=["tmx", "import", "--from", "en", "--to", "kk", "--as",
+                                    "translator@other.test", str(out)])
+    assert not_admin.exit_code != 0 and "stored" not in not_admin.output
 
 
 def test_a_tmx_from_another_tool_with_regional_codes_is_read(app, make_user):

@@ -209,23 +209,3 @@ def register(app: Flask) -> None:
                 click.echo(f"  failed {guid}: {message} ({code})")
             if report["error"]:
                 click.echo(f"  error: {report['error']}")
-
-    users_group = app.cli.commands.get("users")
-    if users_group is not None:
-
-        @users_group.command("token")
-        @click.argument("email")
-        @click.option("--label", default="api", show_default=True)
-        def token(email: str, label: str) -> None:
-            """Issue an API key for the user EMAIL (printed once; keep it secret)."""
-            from sqlalchemy import select
-
-            from workflow.keys import issue_key
-            from workflow.models import User
-
-            with _db().transaction() as session:
-                user = session.scalar(select(User).where(User.email == email.strip().lower()))
-                if user is None:
-                    raise click.ClickException(f"No user {email}.")
-                _key, secret = issue_key(session, user_id=user.id, label=label)
-            click.echo(secret)

@@ -2,17 +2,40 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
 from flask import Flask
 from sqlalchemy import func, select
 
-from workflow import migrations
+from workflow import clock, migrations
+from workflow.db import utcnow
 from workflow.models import Article
 from workflow.users import ensure_first_admin
 
 DEMO_ARTICLE = Path(__file__).resolve().parent.parent / "demo" / "article.txt"
+FIRST_PASSWORD_FILE = "first-admin-password"
+
+
+def write_first_password(instance_dir: str | Path, email: str, password: str) -> Path:
+    """Keep the first admin's one-time password in a 0600 file, never in the server's log."""
+    path = Path(instance_dir) / FIRST_PASSWORD_FILE
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(f"{email}\n{password}\n")
+    return path
+
+
+def forget_first_password(instance_dir: str | Path, email: str) -> None:
+    """Delete the one-time password file once its admin has chosen a password."""
+    path = Path(instance_dir) / FIRST_PASSWORD_FILE
+    try:
+        if path.read_text(encoding="utf-8").split("\n", 1)[0] == email:
+            path.unlink()
+    except OSError:
+        pass
 
 
 def bootstrap(app: Flask, demo: bool = True) -> None:
@@ -23,10 +46,15 @@ def bootstrap(app: Flask, demo: bool = True) -> None:
         created = ensure_first_admin(session)
         if created:
             user, password = created
+            path = write_first_password(app.config["INSTANCE_DIR"], user.email, password)
             click.secho("First start: an admin account was created.", fg="green", bold=True)
-            click.echo(f"  sign in at /login as {user.email} with password {password}")
-            click.echo("  (shown once; change it after signing in, or create users with "
-                       "'audarma users create')")
+            click.echo(f"  sign in at /login as {user.email} with the one-time password in")
+            click.echo(f"  {path} (readable by this account only; it must be changed at the")
+            click.echo("  first sign-in, and the file is deleted then)")
+        zone = clock.zone(app.config["TIMEZONE"])
+        click.echo(f"Newsroom time zone: {zone.key} "
+                   f"({clock.offset_label(utcnow(), zone)}); set AUDARMA_TIMEZONE "
+                   "(an IANA name) to change it")
         if demo and not session.scalar(select(func.count()).select_from(Article)):
             _import_demo(app, session)
     _explain_models(app)

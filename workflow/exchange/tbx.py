@@ -16,7 +16,8 @@ from translate.storage import tbx
 from workflow.errors import DomainError
 from workflow.exchange.tmx import parse_untrusted
 from workflow.glossary import add_term
-from workflow.models import GlossaryTerm
+from workflow.models import GlossaryTerm, User
+from workflow.permissions import Action, require
 
 
 def export_glossary(session: Session, source_language: str, target_language: str) -> bytes:
@@ -43,7 +44,8 @@ class TbxImport:
 
 def import_glossary(session: Session, data: bytes, source_language: str, target_language: str,
                     user_id: int) -> TbxImport:
-    """Add the file's terms of one language pair to the glossary."""
+    """Add the file's terms of one language pair to the glossary (``user_id``: an admin)."""
+    require(session.get(User, user_id), Action.ADMIN)
     store = tbx.tbxfile.parsestring(parse_untrusted(data, "martif", "tbx"))
     result = TbxImport()
     for unit in store.units:

@@ -18,6 +18,7 @@ from translate.storage import tmx
 from workflow.errors import InvalidInput
 from workflow.memory import source_hash
 from workflow.models import MemoryEntry, User
+from workflow.permissions import Action, require
 
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 
@@ -100,7 +101,8 @@ def _language(unit: tmx.tmxunit, language: str) -> str | None:
 
 def import_memory(session: Session, data: bytes, source_language: str, target_language: str,
                   user_id: int) -> TmxImport:
-    """Store the file's new pairs of one direction as memory approved by ``user_id``."""
+    """Store the file's new pairs of one direction as memory approved by ``user_id`` (an admin)."""
+    require(session.get(User, user_id), Action.ADMIN)
     store = _parse(data)
     held = set(session.execute(
         select(MemoryEntry.source_hash, MemoryEntry.target_text)

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workflow.models import Comment
+from workflow.errors import NotFound
+from workflow.models import Comment, Edition
 
 NS = "urn:audarma:xliff"
 _TAG = re.compile(r"<(/?)(\d+)(/?)>")
@@ -26,6 +27,14 @@ class Returned:
     version: str | None
     text: str | None  # None: no target in the file
     confirm: bool
+
+
+def edition_to_export(session: Session, edition_id: int) -> tuple[Edition, str]:
+    """The edition and the ``original`` name its file carries (``audarma/article-42/kk``)."""
+    edition = session.get(Edition, edition_id)
+    if edition is None:
+        raise NotFound(f"No edition {edition_id}.")
+    return edition, f"audarma/article-{edition.article_id}/{edition.language}"
 
 
 def segment_notes(session: Session, edition_id: int) -> dict[int, list[str]]:

@@ -21,7 +21,13 @@ from translate.storage.placeables import xliff as codes
 
 from workflow import review
 from workflow.errors import InvalidInput, NotFound
-from workflow.exchange.units import _TAG, NS, Returned, segment_notes  # noqa: F401
+from workflow.exchange.units import (  # noqa: F401
+    _TAG,
+    NS,
+    Returned,
+    edition_to_export,
+    segment_notes,
+)
 from workflow.models import Edition, SegmentTranslation
 from workflow.states import SegmentState
 
@@ -109,14 +115,11 @@ def from_rich(elements: list) -> str:
 
 def export_edition(session: Session, edition_id: int) -> bytes:
     """The edition as an XLIFF 1.2 document (UTF-8 bytes)."""
-    edition = session.get(Edition, edition_id)
-    if edition is None:
-        raise NotFound(f"No edition {edition_id}.")
-    article = edition.article
-    store = Xliff12File(sourcelanguage=article.source_language,
+    edition, original = edition_to_export(session, edition_id)
+    store = Xliff12File(sourcelanguage=edition.article.source_language,
                         targetlanguage=edition.language)
     file_node = store.document.getroot().find(f"{{{XLIFF_12}}}file")
-    file_node.set("original", f"audarma/article-{article.id}/{edition.language}")
+    file_node.set("original", original)
     notes = segment_notes(session, edition.id)
     for row in review.active_translations(session, edition.id):
         unit = store.UnitClass("")

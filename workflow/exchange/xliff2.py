@@ -13,9 +13,7 @@ from lxml import etree
 from sqlalchemy.orm import Session
 
 from workflow import review
-from workflow.errors import NotFound
-from workflow.exchange.units import _TAG, NS, Returned, segment_notes
-from workflow.models import Edition
+from workflow.exchange.units import _TAG, NS, Returned, edition_to_export, segment_notes
 from workflow.states import SegmentState
 
 XLIFF_20 = "urn:oasis:names:tc:xliff:document:2.0"
@@ -87,15 +85,11 @@ def read_inline(element: etree._Element) -> str:
 
 def export_edition(session: Session, edition_id: int) -> bytes:
     """The edition as an XLIFF 2.0 document (UTF-8 bytes)."""
-    edition = session.get(Edition, edition_id)
-    if edition is None:
-        raise NotFound(f"No edition {edition_id}.")
-    article = edition.article
+    edition, original = edition_to_export(session, edition_id)
     root = etree.Element(_x("xliff"), nsmap={None: XLIFF_20, "mtc": MTC, "au": NS},
-                         version="2.0", srcLang=article.source_language,
+                         version="2.0", srcLang=edition.article.source_language,
                          trgLang=edition.language)
-    file_node = etree.SubElement(root, _x("file"), id="f1",
-                                 original=f"audarma/article-{article.id}/{edition.language}")
+    file_node = etree.SubElement(root, _x("file"), id="f1", original=original)
     notes = segment_notes(session, edition.id)
     for row in review.active_translations(session, edition.id):
         unit = etree.SubElement(file_node, _x("unit"), id=str(row.id))
