@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/load_data.py postgresql://postgres@127.0.0.1:5432/audarma_load --reset
     .venv/bin/python bench/load_test.py --db postgresql://postgres@127.0.0.1:5432/audarma_load \
-        --duration 15 --connections 4,16 [--only dashboard,feed]
+        --duration 15 --connections 4,16 [--only dashboard,feed,publishing]
 
 Prepares a partner key (``workflow.keys.issue_key``) on a partner whose rate limit is far above
 the load, starts gunicorn (``web.wsgi:app``, RATELIMIT_STORAGE_URI=memory:// unless
@@ -17,6 +17,7 @@ goal checks per level; stops the server it started. Needs the Debian package ``w
 from __future__ import annotations
 
 import argparse
+import datetime
 import http.cookiejar
 import json
 import os
@@ -132,7 +133,10 @@ def start_server(database_url: str, port: int, workers: int, instance: str,
                AUDARMA_ACCESS_LOG_FLUSH_SECONDS=str(access_log_flush))
     if keepalive_max_seconds is not None:
         env["AUDARMA_KEEPALIVE_MAX_SECONDS"] = f"{keepalive_max_seconds:g}"
-    command = [str(ROOT / ".venv/bin/gunicorn"), "--chdir", str(tree), "--bind",
+    gunicorn = ROOT / ".venv/bin/gunicorn"
+    if not gunicorn.exists():  # a worktree without its own .venv: the running interpreter's
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+    command = [str(gunicorn), "--chdir", str(tree), "--bind",
                f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
                "--no-control-socket", "web.wsgi:app"]
     if (tree / "web" / "gunicorn_conf.py").exists():
@@ -220,8 +224,16 @@ def targets(base: str, cookie: str, key: str, edition_id: int) -> list[Target]:
     session = {"Cookie": cookie}
     filters = ["/?state=editing", "/?language=kk&state=published", "/?assignee=none",
                "/?priority=breaking", "/?page=40", "/?q=ba"]
+    today = datetime.date.today()
+    week = f"from={today - datetime.timedelta(days=30)}&to={today - datetime.timedelta(days=23)}"
+    desk_filters = ["/publishing/?state=approved", "/publishing/?language=kk&state=published",
+                    "/publishing/?category=sport", "/publishing/?q=ba", f"/publishing/?{week}",
+                    "/publishing/?state=scheduled&language=ru", "/publishing/?page=40",
+                    "/publishing/?category=politics&state=withdrawn&q=ka"]
     found = [
         Target("static file /static/app.css (baseline)", ["/static/app.css"], {}),
+        Target("publishing desk first page /publishing/", ["/publishing/"], session),
+        Target("publishing desk filters and pages", desk_filters, session),
         Target("dashboard list /", ["/"], session),
         Target("dashboard filters and pages", filters, session),
         Target(f"segment editor /editions/{edition_id}", [f"/editions/{edition_id}"], session),
@@ -341,7 +353,7 @@ def goals(results: list[dict]) -> list[str]:
     """The issue's goals, each checked against this run."""
     out = []
     for r in results:
-        if r["name"].startswith("dashboard"):
+        if r["name"].startswith(("dashboard", "publishing desk")):
             out.append(f"{r['name']}: p95 {r['p95'] / 1000:.1f} ms (goal <= 100): "
                        f"{'met' if r['p95'] <= 100_000 else 'MISSED'}")
         elif r["name"].startswith("feed 304"):

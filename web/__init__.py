@@ -25,6 +25,8 @@ BLUEPRINTS = (
     "web.openapi",
     "web.partners_admin",
     "web.publishing_desk",
+    "web.api_publishing",
+    "web.interface_text",
     "web.ingest_views",
     "web.api_articles",
     "web.api_jobs",

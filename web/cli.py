@@ -25,8 +25,18 @@ main.add_command(routes_command)
 
 def register_commands(app: Flask) -> None:
     """Attach every command group to ``app.cli``."""
-    from web.commands import articles, db, exchange, glossary, models, partners, serve, users
+    from web.commands import (
+        articles,
+        db,
+        exchange,
+        glossary,
+        models,
+        partners,
+        publishing,
+        serve,
+        users,
+    )
 
     # users before articles: ``articles`` adds ``users token`` to the users group
-    for module in (serve, db, users, models, exchange, glossary, articles, partners):
+    for module in (serve, db, users, models, exchange, glossary, articles, partners, publishing):
         module.register(app)

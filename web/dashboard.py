@@ -116,6 +116,42 @@ def _build_labels() -> dict[str, str]:
         # priorities and languages
         "breaking": _("Breaking"), "normal": _("Normal"),
         "kk": _("Kazakh"), "ru": _("Russian"), "en": _("English"),
+        **_publishing_labels(),
+    }
+
+
+def _publishing_labels() -> dict[str, str]:
+    """Versions partners hold, desk actions, roles, categories and audit actions."""
+    return {
+        # what partners hold of a version (Publication.status)
+        "pub_scheduled": _("under embargo"), "pub_releasing": _("going live"),
+        "pub_usable": _("live"), "pub_superseded": _("replaced by a newer version"),
+        "pub_canceled": _("withdrawn (partners told)"),
+        # publishing actions
+        "act_publish": _("Publish"), "act_release_now": _("Release now"),
+        "act_reschedule": _("Reschedule"), "act_cancel_schedule": _("Cancel the schedule"),
+        "act_correct": _("Correct"), "act_kill": _("Withdraw (kill)"),
+        "act_reopen": _("Reopen for re-release"),
+        # roles
+        "translator": _("Translator"), "editor": _("Editor"), "admin": _("Administrator"),
+        # categories
+        "politics": _("Politics"), "economy": _("Economy"), "sport": _("Sport"),
+        "culture": _("Culture"), "world": _("World"), "technology": _("Technology"),
+        # audit trail actions
+        "publish": _("published"), "schedule": _("scheduled for publication"),
+        "release": _("released at the embargo time"), "release_now": _("released early"),
+        "reschedule": _("embargo moved"), "cancel_schedule": _("schedule cancelled"),
+        "kill": _("withdrawn"), "reopen_for_correction": _("reopened for correction"),
+        "reopen_after_kill": _("reopened after withdrawal"),
+        "source_edited": _("source text edited"), "comment.added": _("comment added"),
+        "edition.submitted": _("submitted for approval"), "edition.approved": _("approved"),
+        "edition.approve_refused": _("approval refused (own work)"),
+        "edition.sent_back": _("sent back to the translator"),
+        "edition.taken": _("taken by a translator"), "edition.assigned": _("assigned"),
+        "segment.confirmed": _("segment confirmed"), "segment.saved": _("segment saved"),
+        "segment.conflict": _("conflicting save kept"),
+        # where a segment's machine text came from
+        "origin_memory": _("translation memory"), "origin_machine": _("machine translation"),
     }
 
 
@@ -125,6 +161,12 @@ CHECK_CODES = (*CHECK_KINDS, *SEVERITY_LABELS)
 def label_for(code: str | None) -> str:
     """The interface-language name of a state, block kind, check code or language."""
     return _labels().get(code or "", code or "")
+
+
+@bp.app_template_filter("label")
+def _label_filter(code: str | None) -> str:
+    """``{{ codes|map("label") }}``: the same names as ``label(code)``."""
+    return label_for(code)
 
 
 @bp.app_context_processor

@@ -21,9 +21,17 @@ bp = Blueprint("editor", __name__)
 @permission_required(Action.VIEW)
 def edition(edition_id: int):
     """Source | machine output | editable target, block by block, with per-segment help."""
-    view = desk.edition_view(db_session(), edition_id, current_user.id)
+    session = db_session()
+    view = desk.edition_view(session, edition_id, current_user.id)
+    publish_actions, latest_version = [], None
+    if current_user.has_role("editor"):
+        from workflow.publishing_actions import actions_for, latest_version_of
+
+        publish_actions = actions_for(view.edition.state)
+        latest_version = latest_version_of(session, edition_id)
     return render_template("editor/edition.html", view=view, check_labels=_check_labels(),
-                           word_diff=review.word_diff)
+                           word_diff=review.word_diff, publish_actions=publish_actions,
+                           latest_version=latest_version)
 
 
 def _check_labels() -> dict[str, str]:

@@ -99,7 +99,7 @@ def main_nav() -> list[tuple[str, str]]:
     entries = [
         ("dashboard.index", _("Articles"), None),
         ("dashboard.my_work", _("My work"), "translator"),
-        ("ingest.new_article", _("New article"), None),
+        ("ingest.new_article", _("New article"), "editor"),
         ("metrics.index", _("Metrics"), "editor"),
         ("publishing.index", _("Publishing"), "editor"),
         ("partners_admin.index", _("Partners"), "admin"),

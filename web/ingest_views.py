@@ -64,7 +64,7 @@ class NewArticleForm(ArticleOptions):
     """Headline and body, pasted as plain text or Markdown."""
 
     title = StringField("Headline", validators=[Optional(), Length(max=300)])
-    format = StringField("Format", default="text", validators=[Length(max=16)])
+    format = StringField("Format", default="auto", validators=[Length(max=16)])
     body = TextAreaField("Article text")
 
 
@@ -97,7 +97,55 @@ def _page(form: NewArticleForm, upload: UploadForm, *, error: DomainError | None
           duplicate: Article | None = None, status: int = 200):
     return render_template("ingest/new.html", form=form, upload=upload, error=error,
                            duplicate=duplicate, targets=_targets(),
-                           vocabulary=vocabulary()), status
+                           vocabulary=vocabulary(), **_limits()), status
+
+
+def _limits() -> dict:
+    """The size limit the form states and its script checks before sending."""
+    from flask_babel import format_decimal
+
+    limit = current_app.config["MAX_ARTICLE_BYTES"]
+    if limit >= 1024 * 1024:
+        size = _("%(n)s MB", n=format_decimal(round(limit / (1024 * 1024), 1)))
+    else:
+        size = _("%(n)s KB", n=format_decimal(round(limit / 1024, 1)))
+    return {"max_bytes": limit, "max_size": size}
+
+
+def _too_large() -> DomainError:
+    return DomainError(_("The text is larger than the %(size)s limit. Shorten it or split the "
+                         "story, then send it again.", size=_limits()["max_size"]),
+                       code="too_large")
+
+
+# An over-limit paste is still read (up to this many times the limit) so that the answer is the
+# form with the person's text in it, not a bare 413; beyond it the request is refused unread.
+OVERSIZE_READ_FACTOR = 4
+
+
+def _read_oversize_paste() -> None:
+    """Let a signed-in editor's too-large paste through to the view, which answers with the
+    normal page, the limit and the text kept (the view itself never ingests it)."""
+    if request.endpoint not in ("ingest.new_article", "ingest.preview_article") \
+            or request.method != "POST":
+        return
+    if not (current_user.is_authenticated and current_user.has_role("editor")):
+        return
+    ceiling = current_app.config["MAX_CONTENT_LENGTH"]  # a form field may be as large as that
+    if request.endpoint == "ingest.new_article":
+        ceiling *= OVERSIZE_READ_FACTOR
+    request.max_content_length = ceiling
+    request.max_form_memory_size = ceiling
+
+
+# First of the app's before-request functions: CSRF protection reads the form before any
+# blueprint's own hook would run.
+bp.record_once(lambda state: state.app.before_request_funcs.setdefault(None, []).insert(
+    0, _read_oversize_paste))
+
+
+def _oversize() -> bool:
+    return (request.content_length or 0) > current_app.config["MAX_CONTENT_LENGTH"]
 
 
 def _finish(result):
@@ -114,7 +162,13 @@ def _finish(result):
 @permission_required(Action.INGEST)
 def new_article():
     """Paste an article (plain text or Markdown); see its structure; save it."""
-    form, upload = NewArticleForm(), UploadForm(formdata=None)
+    try:
+        form, upload = NewArticleForm(), UploadForm(formdata=None)
+    except RequestEntityTooLarge:  # beyond even the oversize ceiling: the text never arrived
+        return _page(NewArticleForm(formdata=None), UploadForm(formdata=None),
+                     error=_too_large(), status=413)
+    if request.method == "POST" and _oversize():
+        return _page(form, upload, error=_too_large(), status=413)
     if request.method == "GET" or not form.validate_on_submit():
         if request.method == "POST":
             return _page(form, upload, error=DomainError(_("Please check the form.")), status=422)

@@ -59,7 +59,10 @@ ARTICLE_IN = {
     "required": ["body"],
     "properties": {
         "body": {"type": "string", "description": "The article text, Markdown or HTML."},
-        "format": {"type": "string", "enum": ["text", "markdown", "html"], "default": "text"},
+        "format": {"type": "string", "enum": ["auto", "text", "markdown", "html"],
+                   "default": "text",
+                   "description": "auto recognises HTML documents and Markdown; an HTML "
+                                  "document sent as text is read as HTML."},
         "title": {"type": "string"},
         "language": {"type": "string", "description": "Source language; detected if absent."},
         "source_url": {"type": "string", "description": "http(s) URL of the original."},
@@ -120,6 +123,13 @@ ARTICLE_OUT = {
                                                           "total": {"type": "integer"}}}}}},
     },
 }
+
+
+def publishing_paths() -> dict:
+    """The publishing desk's API paths, documented beside their views."""
+    from web.api_publishing import OPENAPI_PATHS
+
+    return OPENAPI_PATHS
 
 
 def document(server_url: str = "/") -> dict:
@@ -249,6 +259,7 @@ def document(server_url: str = "/") -> dict:
                     **USER_ERRORS,
                 },
             }},
+            **publishing_paths(),
             "/api/v1/openapi.json": {"get": {
                 "operationId": "openapi", "summary": "This document.", "security": [],
                 "responses": {"200": {"description": "OpenAPI 3.1 document.",

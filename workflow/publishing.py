@@ -95,6 +95,12 @@ def _visible(session: Session, edition_id: int) -> Publication | None:
                                                     Publication.status == "usable"))
 
 
+def drop_scheduled(session: Session, row: Publication) -> None:
+    """Remove a scheduled version partners never saw (cancelled schedule or kill)."""
+    session.delete(row)
+    session.flush()
+
+
 def _go_live(session: Session, publication: Publication, edition: Edition,
              now: datetime) -> FeedEvent:
     """Make a publication the usable version: supersede the old one, move state, append event."""
@@ -210,9 +216,8 @@ def kill_edition(session: Session, edition_id: int, user_id: int | None, reason:
     visible = _visible(session, edition.id)
     if visible is None and not scheduled:
         raise Conflict("This edition is not published or scheduled.", code="not_published")
-    for row in scheduled:
-        transition(row, PublicationStatus.CANCELED, "status")
-        row.kill_reason = reason
+    for row in scheduled:  # never seen by partners: dropped, not turned into a kill
+        drop_scheduled(session, row)
     killed = None
     if visible is not None:
         latest = _latest(session, edition.id)

@@ -29,8 +29,8 @@ def test_preview_shows_structure_language_and_furniture_without_saving(editor_cl
     response = editor_client.post("/articles/preview", data=_form(body=text))
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "EN</strong>" in html and "Latest news" in html
-    for kind in ("title", "caption", "lead", "heading", "quote", "byline"):
+    assert "English</strong>" in html and "Latest news" in html
+    for kind in ("Title", "Caption", "Lead", "Heading", "Quote", "Byline"):  # localised names
         assert f'<span class="badge">{kind}</span>' in html
     assert counts()["Article"] == 0
 

@@ -140,7 +140,6 @@ def test_category_scoped_partner_receives_an_api_ingested_story(app, db, client,
     from workflow import publishing
     from workflow.models import Edition
     from workflow.partners import create_partner
-    from workflow.states import EditionState, transition
 
     article_id = _post(client, api_key, body=EN_TEXT, category="politics",
                        targets=["kk"]).get_json()["id"]
@@ -149,9 +148,17 @@ def test_category_scoped_partner_receives_an_api_ingested_story(app, db, client,
         _p, _k, other = create_partner(session, "Sport desk", "en", ["sport"], None)
         source = session.scalar(select(Edition).where(Edition.article_id == article_id,
                                                       Edition.is_source.is_(True)))
-        for state in (EditionState.SUBMITTED, EditionState.APPROVED):
-            transition(source, state)
-        publishing.publish_edition(session, source.id, None)
+        # the source edition is approved the real way (it freezes the snapshot publishing
+        # renders): submitted by one editor, approved by another
+        from tests.publishing.conftest import _desk_people
+        from workflow import review
+        from workflow.users import create_user
+
+        _translator, editor = _desk_people(session)
+        second = create_user(session, "second-editor@example.test", "password123", ["editor"])
+        review.submit_edition(session, source.id, editor)
+        review.approve_edition(session, source.id, second.id)
+        publishing.publish_edition(session, source.id, editor)
     items = client.get("/api/v1/items?language=en", headers=bearer(secret)).get_json()["items"]
     assert [i["uri"] for i in items] == [f"urn:audarma:item:{article_id}:en"]
     assert client.get("/api/v1/items?language=en",

@@ -65,14 +65,15 @@ def test_publishing_desk_publishes_schedules_and_kills(app, client, make_user, m
     client.post(f"/publishing/editions/{story['ru']}/publish",
                 data={"embargo_until": "2099-01-01T06:00"})
     page = client.get("/publishing/").get_data(as_text=True)
-    # typed in the newsroom's zone (AUDARMA_TIMEZONE, Asia/Almaty by default), shown with it
-    assert ('embargoed until <time datetime="2099-01-01T01:00:00+00:00">'
-            "1/1/99, 6:00\u202fAM Almaty (UTC+5)</time>") in page
-    client.post(f"/publishing/editions/{story['kk']}/kill", data={"reason": ""})
-    assert "Say why" in client.get("/publishing/").get_data(as_text=True)
+    # typed in the newsroom's zone (AUDARMA_TIMEZONE, Asia/Almaty by default), shown in it
+    assert "embargoed until 2099-01-01 06:00" in page
+    assert "Almaty (UTC+5)" in page
+    refused = client.post(f"/publishing/editions/{story['kk']}/kill", data={"reason": ""})
+    assert "Say why" in refused.get_data(as_text=True)
     client.post(f"/publishing/editions/{story['kk']}/kill", data={"reason": "Wrong photo."})
     with app.app_context():
         rows = app.extensions["audarma.db"].session.query(Publication).order_by(
             Publication.id).all()
         assert [(r.language, r.version, r.status) for r in rows] == [
             ("kk", 1, "superseded"), ("ru", 1, "scheduled"), ("kk", 2, "canceled")]
+        assert rows[1].embargo_until.isoformat() == "2099-01-01T01:00:00+00:00"

@@ -62,12 +62,15 @@ EXPECTED: dict[str, tuple[int, int, int, int]] = {
     "POST /api/v1/articles": NO_KEY,
     "GET /api/v1/articles/<int:article_id>": NO_KEY,
     "GET /api/v1/openapi.json": (200, 200, 200, 200),
-    # publishing: editor pages (a missing edition redirects with a message), admin partners
+    # publishing: editor pages (each action behind a confirmation page), admin partners
     "GET /publishing/": (302, 403, 200, 200),
-    "POST /publishing/articles/<int:article_id>/kill": (302, 403, 302, 302),
-    "POST /publishing/editions/<int:edition_id>/correct": (302, 403, 302, 302),
-    "POST /publishing/editions/<int:edition_id>/kill": (302, 403, 302, 302),
-    "POST /publishing/editions/<int:edition_id>/publish": (302, 403, 302, 302),
+    "GET /publishing/editions/<int:edition_id>/<action>": (302, 403, 404, 404),
+    "POST /publishing/editions/<int:edition_id>/<action>": (302, 403, 404, 404),
+    "GET /publishing/articles/<int:article_id>/kill": (302, 403, 404, 404),
+    "POST /publishing/articles/<int:article_id>/kill": (302, 403, 404, 404),
+    "GET /api/v1/publishing": NO_KEY,
+    "POST /api/v1/editions/<int:edition_id>/publishing/<action>": NO_KEY,
+    "POST /api/v1/articles/<int:article_id>/kill": NO_KEY,
     "GET /admin/partners/": (302, 403, 403, 200),
     "POST /admin/partners/<int:partner_id>/provenance": (302, 403, 403, 302),
     # corrections across languages, memory hygiene, audit exports (issue 23)
@@ -177,6 +180,10 @@ API_EXPECTED: dict[str, tuple[int, int, int]] = {
     "GET /api/v1/openapi.json": (200, 200, 200),
     "GET /api/v1/editions/<int:edition_id>/xliff": (404, 404, 404),
     "POST /api/v1/editions/<int:edition_id>/xliff": (404, 404, 404),
+    "GET /api/v1/publishing": (403, 200, 200),
+    # the role is checked first; an editor's post with fields of another form is refused
+    "POST /api/v1/editions/<int:edition_id>/publishing/<action>": (403, 422, 422),
+    "POST /api/v1/articles/<int:article_id>/kill": (403, 422, 422),
     "GET /api/v1/items": (401, 401, 401),  # partner keys only
     "GET /api/v1/items/<path:uri>": (401, 401, 401),
 }

@@ -156,11 +156,22 @@
     return next;
   }
 
+  // After a confirm, focus goes to the next segment still to confirm (else simply the next one).
+  function focusAfter(seg) {
+    const list = segments();
+    const rest = list.slice(list.indexOf(seg) + 1);
+    const next = rest.find((other) => !other.classList.contains("seg-confirmed")) || rest[0];
+    if (!next) return;
+    const area = areaOf(next);
+    area.focus();
+    area.scrollIntoView({ block: "center" });
+  }
+
   async function confirmAndNext(seg) {
     const s = state.get(seg);
     clearTimeout(s.timer);
     const ok = await send(seg, true);
-    if (ok) move(seg, 1);
+    if (ok) focusAfter(seg);
   }
 
   root.addEventListener("input", (event) => {
@@ -220,6 +231,10 @@
   root.addEventListener("click", (event) => {
     const seg = event.target.closest("article.seg");
     if (!seg) return;
+    if (event.target.matches(".confirm-seg")) {
+      if (!areaOf(seg).readOnly) confirmAndNext(seg);
+      return;
+    }
     if (event.target.matches(".insert-memory")) fill(seg, event.target.dataset.text);
     if (event.target.matches(".keep-mine")) {
       seg.querySelector(".conflict").hidden = true;

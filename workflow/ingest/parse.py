@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 from workflow.ingest.article import IngestError, Mark, ParsedArticle, ParsedBlock
 from workflow.ingest.decoding import decode_bytes, looks_binary
@@ -37,6 +38,17 @@ def _sniff(data: bytes) -> str:
     if head.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in head:
         return "html"
     return "text"
+
+
+_MARKDOWN_HINTS = re.compile(r"^(#{1,6} \S|> \S|[-*] \S.*\n[-*] \S)|\]\(https?://|^\*\*\S",
+                             re.MULTILINE)
+
+
+def detect_pasted_format(text: str) -> str:
+    """What a paste is: an HTML document ("html"), Markdown ("markdown") or plain "text"."""
+    if _sniff(text[:2048].encode("utf-8", "replace")) == "html":
+        return "html"
+    return "markdown" if _MARKDOWN_HINTS.search(text[:20000]) else "text"
 
 
 def parse_upload(filename: str, data: bytes, *, max_bytes: int = MAX_UPLOAD_BYTES) -> ParsedArticle:

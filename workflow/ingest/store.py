@@ -15,11 +15,11 @@ from workflow.errors import InvalidInput
 from workflow.ingest.article import IngestError, ParsedArticle
 from workflow.ingest.language import block_language
 from workflow.ingest.limits import MAX_TITLE_CHARS
-from workflow.ingest.parse import parse_html, parse_markdown, parse_text
+from workflow.ingest.parse import detect_pasted_format, parse_html, parse_markdown, parse_text
 from workflow.ingest.segments import BlockDraft
 from workflow.models import Article, Block, Segment, TranslationJob
 
-FORMATS = ("text", "markdown", "html")
+FORMATS = ("auto", "text", "markdown", "html")
 _UNTRANSLATED_KINDS = ("title", "byline", "caption")  # an article needs more than these
 
 
@@ -89,14 +89,19 @@ def require_text(drafts: list[BlockDraft]) -> None:
         raise InvalidInput("No article text was found in this input.", code="no_text")
 
 
-def parse_body(body: str, fmt: str = "text", *, title: str | None = None,
+def parse_body(body: str, fmt: str = "auto", *, title: str | None = None,
                url: str | None = None) -> ParsedArticle:
-    """Parse a pasted or posted body in ``fmt`` (text, markdown, html) without storing anything."""
+    """Parse a pasted or posted body in ``fmt`` (auto, text, markdown, html) without storing
+    anything; ``auto`` detects the format, and HTML pasted as text is read as HTML."""
     if not isinstance(body, str):
         raise InvalidInput("The body must be text.", code="invalid_body")
     if fmt not in FORMATS:
         raise InvalidInput(f"Format must be one of {', '.join(FORMATS)}.", code="invalid_format")
     title = _clean_title(title)
+    detected = detect_pasted_format(body)
+    if fmt == "auto" or (fmt == "text" and detected == "html"):
+        # an HTML document is never stored with its tags as text, whatever the paste claimed
+        fmt = detected
     if fmt == "markdown":
         return _parsed(parse_markdown, body, title=title)
     if fmt == "html":

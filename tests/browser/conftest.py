@@ -1,0 +1,3 @@
+"""The publishing factories (stories with approved editions, partners) for browser tests."""
+
+from tests.publishing.conftest import make_partner, make_story  # noqa: F401
