@@ -129,7 +129,7 @@ def credits(edition_id: int):
     review.set_credits(session, edition_id, current_user.id,
                        request.form.get("byline", "")[:1000],
                        request.form.get("photo_credit", "")[:1000])
-    session.commit()
+    commit()
     flash(_("Credits saved."), "success")
     return redirect(url_for("editor.edition", edition_id=edition_id))
 

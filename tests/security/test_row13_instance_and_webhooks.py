@@ -136,9 +136,10 @@ def test_row13_a_secret_moved_to_another_partner_does_not_open(app):
 
 def test_row13_signature_covers_delivery_id_and_event_type(app, receiver, make_story,  # noqa: F811
                                                             publish, make_partner):  # noqa: F811
+    from tests.publishing.conftest import attempt_delivery
     from workflow.models import Partner, WebhookDelivery
     from workflow.partners import webhook_secret
-    from workflow.webhooks import attempt_delivery, verify
+    from workflow.webhooks import verify
 
     hook = receiver(200)
     partner_id, _kid, _key = make_partner(languages="kk", webhook_url=hook.url)
