@@ -14,7 +14,7 @@ from flask_login import current_user
 
 from web.auth import db_session, permission_required
 from web.boundary import commit, message_for, on_refusal
-from web.i18n import viewer_zone
+from web.i18n import viewer_zone, when_zoned
 from workflow import clock, publishing_actions, publishing_desk
 from workflow.db import utcnow
 from workflow.errors import DomainError
@@ -30,9 +30,11 @@ def parse_embargo(raw: str | None, tz: clock.Zone | None = None) -> datetime | N
     return clock.read_local(raw, tz or clock.zone("UTC"), what="embargo time")
 
 
-def desk_query(args) -> publishing_desk.DeskQuery:
-    """The desk's filters from query arguments (the page and the API share it)."""
+def desk_query(args, zone=None) -> publishing_desk.DeskQuery:
+    """The desk's filters from query arguments (the page and the API share it); the page reads
+    a day in the viewer's zone, the API in UTC."""
     return publishing_desk.DeskQuery(
+        zone=zone or publishing_desk.UTC,
         state=args.get("state", ""), language=args.get("language", ""),
         day_from=publishing_desk.parse_day(args.get("from"), "from"),
         day_to=publishing_desk.parse_day(args.get("to"), "to"),
@@ -165,7 +167,8 @@ def desk_lines(page: publishing_desk.DeskPage, here: str) -> list[ArticleLine]:
                 version = (version_text % {"number": latest.version} + " · "
                            + labels.get("pub_" + latest.status, latest.status))
                 if latest.status == "scheduled" and latest.embargo_until:
-                    version += " · " + embargo_text % {"time": _stamp(latest.embargo_until)}
+                    # the embargo with the offset it will have then ("6:00 PM Almaty (UTC+5)")
+                    version += " · " + embargo_text % {"time": when_zoned(latest.embargo_until)}
                 elif latest.published_at:
                     when_iso, when_text = (latest.published_at.isoformat(),
                                            _stamp(latest.published_at))
@@ -198,7 +201,7 @@ def index():
     """Articles newest first, each with its editions, states, versions and actions."""
     session = db_session()
     try:
-        query = desk_query(request.args)
+        query = desk_query(request.args, viewer_zone())
     except DomainError as exc:
         flash(error_message(exc), "error")
         query = publishing_desk.DeskQuery()

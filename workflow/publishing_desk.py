@@ -9,7 +9,7 @@ version of each.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, aliased, load_only
@@ -37,6 +37,7 @@ class DeskQuery:
     q: str = ""
     page: int = 1
     per_page: int = PAGE_SIZE
+    zone: tzinfo = UTC  # the reader's zone: a day filter means that day on their clock
 
     def __post_init__(self) -> None:
         if self.state and self.state not in DESK_STATES:
@@ -110,8 +111,9 @@ class DeskPage:
     has_next: bool
 
 
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
+def _day_start(day: date, zone: tzinfo = UTC) -> datetime:
+    """Midnight of ``day`` in ``zone``, in UTC (a day on the reader's clock, not London's)."""
+    return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
 
 
 def list_desk(session: Session, query: DeskQuery) -> DeskPage:
@@ -129,9 +131,10 @@ def list_desk(session: Session, query: DeskQuery) -> DeskPage:
         stmt = stmt.where(Article.title_folded.contains(fold_title(query.q.strip()),
                                                         autoescape=True))
     if query.day_from:
-        stmt = stmt.where(Article.created_at >= _day_start(query.day_from))
+        stmt = stmt.where(Article.created_at >= _day_start(query.day_from, query.zone))
     if query.day_to:
-        stmt = stmt.where(Article.created_at < _day_start(query.day_to + timedelta(days=1)))
+        stmt = stmt.where(Article.created_at < _day_start(query.day_to + timedelta(days=1),
+                                                          query.zone))
     stmt = (stmt.order_by(Article.created_at.desc(), Article.id.desc())
             .offset((query.page - 1) * query.per_page).limit(query.per_page + 1))
     articles = list(session.scalars(stmt))

@@ -210,3 +210,15 @@ def test_the_public_page_names_the_zone_of_its_time_and_feeds_stay_utc(app, make
                      page), page[:2000]
     items = app.test_client().get("/feeds/ru.json", headers=bearer(secret)).get_json()["items"]
     assert items[0]["date_published"] in ("2027-05-20T13:00:00Z", "2027-05-20T13:00:00+00:00")
+
+
+def test_a_day_filter_on_the_desk_is_the_viewers_day():
+    """An article received at 20:30 UTC on 1 March is on 2 March in Almaty (UTC+5)."""
+    from datetime import date
+
+    from workflow.clock import zone
+    from workflow.publishing_desk import _day_start
+
+    almaty = zone("Asia/Almaty")
+    assert _day_start(date(2027, 3, 2), almaty) == datetime(2027, 3, 1, 19, 0, tzinfo=UTC)
+    assert _day_start(date(2027, 3, 2)) == datetime(2027, 3, 2, 0, 0, tzinfo=UTC)
