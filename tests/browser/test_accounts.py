@@ -138,14 +138,14 @@ def test_almaty_editor_sets_an_embargo_and_sees_it_with_its_zone(
     with live_app.app_context(), live_app.extensions["audarma.db"].transaction() as session:
         session.get(User, user_id).timezone = "Asia/Almaty"
     page = _sign_in(chromium, base, "ed@desk.test")
-    page.goto(f"{base}/publishing/")
-    form = page.locator(f"form[action='/publishing/editions/{story['ru']}/publish']")
+    page.goto(f"{base}/publishing/editions/{story['ru']}/publish")  # the desk's confirmation page
+    form = page.locator("form.confirm-form")
     assert "Almaty (UTC+5)" in form.inner_text()
     form.locator("input[name=embargo_until]").fill("2099-06-15T18:00")
     form.locator("button[type=submit]").click()
     page.wait_for_load_state()
-    listed = page.locator("time[datetime='2099-06-15T13:00:00+00:00']")
-    assert listed.inner_text() == "6/15/99, 6:00\u202fPM Almaty (UTC+5)"
+    page.goto(f"{base}/publishing/")
+    assert "embargoed until 6/15/99, 6:00\u202fPM Almaty (UTC+5)" in page.inner_text("main")
     with live_app.app_context():
         publication = live_app.extensions["audarma.db"].session.query(Publication).one()
         assert publication.embargo_until == datetime(2099, 6, 15, 13, 0, tzinfo=UTC)
