@@ -64,9 +64,10 @@ def release_now(session: Session, edition_id: int, user_id: int | None,
     now = now or utcnow()
     edition = _edition(session, edition_id)
     row = _require_scheduled(session, edition)
-    claimed = session.execute(update(Publication).where(
+    result = session.execute(update(Publication).where(
         Publication.id == row.id, Publication.status == "scheduled")
-        .values(status="releasing")).rowcount
+        .values(status="releasing"))
+    claimed = getattr(result, "rowcount", 0)  # an UPDATE's CursorResult counts its rows
     if not claimed:  # the beat released it a moment ago
         raise Conflict("This edition was released in the meantime.", code="not_scheduled")
     session.refresh(row)
@@ -77,8 +78,8 @@ def release_now(session: Session, edition_id: int, user_id: int | None,
     return row
 
 
-def reschedule(session: Session, edition_id: int, user_id: int | None, embargo_until: datetime,
-               now: datetime | None = None) -> Publication:
+def reschedule(session: Session, edition_id: int, user_id: int | None,
+               embargo_until: datetime | None, now: datetime | None = None) -> Publication:
     """Move a scheduled version's embargo to another (future) time."""
     now = now or utcnow()
     edition = _edition(session, edition_id)

@@ -68,6 +68,7 @@ def require_publisher(session: Session, user_id: int | None, edition: Edition | 
     user = session.get(User, user_id) if user_id is not None else None
     require(user, PERMISSION.get(action, Action.PUBLISH),
             edition.language if edition is not None else None)
+    assert user is not None  # require() refuses a missing person
     return user
 
 

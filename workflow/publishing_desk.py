@@ -175,7 +175,8 @@ def categories(session: Session) -> list[str]:
     """Categories in use, for the desk's filter (a scan of every article: kept per process)."""
     import time
 
-    key = str(session.get_bind().url)
+    bind = session.get_bind()
+    key = str(getattr(bind, "url", id(bind)))
     cached = _CATEGORIES.get(key)
     if cached is not None and time.monotonic() - cached[0] < CATEGORIES_TTL:
         return cached[1]
