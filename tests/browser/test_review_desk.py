@@ -133,6 +133,7 @@ def test_translator_post_edits_submits_and_only_another_editor_approves(
             page.evaluate("document.querySelector('section.block').scrollIntoView()")
             page.screenshot(path=str(ARTIFACTS / "editor.png"))
 
+            page.click("form.submit-form details.wf-more > summary")  # the note is folded away
             page.fill("#override-note", "Random-weight test model: warnings are expected.")
             page.click("#submit-edition")
             page.wait_for_load_state()
