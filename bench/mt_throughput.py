@@ -273,7 +273,7 @@ def main() -> None:
         serve(kind, Path(package_dir), Path(articles_json))
         return
     if args.data_dir is None:
-        parser.error("DATA_DIR is required (e.g. /work/shared/data)")
+        parser.error("DATA_DIR is required (the shared data folder with flores-kk-ru-en/)")
     if args.articles < 2:
         # argostranslate caches the last call's paragraphs: one article would hit it every round.
         parser.error("--articles must be at least 2")
