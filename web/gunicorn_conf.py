@@ -76,6 +76,3 @@ def child_exit(server, worker) -> None:  # noqa: ARG001 (gunicorn's hook signatu
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)
-
-
-_metrics_dir()
