@@ -54,10 +54,12 @@ SIZES = {
 
 
 def build_random_package(
-    out_path: Path, source: str, target: str, *, size: str = "tiny", seed: int = 0
+    out_path: Path, source: str, target: str, *, size: str = "tiny", seed: int = 0,
+    licence: str | None = None,
 ) -> Path:
-    """Write a bilingual source→target .argosmodel with random weights; deterministic per seed."""
-    metadata = {
+    """Write a bilingual source→target .argosmodel with random weights; deterministic per seed.
+    ``licence`` is recorded as a converted model's would be (tests of the licence rule)."""
+    metadata: dict[str, Any] = {
         "type": "translate",
         "package_version": "1.0",
         "argos_version": "1.9",
@@ -66,6 +68,7 @@ def build_random_package(
         "to_code": target,
         "to_name": LANGUAGE_NAMES.get(target, target),
         "name": f"Random {source}→{target} ({size}, seed {seed})",
+        **({"licence": licence} if licence else {}),
     }
     folder = f"translate-{source}_{target}-1_0"
     return _build(Path(out_path), folder, metadata, [source, target], [], size, seed)

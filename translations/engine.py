@@ -17,6 +17,7 @@ from translations.glossary import Glossary
 from translations.interface import Translation
 from translations.markup import PLACEHOLDER_PATTERN, Protected, protect, restore, tag_spans
 from translations.memory import FUZZY_THRESHOLD, MemoryLookup, MemorySuggestion
+from translations.model_input import selection_tokens, source_pieces, target_processor
 from translations.packages import PackageInfo, PackageStore
 from translations.routes import Route, RouteStep, plan_route
 from translations.transliteration import guess_alphabet, is_latin, to_cyrillic
@@ -64,6 +65,7 @@ class LoadedModel:
     package: PackageInfo
     translator: Any
     processor: Any
+    decoder: Any = None  # the target side's SentencePiece model, when it has its own (Marian)
 
 
 class ArgosEngine:
@@ -197,11 +199,8 @@ class ArgosEngine:
         if not work:
             return list(texts)
         info = model.package
-        prefix = [info.source_tokens[step.source]] if step.source in info.source_tokens else []
-        batch = [
-            prefix + model.processor.encode(texts[i], out_type=str) + list(info.source_suffix)
-            for i in work
-        ]
+        batch = [source_pieces(info, model.processor, texts[i], step.source, step.target)
+                 for i in work]
         target_token = info.target_tokens.get(step.target)
         options = batch_options(
             batch,
@@ -224,10 +223,11 @@ class ArgosEngine:
         except (RuntimeError, MemoryError) as exc:
             raise EngineUnavailable(f"{info.code}: translation failed ({exc})") from exc
         self.stats.model_calls += 1
-        strip = SPECIAL_TOKENS | set(info.target_tokens.values()) | set(info.source_tokens.values())
+        strip = SPECIAL_TOKENS | selection_tokens(info)
+        decoder = model.decoder or model.processor
         outputs = list(texts)
         for i, result in zip(work, results, strict=True):
-            outputs[i] = decode_pieces(model.processor, result.hypotheses[0], strip)
+            outputs[i] = decode_pieces(decoder, result.hypotheses[0], strip)
         return outputs
 
     def _model(self, package: PackageInfo) -> LoadedModel:
@@ -253,6 +253,7 @@ class ArgosEngine:
             processor = sentencepiece.SentencePieceProcessor(
                 model_file=str(package.path / "sentencepiece.model")
             )
+            decoder = target_processor(package.path)
             translator = ctranslate2.Translator(
                 str(package.path / "model"),
                 device="cpu",
@@ -264,7 +265,7 @@ class ArgosEngine:
             raise EngineUnavailable(f"{package.code}: not enough memory to load") from exc
         except (RuntimeError, OSError, ValueError) as exc:
             raise InvalidPackage(f"{package.code}: the model does not load ({exc})") from exc
-        return LoadedModel(package, translator, processor)
+        return LoadedModel(package, translator, processor, decoder)
 
 
 def batch_limit(chunk_size: int, batch_type: str = DEFAULT_BATCH_TYPE,

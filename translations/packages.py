@@ -34,12 +34,19 @@ _CHUNK = 1024**2
 LANGUAGE_CODE = r"\A[a-z]{2,3}(-[A-Z][a-z]{3})?\Z"  # ISO 639 code, optional script ("kk-Latn")
 _CODE_PATTERN = re.compile(LANGUAGE_CODE)
 _SAFE_CODE = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9_.-]{0,127}\Z")
+# A package whose target side has its own SentencePiece model (Marian) ships it under this name.
+TARGET_SENTENCEPIECE = "target_sentencepiece.model"
 SCRATCH_PREFIXES = (".staging-", ".download-", ".index-", ".upload-")
 SCRATCH_MAX_AGE_SECONDS = 6 * 3600
 
 _CODES = {"type": "array", "minItems": 1, "maxItems": 32,
           "items": {"type": "string", "pattern": LANGUAGE_CODE}}
 _TOKEN = {"type": "string", "maxLength": 64}
+# Marian's target token (">>kaz<<") or MADLAD's source prefix ("<2kk> "), by target language.
+_BY_LANGUAGE = {"type": "object", "maxProperties": 32, "additionalProperties": _TOKEN,
+                "propertyNames": {"pattern": LANGUAGE_CODE}}
+# Licences whose terms forbid commercial use: CC BY-NC*, and any naming "non-commercial".
+_NONCOMMERCIAL = re.compile(r"(\A|[^a-z])nc([^a-z]|\Z)|non-?commercial", re.IGNORECASE)
 METADATA_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
@@ -58,6 +65,13 @@ METADATA_SCHEMA: dict[str, Any] = {
         "target_prefix": _TOKEN,
         "source_prefix_token": {"type": "boolean"},
         "source_suffix_tokens": {"type": "array", "maxItems": 16, "items": _TOKEN},
+        "source_target_tokens": _BY_LANGUAGE,
+        "source_prefix": _BY_LANGUAGE,
+        "model_family": {"type": "string", "pattern": r"\A[a-z][a-z0-9_-]{0,31}\Z"},
+        "architecture": {"type": "string", "maxLength": 64},
+        "source_model": {"type": "string", "maxLength": 300},
+        "source_revision": {"type": ["string", "null"], "maxLength": 64},
+        "licence": {"type": "string", "maxLength": 200},
     },
 }
 _METADATA_VALIDATOR = jsonschema.Draft202012Validator(METADATA_SCHEMA)
@@ -85,6 +99,17 @@ class PackageInfo:
     target_tokens: Mapping[str, str] = field(default_factory=dict)
     source_tokens: Mapping[str, str] = field(default_factory=dict)
     source_suffix: tuple[str, ...] = ()
+    source_target_tokens: Mapping[str, str] = field(default_factory=dict)
+    source_prefix: Mapping[str, str] = field(default_factory=dict)
+    family: str | None = None
+    source_model: str | None = None
+    source_revision: str | None = None
+    licence: str | None = None
+
+    @property
+    def noncommercial(self) -> bool:
+        """True when the weights' licence forbids commercial use of the output."""
+        return forbids_commercial_use(self.licence)
 
     @property
     def multilingual(self) -> bool:
@@ -108,7 +133,19 @@ class PackageInfo:
             "multilingual": self.multilingual,
             "path": str(self.path),
             "size_bytes": self.size_bytes,
+            "source_target_tokens": dict(self.source_target_tokens),
+            "source_prefix": dict(self.source_prefix),
+            "family": self.family,
+            "source_model": self.source_model,
+            "source_revision": self.source_revision,
+            "licence": self.licence,
+            "noncommercial": self.noncommercial,
         }
+
+
+def forbids_commercial_use(licence: str | None) -> bool:
+    """True for a licence such as cc-by-nc-4.0 or "CC BY-NC-SA"; unknown licences are not."""
+    return bool(licence) and _NONCOMMERCIAL.search(licence or "") is not None
 
 
 def package_code(metadata: Mapping[str, Any]) -> str:
@@ -159,7 +196,17 @@ def read_package(directory: Path) -> PackageInfo:
         target_tokens=tokens,
         source_tokens=tokens if metadata.get("source_prefix_token") else {},
         source_suffix=tuple(str(t) for t in metadata.get("source_suffix_tokens", [])),
+        source_target_tokens=dict(metadata.get("source_target_tokens") or {}),
+        source_prefix=dict(metadata.get("source_prefix") or {}),
+        family=_text(metadata.get("model_family")),
+        source_model=_text(metadata.get("source_model")),
+        source_revision=_text(metadata.get("source_revision")),
+        licence=_text(metadata.get("licence")),
     )
+
+
+def _text(value: Any) -> str | None:
+    return str(value) if value else None
 
 
 def _language_codes(metadata: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -411,12 +458,14 @@ def validate_model_files(directory: Path) -> None:
     sp_path = directory / "sentencepiece.model"
     if not sp_path.is_file():
         raise InvalidPackage(f"{directory.name}: missing sentencepiece.model")
-    try:
-        sentencepiece.SentencePieceProcessor(model_file=str(sp_path))
-    except (RuntimeError, OSError) as exc:
-        raise InvalidPackage(
-            f"{directory.name}: sentencepiece.model does not load ({exc})"
-        ) from exc
+    for path in (sp_path, directory / TARGET_SENTENCEPIECE):
+        if path == sp_path or path.is_file():
+            try:
+                sentencepiece.SentencePieceProcessor(model_file=str(path))
+            except (RuntimeError, OSError) as exc:
+                raise InvalidPackage(
+                    f"{directory.name}: {path.name} does not load ({exc})"
+                ) from exc
     try:
         ctranslate2.Translator(str(model_dir), device="cpu", intra_threads=1)
     except (RuntimeError, ValueError, OSError) as exc:
@@ -449,16 +498,32 @@ def write_package(
     sentencepiece_model: bytes,
     model_dir: Path,
     readme: str,
+    *,
+    extra_files: Mapping[str, bytes] | None = None,
 ) -> Path:
-    """Zip a package (one top-level folder) with fixed timestamps, so builds are reproducible."""
+    """Zip a package (one top-level folder) with fixed timestamps, so builds are reproducible.
+    ``extra_files`` go beside metadata.json (a Marian model's target_sentencepiece.model)."""
     out_path.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out_path, "w", zipfile.ZIP_DEFLATED) as archive:
         _add(archive, f"{folder}/metadata.json", json.dumps(metadata, indent=2).encode())
         _add(archive, f"{folder}/sentencepiece.model", sentencepiece_model)
         _add(archive, f"{folder}/README.md", readme.encode())
+        for name, data in sorted((extra_files or {}).items()):
+            _add(archive, f"{folder}/{name}", data)
         for file in sorted(model_dir.iterdir()):
             _add(archive, f"{folder}/model/{file.name}", file.read_bytes())
     return out_path
+
+
+def read_metadata(archive_path: Path) -> dict[str, Any]:
+    """The metadata.json of an .argosmodel file, without unpacking it."""
+    with zipfile.ZipFile(archive_path) as archive:
+        name = next((n for n in archive.namelist() if n.endswith("/metadata.json")
+                     and n.count("/") == 1), None)
+        if name is None:
+            raise InvalidPackage(f"{Path(archive_path).name}: no metadata.json")
+        metadata: dict[str, Any] = json.loads(archive.read(name))
+    return metadata
 
 
 def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:

@@ -24,14 +24,16 @@ class RouteStep:
     package_version: str
     source: str
     target: str
+    licence: str | None = None  # of the package's weights, as its metadata recorded it
 
-    def to_json(self) -> dict[str, str]:
+    def to_json(self) -> dict[str, str | None]:
         """JSON form stored with every translated segment."""
         return {
             "package_code": self.package_code,
             "package_version": self.package_version,
             "source": self.source,
             "target": self.target,
+            "licence": self.licence,
         }
 
 
@@ -99,7 +101,7 @@ def plan_route(packages: Sequence[PackageInfo], source: str, target: str) -> Rou
     steps = []
     for src, tgt in zip(chain, chain[1:], strict=False):
         package = best[(src, tgt)]
-        steps.append(RouteStep(package.code, package.version, src, tgt))
+        steps.append(RouteStep(package.code, package.version, src, tgt, package.licence))
     return Route(tuple(steps))
 
 

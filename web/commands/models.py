@@ -8,6 +8,8 @@ from pathlib import Path
 import click
 from flask import Flask
 
+from translations.convert import KINDS, QUANTIZATIONS
+
 
 def _store():
     from tasks.packages import package_store
@@ -97,23 +99,53 @@ def register(app: Flask) -> None:
             raise click.UsageError("give --from and --to, or --languages")
         click.echo(f"built {path} (random weights: output is not a translation)")
 
-    @models_group.command("convert-nllb")
-    @click.argument("source")
-    @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
-    @click.option("--languages", default="kk,ru,en", show_default=True)
-    @click.option("--quantization", type=click.Choice(["int8", "int8_float32", "float16"]),
-                  default=None)
-    def convert_nllb(source: str, out: Path, languages: str, quantization: str | None) -> None:
-        """Convert a Hugging Face NLLB/M2M-100 model (name or directory) into a package."""
-        from translations.convert import convert_nllb as convert
+    def convert_options(command):
+        for option in reversed([
+            click.argument("source"),
+            click.argument("out", type=click.Path(dir_okay=False, path_type=Path)),
+            click.option("--languages", default="kk,ru,en", show_default=True,
+                         help="Every direction among them (kk,ru,en), or SOURCES:TARGETS "
+                              "(en:kk,ru) for a one-way model such as OPUS-MT."),
+            click.option("--kind", type=click.Choice(KINDS), default="auto", show_default=True,
+                         help="Model family (auto: from its architecture and tokenizer)."),
+            click.option("--quantization", type=click.Choice(QUANTIZATIONS), default=None),
+            click.option("--licence", default=None,
+                         help="Licence of the weights (default: the model card's license:)."),
+            click.option("--revision", default=None, help="Hub revision (branch, tag, commit)."),
+        ]):
+            command = option(command)
+        return command
+
+    def run_convert(source: str, out: Path, languages: str, kind: str,
+                    quantization: str | None, licence: str | None, revision: str | None) -> None:
+        from translations.convert import convert_model
         from translations.errors import TranslationError
+        from translations.packages import forbids_commercial_use, read_metadata
 
         try:
-            path = convert(source, out, [x.strip() for x in languages.split(",")],
-                           quantization=quantization)
+            path = convert_model(source, out, languages, kind=kind, quantization=quantization,
+                                 licence=licence, revision=revision)
         except TranslationError as exc:
             raise click.ClickException(str(exc)) from None
-        click.echo(f"wrote {path}; install it with: audarma models install {path}")
+        metadata = read_metadata(path)
+        click.echo(f"wrote {path} ({metadata['model_family']}, licence {metadata['licence']}); "
+                   f"install it with: audarma models install {path}")
+        if forbids_commercial_use(metadata["licence"]):
+            click.echo("its licence forbids commercial use: editions translated with it publish "
+                       "only where AUDARMA_ALLOW_NONCOMMERCIAL_MODELS=1 (docs/models.md)")
+
+    @models_group.command("convert")
+    @convert_options
+    def convert(**options: str | None) -> None:
+        """Convert a Hugging Face NLLB-200, M2M-100, Marian (OPUS-MT) or T5 (MADLAD-400) model
+        (hub name or directory) into a package."""
+        run_convert(**options)  # type: ignore[arg-type]
+
+    @models_group.command("convert-nllb")
+    @convert_options
+    def convert_nllb(**options: str | None) -> None:
+        """Same as ``models convert`` (kept for scripts written for NLLB-200)."""
+        run_convert(**options)  # type: ignore[arg-type]
 
     @models_group.command("evaluate")
     @click.option("--data", "data_dir", type=click.Path(exists=True, file_okay=False,
