@@ -57,9 +57,7 @@ class Route:
     def label(self) -> str:
         """Reviewer-facing label, e.g. 'ru→en→kk via translate-ru_en 1.0, translate-en_kk 1.0'."""
         languages = "→".join([self.steps[0].source, *(step.target for step in self.steps)])
-        packages = ", ".join(
-            f"{_short_code(step.package_code)} {step.package_version}" for step in self.steps
-        )
+        packages = ", ".join(package_label(s.package_code, s.package_version) for s in self.steps)
         return f"{languages} via {packages}"
 
     def to_json(self) -> dict[str, Any]:
@@ -112,6 +110,11 @@ def _preference(package: PackageInfo) -> tuple[bool, Version, str]:
     except InvalidVersion:
         version = Version("0")
     return (not package.multilingual, version, package.code)
+
+
+def package_label(code: str, version: str) -> str:
+    """How a route label names a package: 'translate-en_kk 1.0'."""
+    return f"{_short_code(code)} {version}"
 
 
 def _short_code(code: str) -> str:

@@ -33,6 +33,7 @@ BLUEPRINTS = (
     "web.jobs_views",
     "web.corrections_views",
     "web.memory_views",
+    "web.models_admin",
     "web.audit_views",
     "web.exchange_views",
     "web.api_exchange",

@@ -63,6 +63,14 @@ def message_for(exc: DomainError) -> str:
         "empty_comment": lambda: _("Write a comment first."),
         "taken": lambda: _("Someone else already works on this edition."),
         "not_found": lambda: _("Not found."),
+        # model licences (workflow/model_licences.py)
+        "noncommercial_model": lambda: _(
+            "Machine segments of this edition came from %(packages)s, whose licence forbids "
+            "commercial use. An admin can allow publishing such output on the Models page.",
+            packages=", ".join(map(str, detail.get("packages") or ()))),
+        "licence_not_acknowledged": lambda: _(
+            "Confirm that this newsroom may publish the output of models whose licence forbids "
+            "commercial use."),
         "no_user": lambda: _("Sign in again to continue."),
         # accounts (workflow/users.py) and the newsroom's clock (workflow/clock.py)
         "wrong_password": lambda: _("The current password is wrong."),

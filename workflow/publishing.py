@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from workflow import corrections, memory_admin, metadata, partner_text, webhooks
+from workflow import corrections, memory_admin, metadata, model_licences, partner_text, webhooks
 from workflow.approval import approved_snapshot
 from workflow.db import utcnow
 from workflow.errors import Conflict, InvalidInput, NotFound
@@ -132,6 +132,7 @@ def publish_edition(session: Session, edition_id: int, user_id: int | None,
                      code="not_approved",
                      message="Only an approved edition can be published; this one is {current}.")
     approved = approved_snapshot(session, edition)  # what the approver saw, nothing newer
+    model_licences.check_publishable(session, edition)
     if embargo_until is not None and embargo_until.tzinfo is None:
         raise InvalidInput("The embargo time needs a time zone.", code="naive_embargo")
     latest = _latest(session, edition.id)

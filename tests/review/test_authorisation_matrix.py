@@ -92,6 +92,8 @@ EXPECTED: dict[str, tuple[int, int, int, int]] = {
     "GET /admin/": (302, 403, 403, 200),
     "POST /admin/models": (302, 403, 403, 422),  # no file
     "POST /admin/models/<code>/remove": (302, 403, 403, 404),
+    "GET /admin/models/": (302, 403, 403, 200),
+    "POST /admin/models/noncommercial": (302, 403, 403, 302),  # empty form: forbid
     "POST /admin/glossary": (302, 403, 403, 422),  # empty form
     "GET /admin/glossary.csv": (302, 403, 403, 200),
     "POST /admin/glossary/import": (302, 403, 403, 422),

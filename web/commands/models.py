@@ -35,16 +35,34 @@ def register(app: Flask) -> None:
     @models_group.command("list")
     @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
     def list_models(as_json: bool) -> None:
-        """List installed packages."""
+        """List installed packages: languages, family, size, licence and evaluation scores."""
+        from flask import current_app
+
+        from web.commands import schema_ready
+        from workflow import model_licences
+
         installed = _store().installed()
+        if schema_ready():
+            with current_app.extensions["audarma.db"].transaction() as session:
+                lines = model_licences.catalogue(session, installed)
+                described = [(line, line.to_json()) for line in lines]
+        else:
+            lines = [model_licences.ModelLine(p) for p in installed]
+            described = [(line, line.to_json()) for line in lines]
         if as_json:
-            click.echo(json.dumps([p.to_json() for p in installed], ensure_ascii=False))
+            click.echo(json.dumps([d for _, d in described], ensure_ascii=False))
             return
         if not installed:
             click.echo("No translation package installed (see docs/models.md).")
-        for p in installed:
+        for line, d in described:
+            p = line.package
+            mark = "  NON-COMMERCIAL" if line.noncommercial else ""
             click.echo(f"{p.code}\t{p.version}\t{','.join(p.from_codes)} → {','.join(p.to_codes)}"
-                       f"\t{p.size_bytes / 1e6:.1f} MB")
+                       f"\t{p.size_bytes / 1e6:.1f} MB\t{p.family or '-'}"
+                       f"\tlicence {p.licence or 'not recorded'}{mark}")
+            for score in d["evaluations"]:  # type: ignore[attr-defined]
+                click.echo(f"\t{score['source']}→{score['target']}\tchrF++ {score['chrf']:.2f}"
+                           f"\tBLEU {score['bleu']:.2f}\t{score['data']}")
 
     @models_group.command("install")
     @click.argument("source")

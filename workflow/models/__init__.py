@@ -16,7 +16,7 @@ from workflow.models.jobs import (
     TranslationJob,
     WorkerHeartbeat,
 )
-from workflow.models.people import ROLES, ApiKey, User
+from workflow.models.people import ROLES, ApiKey, InstanceSetting, User
 from workflow.models.publishing import (
     AccessLog,
     FeedEvent,
@@ -49,6 +49,7 @@ __all__ = [
     "FeedEvent",
     "FeedSequence",
     "FeedSource",
+    "InstanceSetting",
     "GlossaryTerm",
     "JobRun",
     "ModelEvaluation",

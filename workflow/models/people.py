@@ -60,3 +60,14 @@ class ApiKey(Base):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User | None] = relationship(back_populates="api_keys")
+
+
+class InstanceSetting(Base):
+    """A setting an admin changes in the product (not the environment), with who and when."""
+
+    __tablename__ = "instance_settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[dict] = mapped_column(JSON, default=dict)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
