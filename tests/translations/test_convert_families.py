@@ -3,7 +3,6 @@ converted by the real command, installed, and a translation job run through the 
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from sqlalchemy import select
 
 from translations.convert import front_matter_licence
 from translations.engine import ArgosEngine, decode_pieces
+from translations.hf_random import SENTENCES, build_random_marian, build_random_t5
 from translations.model_input import source_pieces, target_processor
 from translations.packages import PackageStore, forbids_commercial_use
 
@@ -21,70 +21,20 @@ transformers = pytest.importorskip(
 )
 torch = pytest.importorskip("torch", reason="models convert needs the optional extra: CPU torch")
 
-ENGLISH = ["the president said on monday that talks will continue",
-           "water prices in the capital rose after the election"]
-KAZAKH_RUSSIAN = ["президент дүйсенбі күні келіссөздер жалғасатынын айтты",
-                  "президент заявил в понедельник что переговоры продолжатся"]
-CARD = "---\nlanguage:\n- en\n- kk\nlicense: {licence}\ntags:\n- translation\n---\n# tiny\n"
-TINY = {"d_model": 16, "encoder_layers": 1, "decoder_layers": 1, "encoder_attention_heads": 2,
-        "decoder_attention_heads": 2, "encoder_ffn_dim": 32, "decoder_ffn_dim": 32}
-
-
-def _train(lines: list[str], prefix: Path, size: int, **options: object) -> Path:
-    sentencepiece.SentencePieceTrainer.train(
-        sentence_iterator=iter(lines * 20), model_prefix=str(prefix), vocab_size=size,
-        hard_vocab_limit=False, num_threads=1, minloglevel=2, **options)
-    return prefix.with_suffix(".model")
-
-
-def _pieces(path: Path) -> list[str]:
-    processor = sentencepiece.SentencePieceProcessor(model_file=str(path))
-    return [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
+ENGLISH = SENTENCES["en"]
 
 
 @pytest.fixture(scope="module")
 def tiny_marian(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An English → Kazakh/Russian Marian model: >>kaz<< and >>rus<< tokens, one SentencePiece
     model per side (as OPUS-MT ships them), seeded random weights, an Apache-2.0 model card."""
-    from transformers import MarianConfig, MarianMTModel, MarianTokenizer
-
-    root = tmp_path_factory.mktemp("marian")
-    source_spm = _train(ENGLISH, root / "source", 40)
-    target_spm = _train(KAZAKH_RUSSIAN, root / "target", 60)
-    vocab = {"</s>": 0, "<unk>": 1}
-    for piece in [*_pieces(source_spm), *_pieces(target_spm), ">>kaz<<", ">>rus<<", "<pad>"]:
-        vocab.setdefault(piece, len(vocab))
-    (root / "vocab.json").write_text(json.dumps(vocab))
-    tokenizer = MarianTokenizer(source_spm=str(source_spm), target_spm=str(target_spm),
-                                vocab=str(root / "vocab.json"))
-    torch.manual_seed(0)
-    config = MarianConfig(vocab_size=len(vocab), max_position_embeddings=64,
-                          pad_token_id=vocab["<pad>"], decoder_start_token_id=vocab["<pad>"],
-                          eos_token_id=0, **TINY)
-    model_dir = root / "opus-mt-tiny-en-trk"
-    MarianMTModel(config).save_pretrained(model_dir)
-    tokenizer.save_pretrained(model_dir)
-    (model_dir / "README.md").write_text(CARD.format(licence="apache-2.0"))
-    return model_dir
+    return build_random_marian(tmp_path_factory.mktemp("marian") / "opus-mt-tiny-en-trk")
 
 
 @pytest.fixture(scope="module")
 def tiny_t5(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A T5 model with MADLAD-400's <2kk>/<2ru>/<2en> tokens in its SentencePiece model."""
-    from transformers import T5Config, T5ForConditionalGeneration, T5Tokenizer
-
-    root = tmp_path_factory.mktemp("t5")
-    spm = _train(ENGLISH + KAZAKH_RUSSIAN, root / "spiece", 90, pad_id=0, eos_id=1, unk_id=2,
-                 bos_id=-1, user_defined_symbols=["<2kk>", "<2ru>", "<2en>"])
-    tokenizer = T5Tokenizer(vocab_file=str(spm), extra_ids=0, legacy=True)
-    torch.manual_seed(0)
-    config = T5Config(vocab_size=len(tokenizer), d_model=16, d_kv=8, d_ff=32, num_layers=1,
-                      num_decoder_layers=1, num_heads=2, decoder_start_token_id=0,
-                      pad_token_id=0, eos_token_id=1)
-    model_dir = root / "madlad-tiny"
-    T5ForConditionalGeneration(config).save_pretrained(model_dir)
-    tokenizer.save_pretrained(model_dir)
-    return model_dir
+    return build_random_t5(tmp_path_factory.mktemp("t5") / "madlad-tiny")
 
 
 def _cli(app, *args: str):
@@ -163,12 +113,14 @@ def test_marian_package_selects_its_target_with_a_token(app, make_article, tiny_
     assert segments[0][1]["steps"][0]["licence"] == "apache-2.0"
 
 
-def test_t5_package_prefixes_the_source_with_the_target(app, make_article, tiny_t5, tmp_path):
-    out = tmp_path / "madlad.argosmodel"
+def test_t5_package_prefixes_the_source_with_the_target(app, make_article, tmp_path):
+    tiny_t5, out = tmp_path / "madlad-tiny", tmp_path / "madlad.argosmodel"
+    built = _cli(app, "build-random-hf", tiny_t5, "--kind", "madlad", "--licence", "unknown")
     converted = _cli(app, "convert", tiny_t5, out, "--kind", "madlad", "--languages", "kk,ru,en",
                      "--licence", "apache-2.0")
     installed = _cli(app, "install", out)
 
+    assert built.exit_code == 0, built.output
     assert converted.exit_code == 0, converted.output
     assert installed.exit_code == 0, installed.output
     store = PackageStore(Path(app.config["PACKAGES_DIR"]))
@@ -208,7 +160,8 @@ def test_convert_nllb_is_an_alias_and_refusals_say_why(app, tiny_marian, tiny_t5
 def test_licence_without_a_card_is_unknown_and_a_card_is_read(tiny_marian, tmp_path):
     copy = tmp_path / "copy"
     shutil.copytree(tiny_marian, copy)
-    (copy / "README.md").write_text(CARD.format(licence="cc-by-nc-4.0"))
+    card = (copy / "README.md").read_text().replace("license: apache-2.0", "license: cc-by-nc-4.0")
+    (copy / "README.md").write_text(card)
 
     assert front_matter_licence((copy / "README.md").read_text()) == "cc-by-nc-4.0"
     assert front_matter_licence("# no front matter\nlicense: mit\n") is None

@@ -117,6 +117,35 @@ def register(app: Flask) -> None:
             raise click.UsageError("give --from and --to, or --languages")
         click.echo(f"built {path} (random weights: output is not a translation)")
 
+    @models_group.command("build-random-hf")
+    @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+    @click.option("--kind", type=click.Choice(["marian", "madlad"]), required=True)
+    @click.option("--languages", default=None,
+                  help="marian: SOURCE:TARGETS (default en:kk,ru); madlad: kk,ru,en.")
+    @click.option("--licence", default="apache-2.0", show_default=True,
+                  help="Written into the model card's front matter.")
+    @click.option("--seed", default=0, show_default=True, type=int)
+    def build_random_hf(out: Path, kind: str, languages: str | None, licence: str,
+                        seed: int) -> None:
+        """Save a tiny random Hugging Face model (Marian or T5) to convert: demos and tests."""
+        from translations.convert import Languages
+        from translations.errors import TranslationError
+        from translations.hf_random import build_random_marian, build_random_t5
+
+        try:
+            if kind == "marian":
+                wanted = Languages.parse(languages or "en:kk,ru")
+                if len(wanted.sources) != 1 or not wanted.one_way:
+                    raise click.UsageError("--languages for marian: one source, e.g. en:kk,ru")
+                build_random_marian(out, wanted.sources[0], wanted.targets, licence=licence,
+                                    seed=seed)
+            else:
+                build_random_t5(out, Languages.parse(languages or "kk,ru,en").all,
+                                licence=licence, seed=seed)
+        except TranslationError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"saved {out} (random weights: output is not a translation)")
+
     def convert_options(command):
         for option in reversed([
             click.argument("source"),
@@ -149,8 +178,8 @@ def register(app: Flask) -> None:
         click.echo(f"wrote {path} ({metadata['model_family']}, licence {metadata['licence']}); "
                    f"install it with: audarma models install {path}")
         if forbids_commercial_use(metadata["licence"]):
-            click.echo("its licence forbids commercial use: editions translated with it publish "
-                       "only where AUDARMA_ALLOW_NONCOMMERCIAL_MODELS=1 (docs/models.md)")
+            click.echo("its licence forbids commercial use: editions translated with it are "
+                       "published only once an admin allows it on the Models page")
 
     @models_group.command("convert")
     @convert_options
