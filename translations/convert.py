@@ -110,8 +110,10 @@ def convert_model(
     name = str(source)
     try:
         config = transformers.AutoConfig.from_pretrained(name, revision=revision)
+        # T5's non-legacy slow tokenizer needs protobuf; only the vocabulary is read from it
+        legacy = {"legacy": True} if config.model_type in ("t5", "mt5") else {}
         tokenizer = transformers.AutoTokenizer.from_pretrained(
-            name, revision=revision, use_fast=False)
+            name, revision=revision, use_fast=False, **legacy)
     except (OSError, ValueError, ImportError) as exc:
         raise InvalidPackage(
             f"{source}: cannot load its configuration or tokenizer ({exc})") from exc
