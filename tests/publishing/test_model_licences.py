@@ -93,6 +93,15 @@ def test_the_api_refuses_with_the_reason_and_publishes_once_allowed(
 
 def test_models_page_and_list_mark_the_licence_and_the_admin_turns_it_on(
         app, client, make_user, noncommercial_route):
+    import json
+
+    from translations.evaluation import Score
+    from workflow import evaluations
+
+    with app.app_context(), app.extensions["audarma.db"].transaction() as session:
+        evaluations.record(session, [
+            Score("en", "kk", noncommercial_route["label"], 4, 12.345, 1.5, 2.0),
+            Score("ru", "kk", "ru→kk via translate-ru_kk 1.0", 4, 50.0, 9.0, 2.0)], "flores (4)")
     make_user("admin", email="boss@example.test")
     client.post("/login", data={"email": "boss@example.test", "password": "password123"})
 
@@ -108,6 +117,12 @@ def test_models_page_and_list_mark_the_licence_and_the_admin_turns_it_on(
     assert "Confirm that this newsroom may publish" in unconfirmed.get_data(as_text=True)
     assert "turned on by boss@example.test" in confirmed.get_data(as_text=True)
     assert "licence cc-by-nc-4.0  NON-COMMERCIAL" in listing.output
+    assert "en→kk\tchrF++ 12.35\tBLEU 1.50\tflores (4)" in listing.output
+    assert "chrF++ 12.3, BLEU 1.5" in page and "chrF++ 50.0" not in page  # other routes' scores
+    listed = json.loads(app.test_cli_runner().invoke(args=["models", "list", "--json"]).output)
+    assert listed[0]["noncommercial"] and listed[0]["family"] is None
+    assert [(e["source"], e["chrf"], e["sentences_per_second"]) for e in listed[0]["evaluations"]
+            ] == [("en", 12.35, 2.0)]
     client.post("/logout")
     make_user("editor", email="ed@example.test")
     client.post("/login", data={"email": "ed@example.test", "password": "password123"})

@@ -37,16 +37,16 @@ def register(app: Flask) -> None:
     def list_models(as_json: bool) -> None:
         """List installed packages: languages, family, size, licence and evaluation scores."""
         from flask import current_app
+        from sqlalchemy.exc import SQLAlchemyError
 
-        from web.commands import schema_ready
         from workflow import model_licences
 
         installed = _store().installed()
-        if schema_ready():
+        try:
             with current_app.extensions["audarma.db"].transaction() as session:
                 lines = model_licences.catalogue(session, installed)
                 described = [(line, line.to_json()) for line in lines]
-        else:
+        except SQLAlchemyError:  # no database yet: the packages without their scores
             lines = [model_licences.ModelLine(p) for p in installed]
             described = [(line, line.to_json()) for line in lines]
         if as_json:
