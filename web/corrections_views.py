@@ -27,7 +27,7 @@ def _flagged_helper() -> dict:
     def flagged_editions(limit: int = 20):
         if not current_user.is_authenticated:
             return []
-        return corrections.needing_correction(db_session(), _languages(), limit=limit)
+        return corrections.flagged_lines(db_session(), _languages(), limit=limit)
 
     return {"flagged_editions": flagged_editions}
 

@@ -12,6 +12,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_translations
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -87,14 +88,25 @@ def assign(edition_id: int):
     return redirect(url_for("editor.edition", edition_id=edition_id))
 
 
+_LABELS: dict[int, tuple[object, dict[str, str]]] = {}
+
+
 def _labels() -> dict[str, str]:
-    """Every label in the request's interface language, built once per request (not per call)."""
-    if has_request_context():
-        cached = g.get("_audarma_labels")
-        if cached is None:
-            cached = g._audarma_labels = _build_labels()
-        return cached
-    return _build_labels()
+    """Every label in the request's interface language, built once per catalogue and process:
+    the labels are gettext alone, and ~150 lookups cost ~1 ms a page. Keyed by the catalogue
+    object Flask-Babel keeps per app and locale (held here, so its id is never reused)."""
+    if not has_request_context():
+        return _build_labels()
+    cached = g.get("_audarma_labels")
+    if cached is None:
+        translations = get_translations()
+        entry = _LABELS.get(id(translations))
+        if entry is None or entry[0] is not translations:
+            if len(_LABELS) > 32:  # a test that swaps catalogues per request
+                _LABELS.clear()
+            entry = _LABELS[id(translations)] = (translations, _build_labels())
+        cached = g._audarma_labels = entry[1]
+    return cached
 
 
 def _build_labels() -> dict[str, str]:

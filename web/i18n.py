@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import os
 import tempfile
-from datetime import datetime
+from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
+from babel.dates import format_datetime as babel_format_datetime
 from babel.dates import get_timezone_location
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, request
-from flask_babel import Babel, format_datetime, get_locale, get_timezone
+from flask_babel import Babel, get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -54,17 +56,29 @@ def viewer_zone() -> Zone:
 
 def zone_name(tz: Zone | None = None) -> str:
     """The zone's city in the interface language, e.g. ``Алматы``; ``UTC`` for UTC."""
-    tz = tz or viewer_zone()
+    return _city(tz or viewer_zone(), _locale())
+
+
+def _locale() -> str:
+    return str(get_locale() or DEFAULT_LOCALE)
+
+
+@lru_cache(maxsize=256)
+def _city(tz: Zone, locale: str) -> str:
+    """CLDR's city of a zone (a walk through Babel's locale data: ~20 µs, kept per process)."""
     if tz.key in ("UTC", "Etc/UTC", "Etc/Universal", "Etc/Zulu", "Universal", "Zulu"):
         return "UTC"
-    return get_timezone_location(tz, locale=get_locale() or DEFAULT_LOCALE, return_city=True)
+    return get_timezone_location(tz, locale=locale, return_city=True)
 
 
 def zone_label(moment: datetime | None = None, tz: Zone | None = None) -> str:
     """The zone with its offset at ``moment`` (default now): ``Almaty (UTC+5)``."""
-    tz = tz or viewer_zone()
-    offset = clock.offset_label(moment or utcnow(), tz)
-    name = zone_name(tz)
+    return _zone_label(moment or utcnow(), tz or viewer_zone(), _locale())
+
+
+def _zone_label(moment: datetime, tz: Zone, locale: str) -> str:
+    offset = clock.offset_label(moment, tz)
+    name = _city(tz, locale)
     return name if name == offset else f"{name} ({offset})"
 
 
@@ -72,7 +86,16 @@ def when_zoned(value: datetime | None) -> str:
     """A stored UTC time in the viewer's zone with the zone: ``12/2/26, 6:00 PM Almaty (UTC+5)``."""
     if value is None:
         return ""
-    return f"{format_datetime(value, 'short')} {zone_label(value)}"
+    return _when_zoned(value, viewer_zone(), _locale())
+
+
+@lru_cache(maxsize=4096)
+def _when_zoned(value: datetime, tz: Zone, locale: str) -> str:
+    """``when_zoned`` as a pure function of its inputs, kept per process: Babel's formatting
+    costs ~0.1 ms, and the desk shows the same embargoes on every refresh."""
+    moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return (f"{babel_format_datetime(moment, 'short', tzinfo=tz, locale=locale)} "
+            f"{_zone_label(moment, tz, locale)}")
 
 
 def compile_catalogues(target: Path) -> Path:

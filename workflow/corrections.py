@@ -9,9 +9,11 @@ editor records that the edition needs no change.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session, selectinload
 
 from workflow.db import utcnow
@@ -104,3 +106,38 @@ def needing_correction(session: Session, languages: list[str] | None = None,
     if languages:
         query = query.where(Edition.language.in_(languages))
     return list(session.scalars(query))
+
+
+@dataclass(frozen=True)
+class FlaggedLine:
+    """A flagged edition as the banner on desk pages shows it (columns, not ORM objects)."""
+
+    id: int
+    language: str
+    title: str  # the article's
+    note: str | None
+
+
+@lru_cache(maxsize=2)
+def _flagged_statement(by_language: bool) -> Select:
+    """The banner's query, built once per process (values bound at execution)."""
+    editions, articles = Edition.__table__, Article.__table__
+    query = (select(editions.c.id, editions.c.language, articles.c.title,
+                    editions.c.needs_correction_note)
+             .join_from(editions, articles, articles.c.id == editions.c.article_id)
+             .where(editions.c.needs_correction_at.is_not(None))
+             .order_by(editions.c.needs_correction_at, editions.c.id).limit(bindparam("limit")))
+    if by_language:
+        query = query.where(editions.c.language.in_(bindparam("languages", expanding=True)))
+    return query
+
+
+def flagged_lines(session: Session, languages: list[str] | None = None,
+                  limit: int = 20) -> list[FlaggedLine]:
+    """The banner's flagged editions (in ``languages`` if given), oldest flag first: one query
+    on the ``needs_correction_at`` index, asked by every desk page."""
+    params: dict[str, object] = {"limit": limit}
+    if languages:
+        params["languages"] = list(languages)
+    return [FlaggedLine(*row)
+            for row in session.execute(_flagged_statement(bool(languages)), params)]

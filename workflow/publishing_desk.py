@@ -1,18 +1,20 @@
 """The publishing desk at an agency's volume: one row per article with its editions, paged and
 filtered by edition state, language, date, category and title search.
 
-Two short queries per page whatever the archive holds: the page of articles (newest first, an
-``EXISTS`` on their editions, the ``created_at`` index), then their editions joined to the latest
-version of each.
+One query per page whatever the archive holds: the page of articles (newest first, an ``EXISTS``
+on their editions answered from the ``(article_id, state, language)`` index) joined to all their
+editions and the latest version of each; Core rows, no ORM objects, the statement built once per
+combination of filters.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
 
-from sqlalchemy import exists, func, select
-from sqlalchemy.orm import Session, aliased, load_only
+from sqlalchemy import Select, bindparam, exists, func, select
+from sqlalchemy.orm import Session
 
 from workflow.errors import InvalidInput
 from workflow.models import LANGUAGES, Article, Edition, Publication
@@ -94,11 +96,21 @@ class DeskEdition:
     actions: list[str]
 
 
+@dataclass(frozen=True)
+class ArticleLine:
+    """The columns of an article the desk shows (a row, not a loaded ORM object)."""
+
+    id: int
+    title: str
+    category: str | None
+    created_at: datetime
+
+
 @dataclass
 class DeskArticle:
     """One article on the desk: its title, category and every edition."""
 
-    article: Article
+    article: ArticleLine
     editions: list[DeskEdition] = field(default_factory=list)
 
 
@@ -116,55 +128,84 @@ def _day_start(day: date, zone: tzinfo = UTC) -> datetime:
     return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
 
 
+def _like_contains(text: str) -> str:
+    """A ``LIKE … ESCAPE '/'`` pattern matching ``text`` anywhere (``%`` and ``_`` literal)."""
+    escaped = text.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return f"%{escaped}%"
+
+
+@lru_cache(maxsize=64)
+def _page_statement(language: bool, category: bool, search: bool, day_from: bool,
+                    day_to: bool) -> Select:
+    """The desk's one query for a combination of filters, built once per process: the page of
+    articles (``LIMIT`` in a CTE, newest first) joined to all their editions and each edition's
+    latest version. Values are bound at execution; Core columns, no ORM objects."""
+    articles, editions = Article.__table__, Edition.__table__
+    publications, other = Publication.__table__, Publication.__table__.alias("latest")
+    matching = [editions.c.article_id == articles.c.id,
+                editions.c.state.in_(bindparam("states", expanding=True))]
+    if language:
+        matching.append(editions.c.language == bindparam("language"))
+    page = (select(articles.c.id, articles.c.title, articles.c.category, articles.c.created_at)
+            .where(exists().where(*matching)))
+    if category:
+        page = page.where(articles.c.category == bindparam("category"))
+    if search:
+        page = page.where(articles.c.title_folded.like(bindparam("pattern"), escape="/"))
+    if day_from:
+        page = page.where(articles.c.created_at >= bindparam("day_from"))
+    if day_to:
+        page = page.where(articles.c.created_at < bindparam("day_to"))
+    chosen = (page.order_by(articles.c.created_at.desc(), articles.c.id.desc())
+              .limit(bindparam("limit")).offset(bindparam("offset")).cte("desk_page"))
+    latest_version = (select(func.max(other.c.version))
+                      .where(other.c.edition_id == editions.c.id).scalar_subquery())
+    return (
+        select(chosen.c.id.label("article_id"), chosen.c.title, chosen.c.category,
+               chosen.c.created_at, editions.c.id, editions.c.language, editions.c.is_source,
+               editions.c.state, editions.c.needs_correction_at,
+               editions.c.needs_correction_note, publications.c.version, publications.c.status,
+               publications.c.embargo_until, publications.c.published_at,
+               publications.c.payload["warnings"].label("warnings"))
+        .select_from(chosen.join(editions, editions.c.article_id == chosen.c.id)
+                     .outerjoin(publications, (publications.c.edition_id == editions.c.id)
+                                & (publications.c.version == latest_version)))
+        .order_by(chosen.c.created_at.desc(), chosen.c.id.desc(), editions.c.language))
+
+
 def list_desk(session: Session, query: DeskQuery) -> DeskPage:
     """Articles with at least one edition matching the filters, newest first."""
-    states = [query.state] if query.state else list(DESK_STATES)
-    matching = [Edition.article_id == Article.id, Edition.state.in_(states)]
+    q = query.q.strip()
+    params: dict[str, object] = {
+        "states": [query.state] if query.state else list(DESK_STATES),
+        "limit": query.per_page + 1, "offset": (query.page - 1) * query.per_page}
     if query.language:
-        matching.append(Edition.language == query.language)
-    stmt = (select(Article).options(load_only(Article.id, Article.title, Article.category,
-                                              Article.source_language, Article.created_at))
-            .where(exists().where(*matching)))
+        params["language"] = query.language
     if query.category:
-        stmt = stmt.where(Article.category == query.category)
-    if query.q.strip():
-        stmt = stmt.where(Article.title_folded.contains(fold_title(query.q.strip()),
-                                                        autoescape=True))
+        params["category"] = query.category
+    if q:
+        params["pattern"] = _like_contains(fold_title(q))
     if query.day_from:
-        stmt = stmt.where(Article.created_at >= _day_start(query.day_from, query.zone))
+        params["day_from"] = _day_start(query.day_from, query.zone)
     if query.day_to:
-        stmt = stmt.where(Article.created_at < _day_start(query.day_to + timedelta(days=1),
-                                                          query.zone))
-    stmt = (stmt.order_by(Article.created_at.desc(), Article.id.desc())
-            .offset((query.page - 1) * query.per_page).limit(query.per_page + 1))
-    articles = list(session.scalars(stmt))
-    has_next = len(articles) > query.per_page
-    articles = articles[:query.per_page]
-    rows = {a.id: DeskArticle(a) for a in articles}
-    if not rows:
-        return DeskPage([], query.page, False)
-    other = aliased(Publication)
-    latest_version = (select(func.max(other.version)).where(other.edition_id == Edition.id)
-                      .correlate(Edition).scalar_subquery())
-    found = session.execute(
-        select(Edition.id, Edition.article_id, Edition.language, Edition.is_source,
-               Edition.state, Edition.needs_correction_at, Edition.needs_correction_note,
-               Publication.version, Publication.status,
-               Publication.embargo_until, Publication.published_at,
-               Publication.payload["warnings"].label("warnings"))
-        .outerjoin(Publication, (Publication.edition_id == Edition.id)
-                   & (Publication.version == latest_version))
-        .where(Edition.article_id.in_(rows)).order_by(Edition.article_id, Edition.language))
-    for r in found:
+        params["day_to"] = _day_start(query.day_to + timedelta(days=1), query.zone)
+    stmt = _page_statement(bool(query.language), bool(query.category), bool(q),
+                           bool(query.day_from), bool(query.day_to))
+    rows: dict[int, DeskArticle] = {}
+    for r in session.execute(stmt, params):
+        row = rows.get(r.article_id)
+        if row is None:
+            row = rows[r.article_id] = DeskArticle(
+                ArticleLine(r.article_id, r.title, r.category, r.created_at))
         latest = None if r.version is None else VersionLine(
             r.version, r.status, r.embargo_until, r.published_at,
             tuple(r.warnings) if isinstance(r.warnings, list) else ())
-        rows[r.article_id].editions.append(DeskEdition(
+        row.editions.append(DeskEdition(
             EditionLine(r.id, r.article_id, r.language, r.is_source, r.state,
                         (r.needs_correction_note or "—") if r.needs_correction_at else None),
-            latest,
-            actions_for(r.state)))
-    return DeskPage(list(rows.values()), query.page, has_next)
+            latest, actions_for(r.state)))
+    found = list(rows.values())
+    return DeskPage(found[:query.per_page], query.page, len(found) > query.per_page)
 
 
 _CATEGORIES: dict[str, tuple[float, list[str]]] = {}

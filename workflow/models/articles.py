@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from workflow.db import Base, UTCDateTime, utcnow
@@ -28,6 +38,8 @@ class Article(Base):
     """One news story as it came in, in its source language."""
 
     __tablename__ = "articles"
+    # the publishing desk's category filter, newest first
+    __table_args__ = (Index("ix_articles_category_created_at", "category", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(Text)
@@ -126,7 +138,12 @@ class Edition(Base):
     """One language version of an article: the source edition or a translation."""
 
     __tablename__ = "editions"
-    __table_args__ = (UniqueConstraint("article_id", "language"),)
+    __table_args__ = (
+        UniqueConstraint("article_id", "language"),
+        # the publishing desk's "has an edition in these states (and language)" probe, answered
+        # from the index alone
+        Index("ix_editions_article_state", "article_id", "state", "language"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(
