@@ -1,7 +1,7 @@
 """publishing desk indexes
 
 Revision ID: 0015
-Revises: 0006
+Revises: 0016
 Create Date: 2026-12-02 16:00:00
 
 The publishing desk pages articles that have an edition in the chosen states (and language):
@@ -15,7 +15,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = '0015'
-down_revision = '0006'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 
