@@ -38,6 +38,9 @@ def register(app: Flask) -> None:
         if as_json:
             click.echo(json.dumps([p.to_json() for p in installed], ensure_ascii=False))
             return
+        from tasks.engine import device_choice
+
+        click.echo(f"Device: {device_choice().label}")
         if not installed:
             click.echo("No translation package installed (see docs/models.md).")
         for p in installed:
