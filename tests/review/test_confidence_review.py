@@ -9,7 +9,7 @@ import re
 from sqlalchemy import select
 
 from workflow import review
-from workflow.models import JobRun, SegmentTranslation
+from workflow.models import JobRun, SegmentTranslation, User
 
 
 def _confidences(db, edition_id) -> dict[int, float]:
@@ -60,6 +60,13 @@ def test_the_editor_marks_segments_below_the_threshold_and_filters_them(
     only = client.get(f"/editions/{edition_id}?show=low-confidence").get_data(as_text=True)
     assert set(_articles(only)) == low
     assert 'id="show-all-segments"' in only
+
+    for locale, badge in (("kk", "Сенімділігі төмен</span>"), ("ru", "Низкая уверенность</span>")):
+        with db.transaction() as session:
+            session.scalar(select(User).where(User.email == "conf-translator@example.test")) \
+                .locale = locale
+        shown = _articles(client.get(f"/editions/{edition_id}").get_data(as_text=True))
+        assert {tid for tid, markup in shown.items() if badge in markup} == low, locale
 
     app.config["LOW_CONFIDENCE"] = 0.0  # nothing is below a zero probability
     quiet = client.get(f"/editions/{edition_id}").get_data(as_text=True)
