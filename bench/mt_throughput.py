@@ -173,9 +173,10 @@ def serve(kind: str, package_dir: Path, articles_json: Path) -> None:
     run = RUNNERS[kind](package_dir, articles)
     print(json.dumps({"ready": True}), flush=True)
     for _line in sys.stdin:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         extra = run()
-        print(json.dumps({"seconds": time.perf_counter() - start, **extra}), flush=True)
+        print(json.dumps({"seconds": time.perf_counter() - start,
+                          "cpu_seconds": time.process_time() - cpu, **extra}), flush=True)
 
 
 class Child:
@@ -239,8 +240,11 @@ def spread(values: list[float]) -> str:
     return f"{min(values):.2f}–{max(values):.2f}"
 
 
-def report(seconds: dict[str, list[float]], segments: int, extras: dict[str, dict]) -> None:
-    """Per-system medians, per-round ratios, and the headline lines."""
+def report(seconds: dict[str, list[float]], segments: int, extras: dict[str, dict],
+           cpu: dict[str, list[float]] | None = None) -> None:
+    """Per-system medians, per-round ratios, and the headline lines; ``cpu``: the same in CPU
+    seconds of each system's process (all its threads), which a shared machine's load disturbs
+    far less than wall time."""
     rate = {name: [segments / s for s in values] for name, values in seconds.items()}
     for name in seconds:
         print(
@@ -248,27 +252,35 @@ def report(seconds: dict[str, list[float]], segments: int, extras: dict[str, dic
             f"({statistics.median(rate[name]):.2f} segments/s), "
             f"rounds {' '.join(f'{s:.2f}' for s in seconds[name])} s"
         )
+    for name in (cpu or {}):
+        print(f"{name}: median {statistics.median(cpu[name]):.2f} CPU s, rounds "
+              f"{' '.join(f'{s:.2f}' for s in cpu[name])}")
     if "bare" in extras:
         tokens_report(extras)
     for name in ("audarma", "bare"):
         if name in extras:
             print(f"{name}: segments per engine call in the last round {extras[name]['calls']}")
-    median = {name: statistics.median(values) for name, values in seconds.items()}
+    for unit, figures in (("time", seconds), ("CPU", cpu or {})):
+        ratios(unit, figures)
+
+
+def ratios(unit: str, figures: dict[str, list[float]]) -> None:
+    """Side-by-side ratios of one measure: per round (same round, adjacent runs) and of the
+    medians."""
+    median = {name: statistics.median(values) for name, values in figures.items()}
 
     def ratio(slower: str, faster: str, label: str) -> None:
-        if slower in seconds and faster in seconds:
-            rounds = [a / b for a, b in zip(seconds[slower], seconds[faster], strict=True)]
-            print(f"{label}: per round {spread(rounds)}, of the medians "
+        if slower in figures and faster in figures:
+            rounds = [a / b for a, b in zip(figures[slower], figures[faster], strict=True)]
+            print(f"{unit} {label}: per round {spread(rounds)} (median "
+                  f"{statistics.median(rounds):.3f}), of the medians "
                   f"{median[slower] / median[faster]:.3f}")
 
-    ratio("bare_scores", "bare", "time bare with scores / bare (what scoring costs)")
-    ratio("audarma", "bare_scores", "time Audarma / bare with scores (the engine around it)")
-    ratio("audarma", "bare", "time Audarma (with confidence) / bare without scores")
-    if "audarma" not in seconds:
-        return
+    ratio("bare_scores", "bare", "bare with scores / bare (what scoring costs)")
+    ratio("audarma", "bare_scores", "Audarma / bare with scores (the engine around it)")
+    ratio("audarma", "bare", "Audarma (with confidence) / bare without scores")
     for base, label in (("argos_defaults", "defaults"), ("argos_best", "best threads")):
-        if base in seconds:
-            ratio(base, "audarma", f"Audarma speed-up over argostranslate ({label})")
+        ratio(base, "audarma", f"speed-up of Audarma over argostranslate ({label})")
 
 
 def tokens_report(extras: dict[str, dict]) -> None:
@@ -331,18 +343,20 @@ def main() -> None:
         print(f"argos best threads: {best}")
         children = start_children(root, package_dir, articles_json, best, systems)
         seconds: dict[str, list[float]] = {name: [] for name in systems}
+        cpu: dict[str, list[float]] = {name: [] for name in systems}
         extras: dict[str, dict] = {}
         loads = [loadavg()]
         for number in range(args.rounds):
             shift = number % len(systems)  # each system takes each place in turn
             for name in systems[shift:] + systems[:shift]:
                 result = children[name].time()
-                seconds[name].append(result["seconds"])
-                extras[name] = {k: v for k, v in result.items() if k != "seconds"}
+                seconds[name].append(result.pop("seconds"))
+                cpu[name].append(result.pop("cpu_seconds"))
+                extras[name] = result
             loads.append(loadavg())
         for child in children.values():
             child.close()
-    report(seconds, segments, extras)
+    report(seconds, segments, extras, cpu)
     print(f"1-minute load average at start and after each round: {' '.join(loads)}")
 
 
