@@ -1,6 +1,7 @@
 """Segments/s of Audarma's engine vs argostranslate.translate vs a bare CTranslate2 call.
 
 Usage: .venv/bin/python bench/mt_throughput.py DATA_DIR [--articles 4] [--rounds 5]
+           [--systems audarma,bare,bare_scores]
 
 All systems translate the same English NTREX-128 articles (read from DATA_DIR at run time) with
 the same random-weight transformer-base en→kk package built here (int8 weights on disk, as Argos's
@@ -10,13 +11,17 @@ it: the articles' jobs claimed together (up to 200 segments and 8 jobs a claim, 
 workflow.claims.claim_next bundles them) and translated in calls sized by the worker's
 workflow.machine.BatchSizer. Each system runs
 in its own long-lived child process, and the rounds interleave: argos defaults, argos best
-threads, Audarma, bare, argos defaults, ... Medians and spread over the rounds are reported.
+threads, Audarma, bare, bare with scores, then the same order rotated by one, ... Medians and
+spread over the rounds, and per-round ratios, are reported.
 
 argostranslate runs as shipped (one translate() per article; it batches 32 tokens at a time)
 with HOME/XDG pointed into the temp directory and its sentence splitter swapped for one that
 returns the article's own segments (MiniSBD/stanza would download models); stanza/minisbd are
 stubbed because only that splitter uses them. The bare system is the engine's CTranslate2 calls
-alone: the same per-replica chunks and options on pre-tokenised segments.
+alone: the same per-replica chunks and options on pre-tokenised segments; "bare_scores" is the
+same with ``return_scores=True``, as the engine calls it to give every machine segment its
+confidence (translations/confidence.py). bare_scores/bare is what scoring costs CTranslate2;
+Audarma/bare_scores is the rest of the engine (tokenising, placeholders, checks, confidence).
 """
 
 from __future__ import annotations
@@ -40,7 +45,7 @@ from bench.worker_path import claim_queue, worker_calls  # noqa: E402
 from translations.builder import build_random_package  # noqa: E402
 from translations.packages import PackageStore  # noqa: E402
 
-SYSTEMS = ("argos_defaults", "argos_best", "audarma", "bare")
+SYSTEMS = ("argos_defaults", "argos_best", "audarma", "bare", "bare_scores")
 
 
 def load_articles(data_dir: Path, count: int, skip: int = 0) -> list[list[str]]:
@@ -69,10 +74,11 @@ def audarma_runner(package_dir: Path, articles: list[list[str]]) -> Callable[[],
     return run
 
 
-def bare_runner(package_dir: Path, articles: list[list[str]]) -> Callable[[], dict]:
+def bare_runner(package_dir: Path, articles: list[list[str]],
+                scores: bool = False) -> Callable[[], dict]:
     """The engine's CTranslate2 calls alone: pre-tokenised segments in the worker's calls, each
     cut in the same per-replica chunks (engine.split_for_replicas), one asynchronous
-    translate_batch per chunk, the same options."""
+    translate_batch per chunk, the same options (``return_scores`` only when ``scores``)."""
     import ctranslate2
     import sentencepiece
 
@@ -102,6 +108,7 @@ def bare_runner(package_dir: Path, articles: list[list[str]]) -> Callable[[], di
                 translator.translate_batch(
                     [batch[i] for i in chunk],
                     asynchronous=True,
+                    return_scores=scores,
                     **{**options, "max_batch_size": defaults.batch_limit(len(chunk))},
                 )
                 for chunk in defaults.split_for_replicas(batch, replicas)
@@ -151,7 +158,13 @@ def argos_runner(package_dir: Path, articles: list[list[str]]) -> Callable[[], d
     return run
 
 
-RUNNERS = {"argos": argos_runner, "audarma": audarma_runner, "bare": bare_runner}
+def bare_scores_runner(package_dir: Path, articles: list[list[str]]) -> Callable[[], dict]:
+    """bare_runner with return_scores=True, as the engine calls CTranslate2."""
+    return bare_runner(package_dir, articles, scores=True)
+
+
+RUNNERS = {"argos": argos_runner, "audarma": audarma_runner, "bare": bare_runner,
+           "bare_scores": bare_scores_runner}
 
 
 def serve(kind: str, package_dir: Path, articles_json: Path) -> None:
@@ -160,9 +173,10 @@ def serve(kind: str, package_dir: Path, articles_json: Path) -> None:
     run = RUNNERS[kind](package_dir, articles)
     print(json.dumps({"ready": True}), flush=True)
     for _line in sys.stdin:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         extra = run()
-        print(json.dumps({"seconds": time.perf_counter() - start, **extra}), flush=True)
+        print(json.dumps({"seconds": time.perf_counter() - start,
+                          "cpu_seconds": time.process_time() - cpu, **extra}), flush=True)
 
 
 class Child:
@@ -192,7 +206,8 @@ class Child:
 
 
 def start_children(
-    root: Path, package_dir: Path, articles_json: Path, best: dict[str, str]
+    root: Path, package_dir: Path, articles_json: Path, best: dict[str, str],
+    systems: tuple[str, ...] = SYSTEMS,
 ) -> dict[str, Child]:
     """One child per system; argostranslate's settings are read at import, hence the env."""
     home = root / "argos-home"
@@ -204,12 +219,15 @@ def start_children(
         "XDG_CACHE_HOME": str(home / "cache"),
         "ARGOS_PACKAGES_DIR": str(package_dir.parent),
     }
-    return {
-        "argos_defaults": Child("argos", package_dir, articles_json, argos_env),
-        "argos_best": Child("argos", package_dir, articles_json, {**argos_env, **best}),
-        "audarma": Child("audarma", package_dir, articles_json, dict(os.environ)),
-        "bare": Child("bare", package_dir, articles_json, dict(os.environ)),
+    how = {
+        "argos_defaults": ("argos", argos_env),
+        "argos_best": ("argos", {**argos_env, **best}),
+        "audarma": ("audarma", dict(os.environ)),
+        "bare": ("bare", dict(os.environ)),
+        "bare_scores": ("bare_scores", dict(os.environ)),
     }
+    return {name: Child(how[name][0], package_dir, articles_json, how[name][1])
+            for name in systems}
 
 
 def loadavg() -> str:
@@ -222,15 +240,51 @@ def spread(values: list[float]) -> str:
     return f"{min(values):.2f}–{max(values):.2f}"
 
 
-def report(seconds: dict[str, list[float]], segments: int, extras: dict[str, dict]) -> None:
-    """Per-system medians, per-round ratios, and the three headline lines."""
+def report(seconds: dict[str, list[float]], segments: int, extras: dict[str, dict],
+           cpu: dict[str, list[float]] | None = None) -> None:
+    """Per-system medians, per-round ratios, and the headline lines; ``cpu``: the same in CPU
+    seconds of each system's process (all its threads), which a shared machine's load disturbs
+    far less than wall time."""
     rate = {name: [segments / s for s in values] for name, values in seconds.items()}
-    for name in SYSTEMS:
+    for name in seconds:
         print(
             f"{name}: median {statistics.median(seconds[name]):.2f} s "
             f"({statistics.median(rate[name]):.2f} segments/s), "
             f"rounds {' '.join(f'{s:.2f}' for s in seconds[name])} s"
         )
+    for name in (cpu or {}):
+        print(f"{name}: median {statistics.median(cpu[name]):.2f} CPU s, rounds "
+              f"{' '.join(f'{s:.2f}' for s in cpu[name])}")
+    if "bare" in extras:
+        tokens_report(extras)
+    for name in ("audarma", "bare"):
+        if name in extras:
+            print(f"{name}: segments per engine call in the last round {extras[name]['calls']}")
+    for unit, figures in (("time", seconds), ("CPU", cpu or {})):
+        ratios(unit, figures)
+
+
+def ratios(unit: str, figures: dict[str, list[float]]) -> None:
+    """Side-by-side ratios of one measure: per round (same round, adjacent runs) and of the
+    medians."""
+    median = {name: statistics.median(values) for name, values in figures.items()}
+
+    def ratio(slower: str, faster: str, label: str) -> None:
+        if slower in figures and faster in figures:
+            rounds = [a / b for a, b in zip(figures[slower], figures[faster], strict=True)]
+            print(f"{unit} {label}: per round {spread(rounds)} (median "
+                  f"{statistics.median(rounds):.3f}), of the medians "
+                  f"{median[slower] / median[faster]:.3f}")
+
+    ratio("bare_scores", "bare", "bare with scores / bare (what scoring costs)")
+    ratio("audarma", "bare_scores", "Audarma / bare with scores (the engine around it)")
+    ratio("audarma", "bare", "Audarma (with confidence) / bare without scores")
+    for base, label in (("argos_defaults", "defaults"), ("argos_best", "best threads")):
+        ratio(base, "audarma", f"speed-up of Audarma over argostranslate ({label})")
+
+
+def tokens_report(extras: dict[str, dict]) -> None:
+    """How long the outputs were (the random base model stops near the source's length)."""
     out, src = extras["bare"]["output_tokens"], extras["bare"]["source_tokens"]
     print(
         f"output tokens per segment: median {statistics.median(out)}, mean "
@@ -238,19 +292,6 @@ def report(seconds: dict[str, list[float]], segments: int, extras: dict[str, dic
         f"{statistics.median(src)}); segments hitting max_decoding_length 256: "
         f"{sum(n >= 256 for n in out)}"
     )
-    for name in ("audarma", "bare"):
-        print(f"{name}: segments per engine call in the last round {extras[name]['calls']}")
-    ratios = {
-        base: [a / b for a, b in zip(seconds[base], seconds["audarma"], strict=True)]
-        for base in ("argos_defaults", "argos_best", "bare")
-    }
-    for base, label in (("argos_defaults", "defaults"), ("argos_best", "best threads")):
-        print(f"per-round Audarma/argostranslate ({label}): {spread(ratios[base])}")
-    print(f"per-round Audarma/bare: {spread(ratios['bare'])}")
-    median = {name: statistics.median(values) for name, values in seconds.items()}
-    print(f"Audarma {median['argos_defaults'] / median['audarma']:.1f}x argostranslate (defaults)")
-    print(f"Audarma {median['argos_best'] / median['audarma']:.1f}x argostranslate (best threads)")
-    print(f"Audarma {median['bare'] / median['audarma']:.2f}x bare translate_batch")
 
 
 def main() -> None:
@@ -260,6 +301,8 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=4)
     parser.add_argument("--skip", type=int, default=0, help="start after this many articles")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--systems", default=",".join(SYSTEMS),
+                        help="comma-separated, of " + ", ".join(SYSTEMS))
     parser.add_argument(
         "--argos-best",
         default="ARGOS_INTRA_THREADS=1",
@@ -277,6 +320,9 @@ def main() -> None:
     if args.articles < 2:
         # argostranslate caches the last call's paragraphs: one article would hit it every round.
         parser.error("--articles must be at least 2")
+    systems = tuple(name for name in args.systems.split(",") if name)
+    if not systems or set(systems) - set(SYSTEMS):
+        parser.error(f"--systems: choose from {', '.join(SYSTEMS)}")
     articles = load_articles(args.data_dir, args.articles, args.skip)
     segments = sum(len(a) for a in articles)
     with tempfile.TemporaryDirectory(prefix="audarma-bench-") as tmp:
@@ -290,23 +336,27 @@ def main() -> None:
         articles_json.write_text(json.dumps(articles), encoding="utf-8")
         print(
             f"articles: {len(articles)} NTREX-128 en, {segments} segments; cpus: "
-            f"{os.cpu_count()}; rounds: {args.rounds}, order {' '.join(SYSTEMS)}"
+            f"{os.cpu_count()}; rounds: {args.rounds}, order {' '.join(systems)}, rotated "
+            "by one each round"
         )
         best = dict(item.split("=", 1) for item in args.argos_best.split(",") if item)
         print(f"argos best threads: {best}")
-        children = start_children(root, package_dir, articles_json, best)
-        seconds: dict[str, list[float]] = {name: [] for name in SYSTEMS}
+        children = start_children(root, package_dir, articles_json, best, systems)
+        seconds: dict[str, list[float]] = {name: [] for name in systems}
+        cpu: dict[str, list[float]] = {name: [] for name in systems}
         extras: dict[str, dict] = {}
         loads = [loadavg()]
-        for _round in range(args.rounds):
-            for name in SYSTEMS:
+        for number in range(args.rounds):
+            shift = number % len(systems)  # each system takes each place in turn
+            for name in systems[shift:] + systems[:shift]:
                 result = children[name].time()
-                seconds[name].append(result["seconds"])
-                extras[name] = {k: v for k, v in result.items() if k != "seconds"}
+                seconds[name].append(result.pop("seconds"))
+                cpu[name].append(result.pop("cpu_seconds"))
+                extras[name] = result
             loads.append(loadavg())
         for child in children.values():
             child.close()
-    report(seconds, segments, extras)
+    report(seconds, segments, extras, cpu)
     print(f"1-minute load average at start and after each round: {' '.join(loads)}")
 
 

@@ -16,17 +16,27 @@ def get_engine():
     from translations.packages import PackageStore
 
     cfg = current_app.config
+    choice = device_choice()
     key = (cfg["PACKAGES_DIR"], cfg["MT_BEAM_SIZE"], cfg["MT_INTER_THREADS"],
-           cfg["MT_INTRA_THREADS"], cfg["MT_COMPUTE_TYPE"])
+           cfg["MT_INTRA_THREADS"], choice.device, choice.compute_type)
     with _lock:
         engine = _engines.get(key)
         if engine is None:
             engine = ArgosEngine(PackageStore(cfg["PACKAGES_DIR"]), beam_size=cfg["MT_BEAM_SIZE"],
                                  inter_threads=cfg["MT_INTER_THREADS"],
                                  intra_threads=cfg["MT_INTRA_THREADS"],
-                                 compute_type=cfg["MT_COMPUTE_TYPE"])
+                                 device=choice.device, compute_type=choice.compute_type)
             _engines[key] = engine
     return engine
+
+
+def device_choice():
+    """The device and compute type this process's engine runs on (AUDARMA_DEVICE, resolved once
+    per process: the health page and ``models list`` show the same choice the worker makes)."""
+    from translations.device import resolved_device
+
+    cfg = current_app.config
+    return resolved_device(cfg["MT_DEVICE"], cfg["MT_COMPUTE_TYPE"])
 
 
 def has_route(source: str, target: str) -> bool:

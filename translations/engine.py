@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from translations.checks import Check, run_checks
+from translations.confidence import mean_log_prob, pivot_confidence
 from translations.errors import EngineUnavailable, InvalidPackage, ModelMissing
 from translations.glossary import Glossary
 from translations.interface import Translation
@@ -77,6 +78,7 @@ class ArgosEngine:
         *,
         beam_size: int = DEFAULT_BEAM_SIZE,
         compute_type: str = DEFAULT_COMPUTE_TYPE,
+        device: str = "cpu",
         inter_threads: int = DEFAULT_INTER_THREADS,
         intra_threads: int = DEFAULT_INTRA_THREADS,
         cache_size: int = 2,
@@ -91,6 +93,7 @@ class ArgosEngine:
         self.store = store
         self.beam_size = beam_size
         self.compute_type = compute_type
+        self.device = device  # resolved already: translations.device.choose_device
         self.inter_threads = inter_threads
         self.intra_threads = intra_threads
         self.cache_size = max(1, cache_size)
@@ -136,12 +139,17 @@ class ArgosEngine:
             outputs = [p.text for p in protected]
             if source == "kk":
                 outputs = kazakh_in_cyrillic(outputs)
+            legs: list[list[float | None]] = [[] for _ in pending]
             for step in route.steps:
-                outputs = self._run_step(packages, step, outputs)
+                outputs, scores = self._run_step(packages, step, outputs)
+                for leg, score in zip(legs, scores, strict=True):
+                    leg.append(score)
             self.stats.segments_translated += sum(1 for p in protected if p.text.strip())
-            for index, shielded, output in zip(pending, protected, outputs, strict=True):
+            for index, shielded, output, leg in zip(pending, protected, outputs, legs,
+                                                    strict=True):
                 results[index] = self._finish(
-                    texts[index], shielded, output, route, source, target, glossary, memory
+                    texts[index], shielded, output, route, source, target, glossary, memory,
+                    pivot_confidence(leg),
                 )
             if self.release_memory:
                 release_free_memory()
@@ -164,6 +172,7 @@ class ArgosEngine:
         target: str,
         glossary: Glossary | None,
         memory: MemoryLookup | None,
+        confidence: float | None = None,
     ) -> Translation:
         """Restore placeholders, run the checks and attach memory suggestions."""
         restored = restore(output, shielded)
@@ -186,18 +195,20 @@ class ArgosEngine:
                 for src, tgt, similarity in memory.fuzzy(text, self.fuzzy_limit)
                 if similarity >= self.fuzzy_threshold
             ]
-        return Translation(restored.text, "machine", route, checks, suggestions)
+        return Translation(restored.text, "machine", route, checks, suggestions, confidence)
 
     def _run_step(
         self, packages: dict[str, PackageInfo], step: RouteStep, texts: list[str]
-    ) -> list[str]:
-        """One translate_batch call for every non-empty text on one route step."""
+    ) -> tuple[list[str], list[float | None]]:
+        """One translate_batch call for every non-empty text on one route step: the outputs and
+        each one's confidence (None for a text left empty)."""
         if step.package_code not in packages:
             raise ModelMissing(step.package_code)
         model = self._model(packages[step.package_code])
         work = [i for i, text in enumerate(texts) if text.strip()]
+        scores: list[float | None] = [None] * len(texts)
         if not work:
-            return list(texts)
+            return list(texts), scores
         info = model.package
         batch = [source_pieces(info, model.processor, texts[i], step.source, step.target)
                  for i in work]
@@ -212,6 +223,7 @@ class ArgosEngine:
             length_penalty=self.length_penalty,
         )
         options["max_batch_size"] = self.max_batch_size  # per chunk, in translate_on_replicas
+        options["return_scores"] = True
         try:
             results = translate_on_replicas(
                 model.translator,
@@ -228,7 +240,17 @@ class ArgosEngine:
         outputs = list(texts)
         for i, result in zip(work, results, strict=True):
             outputs[i] = decode_pieces(decoder, result.hypotheses[0], strip)
-        return outputs
+            scores[i] = self._confidence(result)
+        return outputs, scores
+
+    def _confidence(self, result: Any) -> float | None:
+        """The best hypothesis' mean log-probability per token (a hypothesis as long as
+        max_decoding_length was cut there, so no end-of-sentence token was scored)."""
+        if not result.scores:
+            return None
+        tokens = len(result.hypotheses[0])
+        return mean_log_prob(result.scores[0], tokens, tokens < self.max_decoding_length,
+                             self.length_penalty)
 
     def _model(self, package: PackageInfo) -> LoadedModel:
         """The loaded model for a package, from the bounded LRU cache or freshly loaded."""
@@ -256,7 +278,7 @@ class ArgosEngine:
             decoder = target_processor(package.path)
             translator = ctranslate2.Translator(
                 str(package.path / "model"),
-                device="cpu",
+                device=self.device,
                 compute_type=self.compute_type,
                 inter_threads=self.inter_threads,
                 intra_threads=self.intra_threads,

@@ -25,6 +25,9 @@ class Translation:
     route: Route | None
     checks: list[Check] = field(default_factory=list)
     memory_suggestions: list[MemorySuggestion] = field(default_factory=list)
+    # Machine output only: the model's mean log-probability per token (translations/confidence.py),
+    # <= 0, the weakest leg's on a pivot route; None for memory hits and empty segments.
+    confidence: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         """JSON form stored with the segment."""
@@ -34,6 +37,7 @@ class Translation:
             "route": self.route.to_json() if self.route else None,
             "checks": [c.to_json() for c in self.checks],
             "memory_suggestions": [s.to_json() for s in self.memory_suggestions],
+            "confidence": self.confidence,
         }
 
 
@@ -42,7 +46,8 @@ class Engine(Protocol):
     """Translates an article's segments from one language into another.
 
     ``translate`` returns one Translation per text, in order: an exact memory hit verbatim
-    (origin "memory", no route), the rest machine-translated along ``route(source, target)``.
+    (origin "memory", no route), the rest machine-translated along ``route(source, target)``
+    with a ``confidence`` (the model's mean log-probability per token, <= 0) on each.
     It raises ``translations.errors.NoRoute`` when no installed model serves the pair,
     ``ModelMissing``/``InvalidPackage`` for a broken package and ``EngineUnavailable`` when a
     retry later may succeed.

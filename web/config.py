@@ -84,6 +84,16 @@ def broker_settings(broker_url: str, instance: Path) -> dict[str, Any]:
     }
 
 
+def _device(value: str) -> str:
+    """``AUDARMA_DEVICE``, checked when the settings are read rather than at the first job."""
+    from translations.device import DEVICES
+
+    device = value.strip().lower() or "auto"
+    if device not in DEVICES:
+        raise ValueError(f"AUDARMA_DEVICE must be one of {', '.join(DEVICES)}, not {value!r}")
+    return device
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every setting of the product, read from the environment once, typed.
@@ -126,7 +136,10 @@ class Settings:
     mt_beam_size: int = 4
     mt_inter_threads: int = 2
     mt_intra_threads: int = 1
-    mt_compute_type: str = "auto"
+    mt_compute_type: str = ""  # empty: the device's default (translations/device.py)
+    mt_device: str = "auto"  # auto|cpu|cuda: auto picks CUDA when CTranslate2 sees a GPU
+    # A machine segment whose mean per-token probability is below this is marked for reviewers.
+    low_confidence: float = 0.4
     webhook_max_attempts: int = 8
     webhook_backoff_seconds: float = 30.0
     webhook_timeout_seconds: float = 10.0
@@ -195,7 +208,9 @@ class Settings:
             mt_beam_size=int(get("BEAM_SIZE", 4)),
             mt_inter_threads=int(get("INTER_THREADS", 2)),
             mt_intra_threads=int(get("INTRA_THREADS", 1)),
-            mt_compute_type=str(get("COMPUTE_TYPE", "auto")),
+            mt_compute_type=str(get("COMPUTE_TYPE", "")),
+            mt_device=_device(str(get("DEVICE", "auto"))),
+            low_confidence=float(get("LOW_CONFIDENCE", 0.4)),
             webhook_max_attempts=int(get("WEBHOOK_MAX_ATTEMPTS", 8)),
             webhook_backoff_seconds=float(get("WEBHOOK_BACKOFF_SECONDS", 30.0)),
             webhook_timeout_seconds=float(get("WEBHOOK_TIMEOUT_SECONDS", 10.0)),

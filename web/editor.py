@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -22,7 +31,9 @@ bp = Blueprint("editor", __name__)
 def edition(edition_id: int):
     """Source | machine output | editable target, block by block, with per-segment help."""
     session = db_session()
-    view = desk.edition_view(session, edition_id, current_user.id)
+    view = desk.edition_view(session, edition_id, current_user.id,
+                             low_confidence=current_app.config["LOW_CONFIDENCE"],
+                             only_low_confidence=request.args.get("show") == "low-confidence")
     publish_actions, latest_version = [], None
     if current_user.has_role("editor"):
         from workflow.publishing_actions import actions_for, latest_version_of

@@ -75,13 +75,18 @@ def _check_workers(broker_ok: bool) -> dict[str, Any]:
 
 
 def _check_models() -> dict[str, Any]:
+    from tasks.engine import device_choice
     from translations.packages import PackageStore
 
     try:
-        installed = PackageStore(current_app.config["PACKAGES_DIR"]).installed()
-        return {"ok": bool(installed), "installed": [p.code for p in installed]}
+        device = device_choice().to_json()
     except Exception as exc:
-        return {"ok": False, "error": type(exc).__name__, "installed": []}
+        device = {"error": type(exc).__name__}
+    try:
+        installed = PackageStore(current_app.config["PACKAGES_DIR"]).installed()
+        return {"ok": bool(installed), "installed": [p.code for p in installed], "device": device}
+    except Exception as exc:
+        return {"ok": False, "error": type(exc).__name__, "installed": [], "device": device}
 
 
 def check_everything() -> tuple[dict[str, Any], int]:

@@ -51,6 +51,7 @@ class JobCollector:
             yield from self._queue(session)
             yield from self._latencies(session)
             yield from self._throughput(session)
+            yield from self._confidence(session)
             yield from self._webhooks(session)
         finally:
             session.rollback()
@@ -106,6 +107,19 @@ class JobCollector:
         for row in telemetry.throughput(session):
             family.add_metric([row.worker, row.package], row.segments)
         yield family
+
+    def _confidence(self, session: Session) -> Iterator[Metric]:
+        mean = GaugeMetricFamily(
+            "audarma_machine_confidence_mean",
+            "Mean log-probability per token of the machine segments, per route packages.",
+            labels=["package"])
+        segments = CounterMetricFamily("audarma_machine_confidence_segments",
+                                       "Machine segments stored with a confidence, per route "
+                                       "packages.", labels=["package"])
+        for row in telemetry.confidence(session):
+            mean.add_metric([row.package], row.mean)
+            segments.add_metric([row.package], row.segments)
+        yield from (mean, segments)
 
     def _webhooks(self, session: Session) -> Iterator[Metric]:
         states = telemetry.webhook_deliveries(session)

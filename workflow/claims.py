@@ -48,6 +48,7 @@ class MachineResult:
     route: dict | None
     checks: list[dict]
     suggestions: list[dict]
+    confidence: float | None = None  # the model's mean log-probability per token (machine only)
 
 
 def move_job(session: Session, job_id: int, current: JobState | str, target: JobState, *,
@@ -190,6 +191,7 @@ def record_results(session: Session, claim: Claim, job_id: int, results: Sequenc
         .join(Segment, Segment.id == SegmentTranslation.segment_id)
         .where(SegmentTranslation.id.in_(ids)))} if ids else {}
     written = 0
+    confidences: list[float] = []
     for result in results:
         fact = facts.get(result.translation_id)
         if fact is None:
@@ -201,13 +203,15 @@ def record_results(session: Session, claim: Claim, job_id: int, results: Sequenc
             .values(state=SegmentState.MACHINE.value, machine_text=result.text,
                     machine_origin=result.origin, machine_route=result.route,
                     machine_source_hash=fact.source_hash, machine_at=now, checks=result.checks,
-                    suggestions=result.suggestions)
+                    suggestions=result.suggestions, machine_confidence=result.confidence)
             .execution_options(synchronize_session=False)
         )
         if done.rowcount == 1:
             session.add(SegmentRevision(translation_id=result.translation_id, version=fact.version,
                                         text=result.text, kind="machine", created_at=now))
             written += 1
+            if result.confidence is not None:
+                confidences.append(result.confidence)
     session.flush()
     job = session.get(TranslationJob, job_id)
     session.refresh(job)
@@ -215,6 +219,9 @@ def record_results(session: Session, claim: Claim, job_id: int, results: Sequenc
     if written and job.first_segment_at is None:
         job.first_segment_at = now
     run_values: dict = {"segments_translated": JobRun.segments_translated + written}
+    if confidences:
+        run_values["confidence_sum"] = JobRun.confidence_sum + sum(confidences)
+        run_values["confidence_segments"] = JobRun.confidence_segments + len(confidences)
     if results and results[0].route:
         job.route = results[0].route
         run_values["package"] = package_label(results[0].route)

@@ -198,6 +198,8 @@ class SegmentView:
     terms: list[GlossaryEntry]
     comments: list[Comment]
     distance: float | None
+    probability: float | None = None  # the model's mean per-token probability, 0..1
+    low_confidence: bool = False  # below the instance's threshold: reviewers look twice
 
 
 @dataclass
@@ -223,10 +225,18 @@ class EditionView:
     own_work: bool
     can_credit: bool = False
     translators: list[User] = field(default_factory=list)
+    low_confidence: list[SegmentView] = field(default_factory=list)  # in reading order
+    only_low_confidence: bool = False  # the blocks hold only the low-confidence segments
 
 
-def edition_view(session: Session, edition_id: int, user_id: int) -> EditionView:
-    """Load an edition with memory matches, glossary terms, checks and comments per segment."""
+def edition_view(session: Session, edition_id: int, user_id: int, *,
+                 low_confidence: float = 0.0, only_low_confidence: bool = False) -> EditionView:
+    """Load an edition with memory matches, glossary terms, checks and comments per segment.
+
+    Machine segments whose confidence is below ``low_confidence`` (a per-token probability,
+    ``AUDARMA_LOW_CONFIDENCE``) are marked and listed; ``only_low_confidence`` keeps just them.
+    """
+    from translations.confidence import as_probability, is_low
     from workflow import review
     from workflow.memory import DatabaseMemory
     from workflow.metrics import edit_distance
@@ -248,13 +258,22 @@ def edition_view(session: Session, edition_id: int, user_id: int) -> EditionView
     for comment in comments:
         by_row.setdefault(comment.translation_id, []).append(comment)
     blocks: dict[int, BlockView] = {}
+    flagged: list[SegmentView] = []
     for row in rows:
+        low = is_low(row.machine_confidence, low_confidence)
+        if only_low_confidence and not low:
+            continue
         segment = row.segment
         terms = [m.entry for m in glossary.matches(segment.source_text, article.source_language,
                                                    edition.language)]
         view = SegmentView(row=row, segment=segment, matches=memory.fuzzy(segment.source_text),
                            terms=list(dict.fromkeys(terms)), comments=by_row.get(row.id, []),
-                           distance=edit_distance(row.machine_text, row.text))
+                           distance=edit_distance(row.machine_text, row.text),
+                           probability=None if row.machine_confidence is None
+                           else as_probability(row.machine_confidence),
+                           low_confidence=low)
+        if low:
+            flagged.append(view)
         blocks.setdefault(segment.block_id, BlockView(segment.block, [])).segments.append(view)
     del article_blocks
     ids = {c.user_id for c in comments} | {edition.assignee_id, edition.reviewer_id,
@@ -277,6 +296,7 @@ def edition_view(session: Session, edition_id: int, user_id: int) -> EditionView
         own_work=own,
         translators=translators_for(session, edition.language) if user and user.has_role(
             "editor") else [],
+        low_confidence=flagged, only_low_confidence=only_low_confidence,
     )
 
 

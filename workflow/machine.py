@@ -119,6 +119,7 @@ def _result_for(translation_id: int, translation: Translation) -> jobs.MachineRe
         route=translation.route.to_json() if translation.route else None,
         checks=[c.to_json() for c in translation.checks],
         suggestions=[s.to_json() for s in translation.memory_suggestions],
+        confidence=translation.confidence,
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -29,6 +31,8 @@ class Effort:
     distance_sum: float = 0.0
     untouched: int = 0
     time_ms: int = 0
+    # (model confidence, edit distance) of each approved machine segment the model scored
+    scored: list[tuple[float, float]] = field(default_factory=list)
 
     def add(self, edition_id: int, segment: dict) -> None:
         """Count one approved segment."""
@@ -40,6 +44,29 @@ class Effort:
         self.distance_sum += distance
         self.untouched += distance == 0
         self.time_ms += int(segment.get("time_spent_ms") or 0)
+        confidence = segment.get("confidence")
+        if confidence is not None:
+            self.scored.append((float(confidence), float(distance)))
+
+    @property
+    def mean_confidence(self) -> float | None:
+        """The model's mean per-token probability over the scored segments (0..1), or None."""
+        if not self.scored:
+            return None
+        return math.exp(statistics.fmean(c for c, _d in self.scored))
+
+    @property
+    def confidence_correlation(self) -> float | None:
+        """Pearson's r between the model's confidence and the edit distance people made: near
+        -1 when the model knew which segments were weak (the edited ones scored low); None
+        below 3 scored segments or when either side never varies."""
+        if len(self.scored) < 3:
+            return None
+        try:
+            return statistics.correlation([c for c, _d in self.scored],
+                                          [d for _c, d in self.scored])
+        except statistics.StatisticsError:  # constant input: no correlation to speak of
+            return None
 
     @property
     def mean_distance(self) -> float:

@@ -281,7 +281,8 @@ def _snapshot(session: Session, edition: Edition, kind: str, user_id: int,
             segments.append({"sid": segment.sid, "block_id": segment.block_id,
                              "source": segment.source_text, "machine": None,
                              "text": segment.source_text, "state": SegmentState.CONFIRMED.value,
-                             "time_spent_ms": 0, "route": None, "distance": None})
+                             "time_spent_ms": 0, "route": None, "distance": None,
+                             "confidence": None})
     for row in [] if edition.is_source else active_translations(session, edition.id):
         route = row.machine_route or {}
         segments.append({
@@ -291,6 +292,7 @@ def _snapshot(session: Session, edition: Edition, kind: str, user_id: int,
             "state": row.state, "time_spent_ms": row.time_spent_ms,
             "route": route.get("label"),
             "distance": edit_distance(row.machine_text, row.text),
+            "confidence": row.machine_confidence,
         })
     rendered = render_edition(session, edition)
     snapshot = EditionSnapshot(

@@ -56,6 +56,16 @@ class Histogram:
 
 
 @dataclass(frozen=True)
+class Confidence:
+    """Machine segments stored with a route's packages, and their mean confidence (mean
+    log-probability per token, translations/confidence.py)."""
+
+    package: str
+    segments: int
+    mean: float
+
+
+@dataclass(frozen=True)
 class Throughput:
     """Segments machine-translated so far by one worker with one route's packages."""
 
@@ -141,6 +151,18 @@ def throughput(session: Session) -> list[Throughput]:
         .group_by(JobRun.worker, JobRun.package)
     ).all()
     return [Throughput(worker, package or "", int(total or 0)) for worker, package, total in rows]
+
+
+def confidence(session: Session) -> list[Confidence]:
+    """Mean confidence of the machine segments each route's packages produced, over all claims."""
+    rows = session.execute(
+        select(JobRun.package, func.sum(JobRun.confidence_sum),
+               func.sum(JobRun.confidence_segments))
+        .where(JobRun.confidence_segments > 0)
+        .group_by(JobRun.package)
+    ).all()
+    return [Confidence(package or "", int(count), float(total) / int(count))
+            for package, total, count in rows if count]
 
 
 def webhook_deliveries(session: Session) -> dict[str, int]:

@@ -65,7 +65,8 @@ def test_healthz_reports_each_part(app, make_user):
     assert body["database"]["ok"] is True
     assert body["broker"] == {"ok": True, "transport": "filesystem"}
     assert body["workers"]["ok"] is False  # nobody is running a worker in this test
-    assert body["models"] == {"ok": False, "installed": []}
+    assert body["models"]["ok"] is False and body["models"]["installed"] == []
+    assert body["models"]["device"]["requested"] == "auto"
     assert set(body["degraded"]) == {"workers", "models"}
 
 

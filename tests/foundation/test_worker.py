@@ -38,6 +38,7 @@ def _assert_translated(app, db, article_id):
     with app.app_context():
         rows = db.session.scalars(select(SegmentTranslation)).all()
         assert rows and all(r.machine_text and r.state == "machine" for r in rows)
+        assert all(r.machine_confidence is not None and r.machine_confidence < 0 for r in rows)
         job = db.session.scalars(select(TranslationJob)).first()
         assert job.segments_done == job.segments_total == 4
         assert job.route and job.route["steps"]

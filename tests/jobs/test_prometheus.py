@@ -69,6 +69,10 @@ def test_every_metric_is_present_and_moves_during_a_run(any_app, make_article):
     within_a_minute = value(after, "audarma_job_translated_latency_seconds_bucket", le="60.0")
     assert inf == 3 and within_a_minute == 3
     assert value(after, "audarma_segments_translated_total", worker="worker-a") == 5 + 5 + 3
+    # the stand-in engine scores every machine segment -0.2 (tests/engines.py)
+    assert value(after, "audarma_machine_confidence_segments_total") == 5 + 5 + 3
+    assert value(after, "audarma_machine_confidence_mean", package="fake-en_kk@1.0") == \
+        pytest.approx(-0.2)
     assert value(after, "audarma_http_request_duration_seconds_count", endpoint="/metrics") >= 1
 
 

@@ -42,13 +42,15 @@ def test_one_typed_translation_per_text_in_order(any_engine: Engine) -> None:
     assert all(r.route == route for r in results)
     assert route.source == "en" and route.target == "kk"
     assert results[0].to_json()["route"] == route.to_json()
+    assert all(isinstance(r.confidence, float) and r.confidence <= 0 for r in results)
+    assert results[0].to_json()["confidence"] == results[0].confidence
 
 
 def test_exact_memory_hits_come_back_verbatim_without_a_route(any_engine: Engine) -> None:
     memory = InMemoryTranslationMemory([(ARTICLE[1], "Қаладағы су бағасы өсті.")])
     results = any_engine.translate(ARTICLE, "en", "kk", memory=memory)
     assert results[1].text == "Қаладағы су бағасы өсті."
-    assert (results[1].origin, results[1].route) == ("memory", None)
+    assert (results[1].origin, results[1].route, results[1].confidence) == ("memory", None, None)
     assert results[0].origin == results[2].origin == "machine"
 
 

@@ -52,6 +52,9 @@ def register(app: Flask) -> None:
         if as_json:
             click.echo(json.dumps([d for _, d in described], ensure_ascii=False))
             return
+        from tasks.engine import device_choice
+
+        click.echo(f"Device: {device_choice().label}")
         if not installed:
             click.echo("No translation package installed (see docs/models.md).")
         for line, d in described:

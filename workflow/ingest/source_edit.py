@@ -107,6 +107,7 @@ def _carry_human_text(session: Session, article: Article, new_segment: Segment,
             state=SegmentState.SOURCE_CHANGED.value, text=old.text, machine_text=old.machine_text,
             machine_origin=old.machine_origin, machine_route=old.machine_route,
             machine_source_hash=old.machine_source_hash, machine_at=old.machine_at,
+            machine_confidence=old.machine_confidence,
             version=old.version, previous_source_text=previous, edited_by_id=old.edited_by_id,
             edited_at=old.edited_at, time_spent_ms=old.time_spent_ms))
         carried += 1

@@ -197,6 +197,8 @@ class SegmentTranslation(Base):
     machine_route: Mapped[dict | None] = mapped_column(JSON)
     machine_source_hash: Mapped[str | None] = mapped_column(String(64))
     machine_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # mean log-probability per token the model gave its output (translations/confidence.py)
+    machine_confidence: Mapped[float | None] = mapped_column(Float)
     text: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=0)
     checks: Mapped[list[dict]] = mapped_column(JSON, default=list)

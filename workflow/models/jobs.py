@@ -78,6 +78,9 @@ class JobRun(Base):
     outcome: Mapped[str | None] = mapped_column(String(24))
     segments_translated: Mapped[int] = mapped_column(Integer, default=0)
     package: Mapped[str | None] = mapped_column(String(200))  # packages of the route, "a+b"
+    # confidences of the machine segments this run stored: their sum and count (mean = sum/count)
+    confidence_sum: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    confidence_segments: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     error: Mapped[str | None] = mapped_column(Text)
 
     job: Mapped[TranslationJob] = relationship(back_populates="runs")
