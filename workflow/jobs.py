@@ -53,7 +53,7 @@ def parse_targets(source_language: str, targets: Iterable[str] | str | None) -> 
         raise InvalidInput(
             f"Unknown target language {', '.join(unknown)}; Audarma translates into "
             f"{', '.join(LANGUAGES)}.",
-            code="unknown_target",
+            code="unknown_target", unknown=unknown,
         )
     return [t for t in wanted if t != source_language]
 

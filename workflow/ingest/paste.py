@@ -105,7 +105,8 @@ def _quote_blocks(unit: str) -> list[ParsedBlock] | None:
 def parse_text(text: str, *, title: str | None = None) -> ParsedArticle:
     """Parse pasted plain text (headline first, blank-line paragraphs) into an article."""
     if len(text) > MAX_TEXT_CHARS:
-        raise IngestError("too_large", f"The text is longer than {MAX_TEXT_CHARS:,} characters.")
+        raise IngestError("too_large", f"The text is longer than {MAX_TEXT_CHARS:,} characters.",
+                          reason="text", limit=MAX_TEXT_CHARS)
     if not text or not text.strip():
         raise IngestError("empty", "The article text is empty.")
     warnings: list[str] = []

@@ -289,7 +289,8 @@ def preview(parsed: ParsedArticle, language: str | None = None) -> dict:
     try:
         choice = choose_language(parsed.title, drafts, language)  # type: ignore[arg-type]
     except InvalidInput as exc:
-        result["language_error"] = {"code": exc.code, "message": exc.message}
+        result["language_error"] = {"code": exc.code, "message": exc.message,
+                                    "detail": dict(exc.detail)}
         segment_language = None
     else:
         result["language"] = choice.language
