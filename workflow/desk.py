@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from translations.glossary import GlossaryEntry
 from workflow.db import as_id
-from workflow.errors import InvalidInput, NotFound
+from workflow.errors import NotFound
 from workflow.memory import glossary_for
 from workflow.models import (
     Article,
@@ -25,7 +25,6 @@ from workflow.models.articles import fold_title
 from workflow.permissions import Action, allowed
 from workflow.states import EditionState
 from workflow.vocabulary import (
-    INTERFACE_LOCALES,
     LANGUAGES,
     LIVE_JOB_STATES,
     OPEN_EDITION_STATES,
@@ -284,13 +283,3 @@ def translators_for(session: Session, language: str) -> list[User]:
     """Active people who hold the translator role and work in ``language`` (for assignment)."""
     people = session.scalars(select(User).where(User.is_active.is_(True)).order_by(User.name))
     return [u for u in people if TRANSLATOR in u.roles and u.works_in(language)]
-
-
-def set_locale(session: Session, user_id: int, locale: str) -> None:
-    """Remember the interface language a person chose (kk, ru or en)."""
-    if locale not in INTERFACE_LOCALES:
-        raise InvalidInput(f"Unknown interface language {locale!r}.", code="unknown_locale")
-    user = session.get(User, user_id)
-    if user is None:
-        raise NotFound("No such user.")
-    user.locale = locale
