@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql.elements import ColumnElement
 
 from translations.glossary import GlossaryEntry
+from workflow.approval import active_translations
 from workflow.db import as_id
 from workflow.errors import NotFound
 from workflow.memory import glossary_for
@@ -91,19 +93,19 @@ def desk_rows(page: DeskPage) -> list[DeskRow]:
             by_language.setdefault(edition.language, edition)
         cells = []
         for language in page.languages:
-            edition = by_language.get(language)
-            job = page.jobs.get((article.id, language)) if edition is not None else None
+            shown = by_language.get(language)
+            job = page.jobs.get((article.id, language)) if shown is not None else None
             cells.append(DeskCell(
-                language, edition,
+                language, shown,
                 job if job is not None and job.state in SHOWN_JOB_STATES else None,
-                page.people.get(edition.assignee_id) if edition and edition.assignee_id else None,
-                page.people.get(edition.reviewer_id) if edition and edition.reviewer_id else None))
+                page.people.get(shown.assignee_id) if shown and shown.assignee_id else None,
+                page.people.get(shown.reviewer_id) if shown and shown.reviewer_id else None))
         rows.append(DeskRow(article, tuple(cells)))
     return rows
 
 
-def _edition_filter(filters: DeskFilters, user_id: int | None):
-    conditions = [Edition.article_id == Article.id]
+def _edition_filter(filters: DeskFilters, user_id: int | None) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [Edition.article_id == Article.id]
     if filters.language in LANGUAGES:
         conditions.append(Edition.language == filters.language)
     if filters.state in {s.value for s in EditionState}:
@@ -152,7 +154,7 @@ def list_articles(session: Session, filters: DeskFilters, user_id: int | None = 
     people: dict[int, User] = {}
     assignable: list[User] = []
     if people_ids or with_translators:
-        wanted = User.id.in_(people_ids)
+        wanted: ColumnElement[bool] = User.id.in_(people_ids)
         if with_translators:
             wanted = or_(wanted, User.is_active.is_(True))
         for user in session.scalars(select(User).where(wanted).order_by(User.name)):
@@ -235,7 +237,7 @@ def edition_view(session: Session, edition_id: int, user_id: int) -> EditionView
         raise NotFound(f"No edition {edition_id}.")
     user = session.get(User, user_id)
     article = edition.article
-    rows = review.active_translations(session, edition.id)
+    rows = active_translations(session, edition.id)
     # The article's blocks in one query: segment.block below is then found in the identity map.
     article_blocks = list(session.scalars(select(Block).where(Block.article_id == article.id)))
     memory = DatabaseMemory(session, article.source_language, edition.language)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 from sqlalchemy import select
@@ -30,7 +31,7 @@ class Effort:
     untouched: int = 0
     time_ms: int = 0
 
-    def add(self, edition_id: int, segment: dict) -> None:
+    def add(self, edition_id: int, segment: dict[str, Any]) -> None:
         """Count one approved segment."""
         distance = segment.get("distance")
         if distance is None:
@@ -93,7 +94,7 @@ def post_edit_effort(session: Session, recent: int = 20) -> EffortReport:
     """Aggregate approved snapshots per direction (e.g. en→kk) and per model route."""
     by_direction: dict[str, Effort] = defaultdict(lambda: Effort(""))
     by_model: dict[str, Effort] = defaultdict(lambda: Effort(""))
-    editions = []
+    editions: list[EditionEffort] = []
     for snapshot, edition, article in latest_approvals(session):
         direction = f"{article.source_language}→{edition.language}"
         own = Effort(direction)

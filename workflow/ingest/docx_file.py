@@ -8,6 +8,7 @@ import zipfile
 import docx
 from docx.text.hyperlink import Hyperlink
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 from workflow.ingest.article import IngestError, ParsedArticle, ParsedBlock, safe_href
 from workflow.ingest.limits import (
@@ -96,7 +97,7 @@ def _paragraph_block(paragraph: Paragraph, kind: str, warnings: list[str]) -> Pa
     return line.build(kind)
 
 
-def _add_run(line: InlineText, run: docx.text.run.Run) -> None:
+def _add_run(line: InlineText, run: Run) -> None:
     """Append one run, marking it strong/em when it is bold/italic."""
     start = line.open()
     line.add(run.text)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from workflow.ingest.article import IngestError, ParsedArticle, ParsedBlock
+from workflow.ingest.article import BlockKind, IngestError, ParsedArticle, ParsedBlock
 from workflow.ingest.decoding import clean_text
 from workflow.ingest.limits import MAX_HEADING_CHARS, MAX_HEADING_WORDS, MAX_TEXT_CHARS
 from workflow.ingest.structure import (
@@ -151,7 +151,7 @@ def parse_text(text: str, *, title: str | None = None) -> ParsedArticle:
             blocks.extend(quoted)
             continue
         has_more = any(not is_furniture(u) for u in units[i + 1 :])
-        kind = "heading" if has_more and _is_heading(unit) else "paragraph"
+        kind: BlockKind = "heading" if has_more and _is_heading(unit) else "paragraph"
         blocks.append(ParsedBlock(kind, unit))
     cleaned: list[ParsedBlock] = []
     for block in blocks:
