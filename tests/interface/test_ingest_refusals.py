@@ -153,3 +153,27 @@ def test_a_refusal_the_catalogue_does_not_know_is_caught(desk, pseudo, monkeypat
     shown = _refusals(desk)
     _code, message, data = shown["priority"]
     assert LATIN_RUN.findall(outside_markers(_without(message, data)))
+
+
+# Soft hyphens, a zero-width space, a comma run into the next word and a word that mixes Latin
+# and Cyrillic letters: each leaves a text-hygiene note on the preview.
+MESSY = ("City Council Approves New Tram Line\n\nThe city coun\u00adcil ap\u00adproved the "
+         "tram\u200b line on Tuesday,After a long debate in Aлматы. The line connects the "
+         "railway station with the university campus.\n")
+
+
+@pytest.mark.parametrize("locale", ["pseudo", "kk", "ru"])
+def test_the_preview_notes_text_hygiene_in_the_interface_language(desk, locale, request):
+    if locale == "pseudo":
+        request.getfixturevalue("pseudo")
+    desk.locale("en" if locale == "pseudo" else locale)
+    page = desk.post("/articles/preview", data=_paste(body=MESSY, language="en"))
+    notes = re.findall(r"<li>(.*?)</li>", re.search(r'<ul class="warnings">(.*?)</ul>',
+                                                     page.get_data(as_text=True), re.S).group(1))
+    assert len(notes) == 4, notes
+    for note in (visible_text(n) for n in notes):
+        words = LATIN_RUN.findall(_without(note, ("Aлматы", "Алматы", "U+00AD")))
+        if locale == "pseudo":
+            assert note.startswith(OPEN) and not LATIN_RUN.findall(outside_markers(note)), note
+        else:
+            assert not words, (locale, note, words)
