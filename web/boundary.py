@@ -1,10 +1,11 @@
 """The request boundary, once: commit the unit of work, and turn every DomainError into a reply.
 
-Views parse input, call one service, ``commit()``, render. A service that refuses raises a
-``workflow.errors.DomainError``; the one handler here rolls the work back (or keeps it when the
-error says so: a stale save's text, a refused approval in the audit), then answers with JSON
-(the API, the editor's fetch calls) or a page. A view whose refusal should look different (flash
-and go back, re-render its form) says so with ``on_refusal(reply)`` before calling the service.
+Views parse input, call one service, ``commit()`` (or ``done(message, then)``: commit, say what
+happened, go on), render. A service that refuses raises a ``workflow.errors.DomainError``; the
+one handler here rolls the work back (or keeps it when the error says so: a stale save's text, a
+refused approval in the audit), then answers with JSON (the API, the editor's fetch calls) or a
+page. A view whose refusal should look different (flash and go back, re-render its form) says so
+with ``on_refusal(reply)`` before calling the service.
 CLI commands use ``cli_unit()``: one transaction, a DomainError becomes the command's message.
 """
 
@@ -14,7 +15,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import click
-from flask import Flask, current_app, g, render_template, request
+from flask import Flask, current_app, flash, g, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
@@ -33,6 +35,13 @@ def database() -> Database:
 def commit() -> None:
     """Commit the request's session once, then run the effects its services asked for."""
     database().commit()
+
+
+def done(message: str, then: ResponseReturnValue) -> ResponseReturnValue:
+    """Commit the request's work, flash ``message`` (what happened), answer with ``then``."""
+    commit()
+    flash(message, "success")
+    return then
 
 
 def on_refusal(reply: Reply) -> None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from web.auth import db_session, role_required
-from web.boundary import commit
+from web.boundary import done
 from workflow import corrections
 
 bp = Blueprint("corrections", __name__)
@@ -44,8 +44,6 @@ def index():
 @role_required("editor")
 def dismiss(edition_id: int):
     """An editor records that the flagged edition needs no change."""
-    session = db_session()
-    corrections.dismiss(session, edition_id, current_user.id, request.form.get("reason", ""))
-    commit()
-    flash(_("Correction flag cleared."), "success")
-    return redirect(url_for("corrections.index"))
+    corrections.dismiss(db_session(), edition_id, current_user.id,
+                        request.form.get("reason", ""))
+    return done(_("Correction flag cleared."), redirect(url_for("corrections.index")))

@@ -146,9 +146,11 @@ def _publishing_labels() -> dict[str, str]:
         "act_reopen": _("Reopen for re-release"),
         # roles
         "translator": _("Translator"), "editor": _("Editor"), "admin": _("Administrator"),
-        # categories
-        "politics": _("Politics"), "economy": _("Economy"), "sport": _("Sport"),
-        "culture": _("Culture"), "world": _("World"), "technology": _("Technology"),
+        # categories (workflow.metadata.DEFAULT_CATEGORIES; an instance's own show as named)
+        "politics": _("Politics"), "economy": _("Economy"), "society": _("Society"),
+        "world": _("World"), "regions": _("Regions"), "sport": _("Sport"),
+        "culture": _("Culture"), "science": _("Science"), "health": _("Health"),
+        "incidents": _("Incidents"), "technology": _("Technology"),
         # audit trail actions
         "publish": _("published"), "schedule": _("scheduled for publication"),
         "release": _("released at the embargo time"), "release_now": _("released early"),

@@ -24,6 +24,7 @@ from wtforms.validators import Length, Optional
 
 from web.auth import db_session, permission_required
 from web.boundary import commit, on_refusal
+from web.ingest_refusals import refusal, refusal_text, size_text
 from workflow.errors import DomainError
 from workflow.ingest.service import ingest_body, ingest_upload, parse_body, preview
 from workflow.ingest.source_edit import update_source
@@ -95,21 +96,15 @@ def _options(form: ArticleOptions) -> dict:
 
 def _page(form: NewArticleForm, upload: UploadForm, *, error: DomainError | None = None,
           duplicate: Article | None = None, status: int = 200):
-    return render_template("ingest/new.html", form=form, upload=upload, error=error,
-                           duplicate=duplicate, targets=_targets(),
-                           vocabulary=vocabulary(), **_limits()), status
+    return render_template("ingest/new.html", form=form, upload=upload,
+                           error=refusal(error) if error else None, duplicate=duplicate,
+                           targets=_targets(), vocabulary=vocabulary(), **_limits()), status
 
 
 def _limits() -> dict:
     """The size limit the form states and its script checks before sending."""
-    from flask_babel import format_decimal
-
     limit = current_app.config["MAX_ARTICLE_BYTES"]
-    if limit >= 1024 * 1024:
-        size = _("%(n)s MB", n=format_decimal(round(limit / (1024 * 1024), 1)))
-    else:
-        size = _("%(n)s KB", n=format_decimal(round(limit / 1024, 1)))
-    return {"max_bytes": limit, "max_size": size}
+    return {"max_bytes": limit, "max_size": size_text(limit)}
 
 
 def _too_large() -> DomainError:
@@ -184,10 +179,14 @@ def new_article():
 def preview_article():
     """The structure the pasted text would get (htmx fragment); nothing is stored."""
     form = NewArticleForm()
-    on_refusal(lambda exc: render_template("ingest/_preview.html", error=exc, shown=None))
+    on_refusal(lambda exc: render_template("ingest/_preview.html", error=refusal(exc),
+                                           shown=None))
     parsed = parse_body(form.body.data or "", form.format.data or "text",
                         title=form.title.data or None)
     shown = preview(parsed, form.language.data)
+    if shown["language_error"]:
+        problem = shown["language_error"]
+        problem["message"] = refusal_text(problem["code"], problem["message"], problem["detail"])
     return render_template("ingest/_preview.html", error=None, shown=shown)
 
 
@@ -200,9 +199,8 @@ def upload_article():
         upload = UploadForm()
         valid = upload.validate_on_submit()
     except RequestEntityTooLarge:
-        limit = current_app.config["MAX_ARTICLE_BYTES"] / (1024 * 1024)
-        error = DomainError(_("The file is larger than the %(mb).0f MB limit.", mb=limit),
-                            code="too_large")
+        error = DomainError("The file is larger than the upload limit.", code="too_large",
+                            reason="file", limit=current_app.config["MAX_ARTICLE_BYTES"])
         return _page(form, UploadForm(formdata=None), error=error, status=413)
     file = upload.file.data
     if not valid or file is None or not getattr(file, "filename", ""):
@@ -261,10 +259,10 @@ def edit_source(article_id: int):
         form.body.data = article_markdown(item)
         return render_template("ingest/source.html", article=item, form=form, error=None)
     if not form.validate_on_submit():
-        error = DomainError(_("Please check the form."))
+        error = {"code": "invalid", "message": _("Please check the form.")}
         return render_template("ingest/source.html", article=item, form=form, error=error), 422
     on_refusal(lambda exc: (render_template("ingest/source.html", article=item, form=form,
-                                            error=exc), exc.status))
+                                            error=refusal(exc)), exc.status))
     result = update_source(db_session(), item.id, form.body.data or "", current_user.id,
                            fmt="markdown")
     commit()

@@ -12,6 +12,11 @@ bp = Blueprint("interface_text", __name__)
 
 _BLOCK_LANGUAGE = re.compile(r"^Block (\d+) \((\w+)\) looks like (\w+), not (\w+)\.$")
 _NAMES = {"Kazakh": "kk", "Russian": "ru", "English": "en"}
+# Text hygiene notes (translations.textnorm): "removed 2 soft hyphen(s) (U+00AD)", and a word
+# that mixes scripts, quoted as Python quotes it: 'Алмaты' mixes ...; probably 'Алматы'.
+_COUNTED = re.compile(r"^(removed|replaced|inserted) (\d+) (.+)$")
+_MIXED = re.compile(r"""^(['"])(.+?)\1 mixes Latin and Cyrillic letters"""
+                    r"""(?:; probably (['"])(.+)\3)?$""")
 
 
 def route_text(route: dict | None) -> str:
@@ -59,7 +64,37 @@ def notice(text: str) -> str:
                  number=number, kind=label_for(kind),
                  found=label_for(_NAMES.get(found, found)),
                  expected=label_for(_NAMES.get(expected, expected)))
-    return text
+    return _hygiene(text)
+
+
+def _hygiene(text: str) -> str:
+    """A text-hygiene note in the reader's language (the stored English if it is not one)."""
+    mixed = _MIXED.match(text)
+    if mixed:
+        _q, word, _q2, fixed = mixed.groups()
+        if fixed:
+            return _("“%(word)s” mixes Latin and Cyrillic letters; probably “%(fixed)s”.",
+                     word=word, fixed=fixed)
+        return _("“%(word)s” mixes Latin and Cyrillic letters.", word=word)
+    counted = _COUNTED.match(text)
+    if not counted:
+        return text
+    verb, n, what = counted.groups()
+    notes = {
+        ("removed", "soft hyphen(s) (U+00AD)"): lambda: _("removed %(n)s soft hyphen(s)", n=n),
+        ("removed", "zero-width character(s)"):
+            lambda: _("removed %(n)s zero-width character(s)", n=n),
+        ("removed", "bidirectional control character(s)"):
+            lambda: _("removed %(n)s bidirectional control character(s)", n=n),
+        ("removed", "control character(s)"): lambda: _("removed %(n)s control character(s)", n=n),
+        ("replaced", "non-breaking or exotic space(s) with a normal space"):
+            lambda: _("replaced %(n)s non-breaking or unusual space(s) with a normal space", n=n),
+        ("inserted", "missing space(s) after a comma before a capitalised word"):
+            lambda: _("inserted %(n)s missing space(s) after a comma before a capital letter",
+                      n=n),
+    }
+    make = notes.get((verb, what))
+    return make() if make else text
 
 
 def rate_text(rate: str | None) -> str:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from web.auth import db_session, role_required
-from web.boundary import commit
+from web.boundary import done
 from workflow import memory_admin
 from workflow.models import LANGUAGES
 
@@ -36,19 +36,14 @@ def index():
 @role_required("admin")
 def delete(entry_id: int):
     """Delete one entry (the audit log keeps its texts)."""
-    session = db_session()
-    memory_admin.delete_entry(session, entry_id, current_user.id)
-    commit()
-    flash(_("Memory entry deleted."), "success")
-    return _back()
+    memory_admin.delete_entry(db_session(), entry_id, current_user.id)
+    return done(_("Memory entry deleted."), _back())
 
 
 @bp.post("/<int:entry_id>/retract")
 @role_required("admin")
 def retract(entry_id: int):
     """Retract one entry: kept, never suggested again."""
-    session = db_session()
-    memory_admin.retract_entry(session, entry_id, current_user.id, request.form.get("reason", ""))
-    commit()
-    flash(_("Memory entry retracted."), "success")
-    return _back()
+    memory_admin.retract_entry(db_session(), entry_id, current_user.id,
+                               request.form.get("reason", ""))
+    return done(_("Memory entry retracted."), _back())

@@ -20,7 +20,6 @@ from web.commands.bootstrap import forget_first_password
 from web.i18n import LOCALES
 from web.safe_redirect import same_origin_path
 from workflow import clock, users
-from workflow.desk import set_locale
 
 bp = Blueprint("people", __name__)
 
@@ -55,8 +54,7 @@ def locale():
     """Switch the signed-in user's interface language."""
     chosen = request.form.get("locale", "")
     if chosen in LOCALES:
-        session = db_session()
-        set_locale(session, current_user.id, chosen)
+        users.set_locale(db_session(), current_user.id, chosen)
         commit()
     return redirect(_back())
 

@@ -18,6 +18,7 @@ from web.i18n import viewer_zone, when_zoned
 from workflow import clock, publishing_actions, publishing_desk
 from workflow.db import utcnow
 from workflow.errors import DomainError
+from workflow.metadata import vocabulary
 from workflow.models import Article, Edition
 from workflow.permissions import Action
 
@@ -217,7 +218,7 @@ def index():
     lines = desk_lines(page, request.full_path.rstrip("?"))
     return render_template("publishing/index.html", page=page, lines=lines, query=query,
                            filters=filters,
-                           categories=publishing_desk.categories(session),
+                           categories=vocabulary().categories,
                            states=publishing_desk.DESK_STATES)
 
 

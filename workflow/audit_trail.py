@@ -13,10 +13,12 @@ import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from workflow.approval import active_translations
 from workflow.errors import NotFound
 from workflow.models import (
     Article,
@@ -28,7 +30,7 @@ from workflow.models import (
     SegmentRevision,
     SegmentTranslation,
 )
-from workflow.review import active_translations, word_diff
+from workflow.review import word_diff
 
 EXPORT_COLUMNS = ("at", "actor", "action", "language", "edition_id", "segment", "source",
                   "before", "after", "detail")
@@ -48,9 +50,9 @@ class TrailEntry:
     source: str | None = None
     before: str | None = None
     after: str | None = None
-    detail: dict = field(default_factory=dict)
+    detail: dict[str, Any] = field(default_factory=dict)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """A JSON-serialisable row (times in UTC ISO 8601)."""
         row = asdict(self)
         row["at"] = self.at.isoformat()
@@ -61,7 +63,8 @@ def _actor(event: AuditEvent) -> str | None:
     return (event.actor.name or event.actor.email) if event.actor else None
 
 
-def _texts(session: Session, events: list[AuditEvent]) -> dict[int, tuple]:
+def _texts(session: Session,
+           events: list[AuditEvent]) -> dict[int, tuple[str, str, str | None, str | None]]:
     """Per segment event id: (sid, source, before, after), from the saved revisions."""
     wanted = {e.id: e.detail for e in events
               if isinstance(e.detail, dict) and e.detail.get("translation_id")}
@@ -108,7 +111,7 @@ def _entries(session: Session, events: list[AuditEvent]) -> list[TrailEntry]:
         if event.id in texts:  # shown as segment, before and after instead
             detail = {k: v for k, v in detail.items() if k not in ("translation_id", "version")}
         entries.append(TrailEntry(event.id, event.at, _actor(event), event.action,
-                                  languages.get(event.edition_id), event.edition_id, sid,
+                                  languages.get(event.edition_id or 0), event.edition_id, sid,
                                   source, before, after, detail))
     return entries
 

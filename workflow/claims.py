@@ -12,11 +12,14 @@ import secrets
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, false, func, or_, select, true, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
-from workflow.db import DISPATCH_JOBS, after_commit, utcnow
+from workflow.db import DISPATCH_JOBS, after_commit, rows_changed, utcnow
+from workflow.errors import NotFound
 from workflow.models import JobRun, Segment, SegmentTranslation, TranslationJob
 from workflow.models.review import SegmentRevision
 from workflow.states import EditionState, JobState, SegmentState, check_transition, transition
@@ -45,9 +48,9 @@ class MachineResult:
     translation_id: int
     text: str
     origin: str
-    route: dict | None
-    checks: list[dict]
-    suggestions: list[dict]
+    route: dict[str, Any] | None
+    checks: list[dict[str, Any]]
+    suggestions: list[dict[str, Any]]
     confidence: float | None = None  # the model's mean log-probability per token (machine only)
 
 
@@ -60,20 +63,20 @@ def move_job(session: Session, job_id: int, current: JobState | str, target: Job
                                         TranslationJob.state == current.value)
     if token is not None:
         stmt = stmt.where(TranslationJob.claim_token == token)
-    result = session.execute(stmt.values(state=target.value, updated_at=utcnow(), **values))
-    if result.rowcount == 1 and values.get("needs_dispatch"):
+    moved = rows_changed(session, stmt.values(state=target.value, updated_at=utcnow(), **values))
+    if moved == 1 and values.get("needs_dispatch"):
         after_commit(session, DISPATCH_JOBS)
-    return result.rowcount == 1
+    return moved == 1
 
 
-def claimable(now: datetime | None = None):
+def claimable(now: datetime | None = None) -> ColumnElement[bool]:
     """The WHERE clause of a job a worker may take now."""
     now = now or utcnow()
     return (TranslationJob.state == JobState.QUEUED.value) & or_(
         TranslationJob.not_before.is_(None), TranslationJob.not_before <= now)
 
 
-def serving(pairs: Collection[tuple[str, str]] | None):
+def serving(pairs: Collection[tuple[str, str]] | None) -> ColumnElement[bool]:
     """The WHERE clause of jobs whose language pair is in ``pairs`` (None: every pair)."""
     if pairs is None:
         return true()
@@ -162,16 +165,23 @@ def count_done(session: Session, edition_id: int) -> int:
     ) or 0
 
 
+def _fresh_job(session: Session, job_id: int) -> TranslationJob:
+    """The job as the database holds it now (a claim's lease was just renewed, so it exists)."""
+    job = session.get(TranslationJob, job_id)
+    if job is None:
+        raise NotFound(f"No job {job_id}.")
+    session.refresh(job)
+    return job
+
+
 def renew_lease(session: Session, claim: Claim, job_id: int, lease_seconds: int) -> bool:
     """Extend the lease if ``claim`` still owns the job; this UPDATE is also the claim's lock."""
-    result = session.execute(
+    return rows_changed(session, (
         update(TranslationJob)
         .where(TranslationJob.id == job_id, TranslationJob.claim_token == claim.token,
                TranslationJob.state == JobState.TRANSLATING.value)
         .values(lease_expires_at=utcnow() + timedelta(seconds=lease_seconds))
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1
+        .execution_options(synchronize_session=False))) == 1
 
 
 def record_results(session: Session, claim: Claim, job_id: int, results: Sequence[MachineResult],
@@ -196,7 +206,7 @@ def record_results(session: Session, claim: Claim, job_id: int, results: Sequenc
         fact = facts.get(result.translation_id)
         if fact is None:
             continue
-        done = session.execute(
+        done = rows_changed(session, (
             update(SegmentTranslation)
             .where(SegmentTranslation.id == result.translation_id,
                    SegmentTranslation.state == SegmentState.PENDING.value)
@@ -204,21 +214,19 @@ def record_results(session: Session, claim: Claim, job_id: int, results: Sequenc
                     machine_origin=result.origin, machine_route=result.route,
                     machine_source_hash=fact.source_hash, machine_at=now, checks=result.checks,
                     suggestions=result.suggestions, machine_confidence=result.confidence)
-            .execution_options(synchronize_session=False)
-        )
-        if done.rowcount == 1:
+            .execution_options(synchronize_session=False)))
+        if done == 1:
             session.add(SegmentRevision(translation_id=result.translation_id, version=fact.version,
                                         text=result.text, kind="machine", created_at=now))
             written += 1
             if result.confidence is not None:
                 confidences.append(result.confidence)
     session.flush()
-    job = session.get(TranslationJob, job_id)
-    session.refresh(job)
+    job = _fresh_job(session, job_id)
     job.segments_done = count_done(session, job.edition_id)
     if written and job.first_segment_at is None:
         job.first_segment_at = now
-    run_values: dict = {"segments_translated": JobRun.segments_translated + written}
+    run_values: dict[str, Any] = {"segments_translated": JobRun.segments_translated + written}
     if confidences:
         run_values["confidence_sum"] = JobRun.confidence_sum + sum(confidences)
         run_values["confidence_segments"] = JobRun.confidence_segments + len(confidences)
@@ -238,8 +246,7 @@ def finish(session: Session, claim: Claim, job_id: int, lease_seconds: int = 600
         return False
     if pending_work(session, job_id):
         return False
-    job = session.get(TranslationJob, job_id)
-    session.refresh(job)
+    job = _fresh_job(session, job_id)
     move_job(session, job_id, JobState.TRANSLATING, JobState.IN_REVIEW, token=claim.token,
              finished_at=utcnow(), lease_expires_at=None,
              segments_done=count_done(session, job.edition_id))
@@ -295,7 +302,7 @@ def requeue_expired(session: Session, now: datetime | None = None,
                     not_before=None, updated_at=now)
             .execution_options(synchronize_session=False)
         )
-        if session.execute(stmt).rowcount:
+        if rows_changed(session, stmt):
             _close_run(session, row.id, row.claim_token, "lost", error)
             requeued.append(row.id)
             if not give_up:

@@ -7,12 +7,13 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import DateTime, MetaData, TypeDecorator, create_engine, event
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, CursorResult, Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
+from sqlalchemy.sql.expression import Executable
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -125,6 +126,13 @@ def autocommit_connection(engine: Engine) -> Iterator[Connection]:
 _AFTER_COMMIT = "audarma.after_commit"
 DISPATCH_JOBS = "dispatch_jobs"  # queued jobs wait in the outbox: send their wake-up messages
 SEND_WEBHOOKS = "send_webhooks"  # webhook deliveries are due: hand them to workers
+
+
+def rows_changed(session: Session, statement: Executable) -> int:
+    """Run an UPDATE or DELETE and say how many rows it changed (a state-guarded claim's
+    answer). SQLAlchemy types ``execute`` as a plain Result; only its cursor result counts."""
+    result = session.execute(statement)
+    return cast("CursorResult[Any]", result).rowcount
 
 
 def after_commit(session: Session, effect: str) -> None:

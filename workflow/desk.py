@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql.elements import ColumnElement
 
 from translations.glossary import GlossaryEntry
+from workflow.approval import active_translations
 from workflow.db import as_id
-from workflow.errors import InvalidInput, NotFound
+from workflow.errors import NotFound
 from workflow.memory import glossary_for
 from workflow.models import (
     Article,
@@ -25,7 +27,6 @@ from workflow.models.articles import fold_title
 from workflow.permissions import Action, allowed
 from workflow.states import EditionState
 from workflow.vocabulary import (
-    INTERFACE_LOCALES,
     LANGUAGES,
     LIVE_JOB_STATES,
     OPEN_EDITION_STATES,
@@ -92,19 +93,19 @@ def desk_rows(page: DeskPage) -> list[DeskRow]:
             by_language.setdefault(edition.language, edition)
         cells = []
         for language in page.languages:
-            edition = by_language.get(language)
-            job = page.jobs.get((article.id, language)) if edition is not None else None
+            shown = by_language.get(language)
+            job = page.jobs.get((article.id, language)) if shown is not None else None
             cells.append(DeskCell(
-                language, edition,
+                language, shown,
                 job if job is not None and job.state in SHOWN_JOB_STATES else None,
-                page.people.get(edition.assignee_id) if edition and edition.assignee_id else None,
-                page.people.get(edition.reviewer_id) if edition and edition.reviewer_id else None))
+                page.people.get(shown.assignee_id) if shown and shown.assignee_id else None,
+                page.people.get(shown.reviewer_id) if shown and shown.reviewer_id else None))
         rows.append(DeskRow(article, tuple(cells)))
     return rows
 
 
-def _edition_filter(filters: DeskFilters, user_id: int | None):
-    conditions = [Edition.article_id == Article.id]
+def _edition_filter(filters: DeskFilters, user_id: int | None) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [Edition.article_id == Article.id]
     if filters.language in LANGUAGES:
         conditions.append(Edition.language == filters.language)
     if filters.state in {s.value for s in EditionState}:
@@ -153,7 +154,7 @@ def list_articles(session: Session, filters: DeskFilters, user_id: int | None = 
     people: dict[int, User] = {}
     assignable: list[User] = []
     if people_ids or with_translators:
-        wanted = User.id.in_(people_ids)
+        wanted: ColumnElement[bool] = User.id.in_(people_ids)
         if with_translators:
             wanted = or_(wanted, User.is_active.is_(True))
         for user in session.scalars(select(User).where(wanted).order_by(User.name)):
@@ -246,7 +247,7 @@ def edition_view(session: Session, edition_id: int, user_id: int, *,
         raise NotFound(f"No edition {edition_id}.")
     user = session.get(User, user_id)
     article = edition.article
-    rows = review.active_translations(session, edition.id)
+    rows = active_translations(session, edition.id)
     # The article's blocks in one query: segment.block below is then found in the identity map.
     article_blocks = list(session.scalars(select(Block).where(Block.article_id == article.id)))
     memory = DatabaseMemory(session, article.source_language, edition.language)
@@ -304,13 +305,3 @@ def translators_for(session: Session, language: str) -> list[User]:
     """Active people who hold the translator role and work in ``language`` (for assignment)."""
     people = session.scalars(select(User).where(User.is_active.is_(True)).order_by(User.name))
     return [u for u in people if TRANSLATOR in u.roles and u.works_in(language)]
-
-
-def set_locale(session: Session, user_id: int, locale: str) -> None:
-    """Remember the interface language a person chose (kk, ru or en)."""
-    if locale not in INTERFACE_LOCALES:
-        raise InvalidInput(f"Unknown interface language {locale!r}.", code="unknown_locale")
-    user = session.get(User, user_id)
-    if user is None:
-        raise NotFound("No such user.")
-    user.locale = locale

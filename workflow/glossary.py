@@ -28,7 +28,7 @@ CSV_COLUMNS = ("source_language", "target_language", "term", "translation", "mus
 _TRUE = {"1", "true", "yes", "y", "да", "иә"}
 
 
-def sort_key(row: GlossaryTerm) -> tuple:
+def sort_key(row: GlossaryTerm) -> tuple[str, str, tuple[int, ...]]:
     """Language pair, then the term in its source language's alphabetical order."""
     return (row.source_language, row.target_language, kazakh_sort_key(row.term))
 
@@ -78,7 +78,7 @@ def add_term(session: Session, source_language: str, target_language: str, term:
     if exists:
         raise Conflict(f"“{term}” is already in the {source_language}→{target_language} glossary.",
                        code="duplicate_term")
-    extra = {"must_use": True} if must_use else {}
+    extra: dict[str, object] = {"must_use": True} if must_use else {}
     if accepted:
         extra["variants"] = accepted
     row = GlossaryTerm(source_language=source_language, target_language=target_language,

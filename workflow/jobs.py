@@ -5,7 +5,7 @@ Claiming and recording results live in workflow/claims.py (re-exported here).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from workflow.approval import ReturnReason, return_to_editing
-from workflow.claims import (  # noqa: F401  (the public face of job claiming)
+from workflow.claims import (  # the public face of job claiming (see __all__)
     MAX_ATTEMPTS,
     Claim,
     MachineResult,
@@ -29,7 +29,7 @@ from workflow.claims import (  # noqa: F401  (the public face of job claiming)
     requeue_expired,
     serving,
 )
-from workflow.db import DISPATCH_JOBS, after_commit, utcnow
+from workflow.db import DISPATCH_JOBS, after_commit, rows_changed, utcnow
 from workflow.errors import Conflict, InvalidInput, NotFound
 from workflow.models import Article, Edition, SegmentTranslation, TranslationJob, User
 from workflow.permissions import Action, require
@@ -53,7 +53,7 @@ def parse_targets(source_language: str, targets: Iterable[str] | str | None) -> 
         raise InvalidInput(
             f"Unknown target language {', '.join(unknown)}; Audarma translates into "
             f"{', '.join(LANGUAGES)}.",
-            code="unknown_target",
+            code="unknown_target", unknown=unknown,
         )
     return [t for t in wanted if t != source_language]
 
@@ -163,13 +163,12 @@ def mark_dispatched(session: Session, sent: Sequence[Dispatch]) -> int:
     done = 0
     now = utcnow()
     for item in sent:
-        done += session.execute(
+        done += rows_changed(session, (
             update(TranslationJob)
             .where(TranslationJob.id == item.job_id, TranslationJob.attempts == item.attempts,
                    TranslationJob.state == JobState.QUEUED.value)
             .values(needs_dispatch=False, dispatched_at=now)
-            .execution_options(synchronize_session=False)
-        ).rowcount
+            .execution_options(synchronize_session=False)))
     return done
 
 
@@ -198,7 +197,7 @@ def jobs_to_redispatch(session: Session, older_than: float, waiting_messages: in
     return [Dispatch(*row) for row in rows]
 
 
-def resume_waiting(session: Session, has_route) -> list[int]:
+def resume_waiting(session: Session, has_route: Callable[[str, str], bool]) -> list[int]:
     """Re-queue ``waiting_for_model`` jobs whose pair ``has_route(src, tgt)`` now serves."""
     rows = session.execute(
         select(TranslationJob.id, TranslationJob.source_language, TranslationJob.target_language)
@@ -276,9 +275,39 @@ def retry_job(session: Session, job_id: int, *, actor_id: int | None) -> Transla
     return job
 
 
-def job_progress(job: TranslationJob) -> dict:
+def job_progress(job: TranslationJob) -> dict[str, object]:
     """What the dashboard and the API show about one job."""
     return {"id": job.id, "language": job.target_language, "state": job.state,
             "priority": job.priority, "segments_done": job.segments_done,
             "segments_total": job.segments_total, "attempts": job.attempts, "error": job.error}
 
+
+__all__ = [
+    "CANCELLABLE",
+    "Claim",
+    "Dispatch",
+    "MAX_ATTEMPTS",
+    "MachineResult",
+    "cancel_jobs",
+    "claim_next",
+    "claimable",
+    "count_done",
+    "create_jobs",
+    "default_targets",
+    "ensure_source_edition",
+    "finish",
+    "job_progress",
+    "jobs_to_dispatch",
+    "jobs_to_redispatch",
+    "mark_dispatched",
+    "move_job",
+    "parse_targets",
+    "pending_work",
+    "record_results",
+    "release",
+    "renew_lease",
+    "requeue_expired",
+    "resume_waiting",
+    "retry_job",
+    "serving",
+]

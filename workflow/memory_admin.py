@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from workflow.db import utcnow
+from workflow.db import rows_changed, utcnow
 from workflow.errors import Forbidden, InvalidInput, NotFound
 from workflow.models import LANGUAGES, AuditEvent, MemoryEntry, User
 
@@ -24,12 +24,11 @@ def retract_for_edition(session: Session, edition_id: int, user_id: int | None, 
                         now: datetime | None = None) -> int:
     """Retract every live memory entry an edition's approvals wrote; returns how many."""
     now = now or utcnow()
-    return session.execute(
+    return rows_changed(session, (
         update(MemoryEntry)
         .where(MemoryEntry.edition_id == edition_id, MemoryEntry.retracted_at.is_(None))
         .values(retracted_at=now, retracted_by_id=user_id, retracted_reason=reason[:1000])
-        .execution_options(synchronize_session=False)
-    ).rowcount or 0
+        .execution_options(synchronize_session=False)))
 
 
 def _require_admin(session: Session, user_id: int) -> User:

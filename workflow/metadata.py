@@ -121,11 +121,12 @@ def _text(value: object, name: str, limit: int) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise InvalidInput(f"{name} must be text.", code="invalid_field", field=name)
+        raise InvalidInput(f"{name} must be text.", code="invalid_field", field=name,
+                           reason="text")
     value = " ".join(value.split())
     if len(value) > limit:
         raise InvalidInput(f"{name} is longer than {limit} characters.", code="invalid_field",
-                           field=name)
+                           field=name, reason="too_long", limit=limit)
     return value or None
 
 
@@ -136,7 +137,8 @@ def _terms(value: object, name: str) -> list[str] | None:
     if isinstance(value, str):
         value = value.split(",")
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-        raise InvalidInput(f"{name} must be a list of strings.", code="invalid_field", field=name)
+        raise InvalidInput(f"{name} must be a list of strings.", code="invalid_field", field=name,
+                           reason="list")
     return list(dict.fromkeys(" ".join(v.split()) for v in value if v.strip()))
 
 
@@ -148,7 +150,7 @@ def clean_category(value: object) -> str | None:
     allowed = vocabulary().categories
     if text.lower() not in allowed:
         raise InvalidInput(f"Unknown category {text!r}; use one of: {', '.join(allowed)}.",
-                           code="unknown_category", field="category")
+                           code="unknown_category", field="category", value=text)
     return text.lower()
 
 
@@ -165,12 +167,12 @@ def clean_subjects(value: object) -> list[str] | None:
         if code is None:
             raise InvalidInput(f"Unknown subject {term!r}; subjects come from the configured "
                                "list (e.g. medtop:11000000 or its name, politics).",
-                               code="unknown_subject", field="subjects")
+                               code="unknown_subject", field="subjects", value=term)
         out.append(code)
     out = list(dict.fromkeys(out))
     if len(out) > MAX_SUBJECTS:
         raise InvalidInput(f"At most {MAX_SUBJECTS} subjects.", code="invalid_field",
-                           field="subjects")
+                           field="subjects", reason="count", limit=MAX_SUBJECTS)
     return out
 
 
@@ -181,7 +183,8 @@ def clean_keywords(value: object) -> list[str] | None:
         return None
     if len(terms) > MAX_KEYWORDS or any(len(t) > MAX_TERM_CHARS for t in terms):
         raise InvalidInput(f"At most {MAX_KEYWORDS} keywords of {MAX_TERM_CHARS} characters.",
-                           code="invalid_field", field="keywords")
+                           code="invalid_field", field="keywords", reason="count",
+                           limit=MAX_KEYWORDS, chars=MAX_TERM_CHARS)
     return terms
 
 

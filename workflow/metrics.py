@@ -6,6 +6,7 @@ import math
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 from sqlalchemy import select
@@ -34,7 +35,7 @@ class Effort:
     # (model confidence, edit distance) of each approved machine segment the model scored
     scored: list[tuple[float, float]] = field(default_factory=list)
 
-    def add(self, edition_id: int, segment: dict) -> None:
+    def add(self, edition_id: int, segment: dict[str, Any]) -> None:
         """Count one approved segment."""
         distance = segment.get("distance")
         if distance is None:
@@ -120,7 +121,7 @@ def post_edit_effort(session: Session, recent: int = 20) -> EffortReport:
     """Aggregate approved snapshots per direction (e.g. en→kk) and per model route."""
     by_direction: dict[str, Effort] = defaultdict(lambda: Effort(""))
     by_model: dict[str, Effort] = defaultdict(lambda: Effort(""))
-    editions = []
+    editions: list[EditionEffort] = []
     for snapshot, edition, article in latest_approvals(session):
         direction = f"{article.source_language}→{edition.language}"
         own = Effort(direction)

@@ -6,9 +6,10 @@ import html
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any, TypeVarTuple
 
 import nh3
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from workflow import metadata, partner_text
@@ -17,6 +18,7 @@ from workflow.db import as_id
 from workflow.errors import Forbidden, InvalidInput, NotFound
 from workflow.models import Article, FeedEvent, Publication
 
+_Row = TypeVarTuple("_Row")  # a query's row type, kept by the category filter
 SCHEMA_URI = "http://www.iptc.org/std/ninjs/ninjs-schema_3.1.json"
 MAX_LIMIT = 200
 TOMBSTONE_DAYS = 30  # a killed item stays announced this long after its kill (feed time)
@@ -98,13 +100,13 @@ def summary_of(publication: Publication) -> str:
     return " ".join(text.split()) or publication.headline
 
 
-def metadata_of(publication: Publication, article: Article) -> dict:
+def metadata_of(publication: Publication, article: Article) -> dict[str, Any]:
     """The metadata frozen when this version was published (older versions: the article's)."""
     return (publication.payload or {}).get("meta") or metadata.snapshot(article)
 
 
-def _subjects(meta: dict) -> list[dict]:
-    subjects: list[dict] = []
+def _subjects(meta: dict[str, Any]) -> list[dict[str, Any]]:
+    subjects: list[dict[str, Any]] = []
     if meta.get("category"):
         subjects.append({"name": meta["category"], "rel": "category",
                          "literal": meta["category"]})
@@ -144,7 +146,8 @@ def siblings(session: Session, article_ids: set[int],
 
 
 def build_item(publication: Publication, article: Article,
-               others: list[Publication] | None = None, *, provenance: bool = False) -> dict:
+               others: list[Publication] | None = None, *,
+               provenance: bool = False) -> dict[str, Any]:
     """One ninjs 3.1 item for one published version (canceled versions carry the kill notice).
 
     ``provenance``: the partner asked to be told which machine-translation models were used
@@ -153,7 +156,7 @@ def build_item(publication: Publication, article: Article,
     """
     canceled = publication.status == "canceled"
     meta = metadata_of(publication, article)
-    item: dict = {
+    item: dict[str, Any] = {
         "standard": {"name": "ninjs", "version": "3.1", "schema": SCHEMA_URI},
         "uri": item_uri(publication.article_id, publication.language),
         "type": "text",
@@ -222,12 +225,12 @@ def build_item(publication: Publication, article: Article,
 class ItemsPage:
     """One page of the event stream: items in seq order and the cursor to ask for next."""
 
-    items: list[dict]
+    items: list[dict[str, Any]]
     next_cursor: str
     has_more: bool
 
 
-def _category_filter(query, categories: list[str]):
+def _category_filter(query: Select[*_Row], categories: list[str]) -> Select[*_Row]:
     if categories:
         query = query.join(Article, Publication.article_id == Article.id).where(
             Article.category.in_(categories))
@@ -279,13 +282,13 @@ def find_item(session: Session, uri: str, languages: list[str],
         raise Forbidden(f"Your key may not read {language!r}.", code="language_not_allowed")
     publication = current_version(session, article_id, language)
     article = session.get(Article, article_id)
-    if categories and article.category not in categories:
+    if article is None or categories and article.category not in categories:
         raise NotFound("No such item.")
     return publication, article, siblings(session, {article_id}, languages).get(article_id, [])
 
 
 def get_item(session: Session, uri: str, languages: list[str],
-             categories: list[str] | None = None, *, provenance: bool = False) -> dict:
+             categories: list[str] | None = None, *, provenance: bool = False) -> dict[str, Any]:
     """One item by uri, as its latest visible version, for a partner reading ``languages``."""
     return build_item(*find_item(session, uri, languages, categories), provenance=provenance)
 

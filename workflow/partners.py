@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select, text
 from sqlalchemy.engine import Connection, Dialect, Engine
@@ -158,9 +159,12 @@ def reseal_webhook_secrets(session: Session, box: SecretBox) -> int:
     stored in clear by an older release); returns how many changed."""
     changed = 0
     for partner in session.scalars(select(Partner).where(Partner.webhook_secret.is_not(None))):
-        if not box.is_current(partner.webhook_secret):
-            partner.webhook_secret = box.seal(webhook_secret(partner, box),
-                                              _webhook_context(partner))
+        sealed = partner.webhook_secret
+        if sealed is None or box.is_current(sealed):
+            continue
+        clear = webhook_secret(partner, box)
+        if clear is not None:
+            partner.webhook_secret = box.seal(clear, _webhook_context(partner))
             changed += 1
     return changed
 
@@ -245,7 +249,7 @@ def _find_on_psycopg(engine: Engine, digest: str) -> PartnerKey | None:
     except dbapi_error as exc:  # the database is down: what SQLAlchemy would raise
         raise OperationalError(statement, {"key_hash": "…"}, exc) from exc
     try:
-        connection = pooled.driver_connection
+        connection: Any = pooled.driver_connection  # psycopg's own connection (untyped here)
         try:
             connection.autocommit = True
             try:
@@ -276,13 +280,13 @@ def reader_for_key(key: PartnerKey, language: str | None = None) -> Reader:
     return reader
 
 
-def access_row(reader: Reader, path: str, status: int, items: int) -> dict:
+def access_row(reader: Reader, path: str, status: int, items: int) -> dict[str, Any]:
     """The access-log row of one pull, stamped now (``path`` without the key's secret)."""
     return {"partner_id": reader.partner_id, "api_key_id": reader.key_id, "path": path[:2000],
             "status": status, "items": items, "at": utcnow()}
 
 
-def record_access(session: Session, row: dict) -> None:
+def record_access(session: Session, row: dict[str, Any]) -> None:
     """Write one access-log row in the pull's transaction; on PostgreSQL its commit does not wait
     for the disk.
 
@@ -306,11 +310,11 @@ class AccessLogBuffer:
 
     def __init__(self, max_age: float = 1.0, max_rows: int = 500) -> None:
         self.max_age, self.max_rows = max_age, max_rows
-        self._rows: dict[Engine, list[dict]] = {}
+        self._rows: dict[Engine, list[dict[str, Any]]] = {}
         self._lock = threading.Lock()
         self._flusher: threading.Thread | None = None
 
-    def add(self, engine: Engine, row: dict) -> None:
+    def add(self, engine: Engine, row: dict[str, Any]) -> None:
         """Queue one row; write at once if ``max_rows`` are waiting."""
         with self._lock:
             rows = self._rows.setdefault(engine, [])

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from workflow.errors import NotFound
 from workflow.models import Article, Publication
 from workflow.ninjs import current_version, siblings
 
@@ -31,6 +32,8 @@ def slugify(headline: str) -> str:
 def path_for(publication: Publication) -> str:
     """The canonical public path of an edition's current version."""
     first = publication.first_published_at or publication.published_at
+    if first is None:  # a version under embargo has no public address yet
+        raise NotFound(f"Publication {publication.id} is not published yet.")
     return (f"/{publication.language}/{first.year:04d}/{first.month:02d}/"
             f"{slugify(publication.headline)}-{publication.article_id}")
 
@@ -60,6 +63,8 @@ def public_page(session: Session, language: str, article_id: int) -> PublicPage:
     """The latest visible version of one edition (NotFound if never published)."""
     publication = current_version(session, article_id, language)
     article = session.get(Article, article_id)
+    if article is None:
+        raise NotFound(f"No article {article_id}.")
     others = [o for o in siblings(session, {article_id}).get(article_id, [])
               if o.language != language]
     return PublicPage(publication, article, others)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from workflow import corrections, memory_admin, metadata, model_licences, partner_text, webhooks
 from workflow.approval import approved_snapshot
-from workflow.db import utcnow
+from workflow.db import rows_changed, utcnow
 from workflow.errors import Conflict, InvalidInput, NotFound
 from workflow.models import (
     Article,
@@ -146,6 +146,9 @@ def publish_edition(session: Session, edition_id: int, user_id: int | None,
     if first_published is not None and note is None:
         note = partner_text.correction_default(edition.language, version)
     rendered = approved.rendered
+    if rendered is None:  # every approval renders the edition; an old row might not
+        raise Conflict("This edition has no recorded approval; it must be approved again.",
+                       code="approval_missing")
     route_label = "; ".join(rendered["routes"]) or None
     publication = Publication(
         edition_id=edition.id, article_id=edition.article_id, language=edition.language,
@@ -183,15 +186,14 @@ def release_due(session: Session, now: datetime | None = None) -> list[int]:
         .order_by(Publication.embargo_until, Publication.id)).all()
     released = []
     for publication_id in due:
-        claimed = session.execute(
+        claimed = rows_changed(session, (
             update(Publication).where(Publication.id == publication_id,
                                       Publication.status == "scheduled")
             .values(status=check_transition(PublicationStatus.SCHEDULED,
-                                            PublicationStatus.RELEASING).value)
-        ).rowcount
-        if not claimed:
+                                            PublicationStatus.RELEASING).value)))
+        publication = session.get(Publication, publication_id) if claimed else None
+        if publication is None:
             continue  # another beat tick got there first
-        publication = session.get(Publication, publication_id)
         session.refresh(publication)
         edition = _edition(session, publication.edition_id)
         _go_live(session, publication, edition, now)
@@ -221,7 +223,7 @@ def kill_edition(session: Session, edition_id: int, user_id: int | None, reason:
         drop_scheduled(session, row)
     killed = None
     if visible is not None:
-        latest = _latest(session, edition.id)
+        latest = _latest(session, edition.id) or visible
         transition(visible, PublicationStatus.SUPERSEDED, "status")
         killed = Publication(
             edition_id=edition.id, article_id=edition.article_id, language=edition.language,

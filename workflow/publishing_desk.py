@@ -206,22 +206,3 @@ def list_desk(session: Session, query: DeskQuery) -> DeskPage:
             latest, actions_for(r.state)))
     found = list(rows.values())
     return DeskPage(found[:query.per_page], query.page, len(found) > query.per_page)
-
-
-_CATEGORIES: dict[str, tuple[float, list[str]]] = {}
-CATEGORIES_TTL = 300.0  # seconds: a new category shows in the filter within five minutes
-
-
-def categories(session: Session) -> list[str]:
-    """Categories in use, for the desk's filter (a scan of every article: kept per process)."""
-    import time
-
-    bind = session.get_bind()
-    key = str(getattr(bind, "url", id(bind)))
-    cached = _CATEGORIES.get(key)
-    if cached is not None and time.monotonic() - cached[0] < CATEGORIES_TTL:
-        return cached[1]
-    found = sorted(c for c in session.scalars(
-        select(Article.category).where(Article.category.is_not(None)).distinct()) if c)
-    _CATEGORIES[key] = (time.monotonic(), found)
-    return found

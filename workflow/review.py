@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -20,7 +21,7 @@ from workflow.approval import (
     return_to_editing,
     source_segments,
 )
-from workflow.db import utcnow
+from workflow.db import rows_changed, utcnow
 from workflow.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from workflow.memory import glossary_for, remember
 from workflow.models import (
@@ -92,7 +93,7 @@ def _clean(text: str) -> str:
 
 
 def _checks(session: Session, edition: Edition, source: str, text: str,
-            glossary: Glossary | None = None) -> list[dict]:
+            glossary: Glossary | None = None) -> list[dict[str, Any]]:
     source_language = edition.article.source_language
     if glossary is None:
         glossary = glossary_for(session, source_language, edition.language)
@@ -121,15 +122,14 @@ def _write(session: Session, translation_id: int, text: str, expected_version: i
     checks = (_checks(session, edition, row.segment.source_text, text, glossary)
               if text.strip() else row.checks)
     now = utcnow()
-    result = session.execute(
+    saved = rows_changed(session, (
         update(SegmentTranslation)
         .where(SegmentTranslation.id == row.id, SegmentTranslation.version == expected_version)
         .values(text=text, version=expected_version + 1, state=target.value, checks=checks,
                 edited_by_id=user.id, edited_at=now,
                 time_spent_ms=SegmentTranslation.time_spent_ms + spent)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
+        .execution_options(synchronize_session=False)))
+    if saved != 1:
         session.refresh(row)
         session.add(SegmentRevision(translation_id=row.id, version=expected_version, text=text,
                                     kind="conflict", user_id=user.id))
@@ -232,7 +232,7 @@ def add_comment(session: Session, edition_id: int, user_id: int, body: str,
     return comment
 
 
-def blocking_checks(row: SegmentTranslation) -> list[dict]:
+def blocking_checks(row: SegmentTranslation) -> list[dict[str, Any]]:
     """Post-check findings on a segment that stop a submit unless overridden."""
     return [c for c in row.checks or [] if c.get("severity") == "blocking"]
 
@@ -358,7 +358,7 @@ def editors_of(session: Session, edition_id: int) -> set[int]:
                                           AuditEvent.action == "source_edited",
                                           AuditEvent.actor_id.is_not(None))
     ).all()
-    people = set(typed) | set(submitted) | set(source_editors)
+    people = {p for p in (*typed, *submitted, *source_editors) if p is not None}
     if edition.is_source:
         creator = session.scalar(select(Article.created_by_id)
                                  .where(Article.id == edition.article_id))
@@ -406,7 +406,8 @@ def approve_edition(session: Session, edition_id: int, user_id: int,
     written = 0
     if not edition.is_source:
         written = remember(session, edition.article.source_language, edition.language,
-                           [(r.segment.source_text, r.text) for r in rows], edition.id, user.id)
+                           [(r.segment.source_text, r.text or "") for r in rows], edition.id,
+                           user.id)
     snapshot = _snapshot(session, edition, "approved", user.id, edition.override_note)
     edition.approved_snapshot_id = snapshot.id
     audit(session, user.id, "edition.approved", edition, memory_entries=written,
@@ -493,7 +494,7 @@ def history(session: Session, edition_id: int) -> list[EditionSnapshot]:
                                 .order_by(EditionSnapshot.number)))
 
 
-def diff_snapshots(old: EditionSnapshot | None, new: EditionSnapshot) -> list[dict]:
+def diff_snapshots(old: EditionSnapshot | None, new: EditionSnapshot) -> list[dict[str, Any]]:
     """Per segment: the text in both versions and word-level changes (equal/insert/delete)."""
     before = {s["sid"]: s.get("text") or "" for s in (old.segments if old else [])}
     changes = []

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Float, and_, case, cast, func, select
+from sqlalchemy import Float, SQLColumnExpression, and_, case, cast, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -24,7 +25,7 @@ from workflow.models import JobRun, TranslationJob, WebhookDelivery
 LATENCY_BUCKETS: tuple[float, ...] = (1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600)
 
 
-def package_label(route: dict | None) -> str | None:
+def package_label(route: dict[str, Any] | None) -> str | None:
     """The packages a route ran through, e.g. ``translate-ru_en@1.0+translate-en_kk@1.0``."""
     if not route:
         return None
@@ -74,7 +75,8 @@ class Throughput:
     segments: int
 
 
-def _seconds(session: Session, later: ColumnElement, earlier: ColumnElement) -> ColumnElement:
+def _seconds(session: Session, later: SQLColumnExpression[Any],
+             earlier: SQLColumnExpression[Any]) -> ColumnElement[Any]:
     """Seconds between two timestamp columns, in the database's own arithmetic."""
     if session.get_bind().dialect.name == "postgresql":
         return func.extract("epoch", later - earlier)
@@ -117,7 +119,8 @@ def outbox(session: Session, now: datetime | None = None) -> tuple[int, float]:
     return count, max((now - oldest).total_seconds(), 0.0) if oldest is not None else 0.0
 
 
-def _histograms(session: Session, end: ColumnElement, buckets: Sequence[float]) -> list[Histogram]:
+def _histograms(session: Session, end: SQLColumnExpression[Any],
+                buckets: Sequence[float]) -> list[Histogram]:
     """Latency from being queued to ``end``, per target language, over every job that got there."""
     start = func.coalesce(TranslationJob.queued_at, TranslationJob.created_at)
     seconds = _seconds(session, end, start)

@@ -233,6 +233,15 @@ def reactivate(session: Session, ref: int | str, actor_id: int | None) -> User:
     return user
 
 
+def set_locale(session: Session, user_id: int, locale: str) -> User:
+    """Remember the interface language a person chose (kk, ru or en)."""
+    if locale not in INTERFACE_LOCALES:
+        raise InvalidInput(f"Unknown interface language {locale!r}.", code="unknown_locale")
+    user = find_user(session, user_id)
+    user.locale = locale
+    return user
+
+
 def set_timezone(session: Session, user_id: int, name: str | None) -> User:
     """A person's own time zone; empty means the instance's."""
     user = find_user(session, user_id)

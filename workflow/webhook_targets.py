@@ -131,9 +131,10 @@ def check_url(url: str, *, allow_private: bool = False) -> tuple[str, str | None
 def pinned_pool(target: Target, address: str, timeout: float) -> urllib3.HTTPConnectionPool:
     """A one-connection pool to ``address`` (already checked) that still speaks TLS and HTTP to
     ``target.host``: no second DNS lookup, so a changed answer (rebinding) is never followed."""
-    options = {"timeout": urllib3.Timeout(connect=timeout, read=timeout), "maxsize": 1,
-               "retries": False}
+    limit = urllib3.Timeout(connect=timeout, read=timeout)
     if target.scheme == "https":
         return urllib3.HTTPSConnectionPool(address, target.port, server_hostname=target.host,
-                                           assert_hostname=target.host, **options)
-    return urllib3.HTTPConnectionPool(address, target.port, **options)
+                                           assert_hostname=target.host, timeout=limit,
+                                           maxsize=1, retries=False)
+    return urllib3.HTTPConnectionPool(address, target.port, timeout=limit, maxsize=1,
+                                      retries=False)

@@ -14,13 +14,14 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
 import urllib3
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from workflow.db import SEND_WEBHOOKS, Database, after_commit, utcnow
-from workflow.errors import InvalidInput
+from workflow.db import SEND_WEBHOOKS, Database, after_commit, rows_changed, utcnow
+from workflow.errors import InvalidInput, NotFound
 from workflow.models import Article, FeedEvent, Partner, Publication, WebhookDelivery
 from workflow.ninjs import build_item, encode_cursor, siblings
 from workflow.partners import webhook_secret
@@ -33,6 +34,8 @@ EVENT_HEADER = "X-Audarma-Event"
 DELIVERY_HEADER = "X-Audarma-Delivery"
 LEASE_SECONDS = 120
 MAX_BACKOFF_SECONDS = 6 * 3600
+
+_Row = TypeVar("_Row")
 
 
 def signed_message(timestamp: int | str, delivery: int | str, event: str, body: bytes) -> bytes:
@@ -67,7 +70,7 @@ def verify(secret: str, headers: Mapping[str, str], body: bytes, now: float,
 
 def backoff_seconds(attempt: int, base: float) -> float:
     """Delay after failed attempt number ``attempt`` (1-based): base, 2·base, 4·base, …"""
-    return min(base * 2 ** (attempt - 1), MAX_BACKOFF_SECONDS)
+    return min(base * 2.0 ** (attempt - 1), MAX_BACKOFF_SECONDS)
 
 
 def queue_deliveries(session: Session, event: FeedEvent) -> list[WebhookDelivery]:
@@ -102,15 +105,15 @@ def due_deliveries(session: Session, now: datetime | None = None, limit: int = 5
 
 
 def payload_for(session: Session, event: FeedEvent, languages: list[str], cursor_key: bytes, *,
-                provenance: bool = False) -> dict:
+                provenance: bool = False) -> dict[str, Any]:
     """The JSON body posted for one event: kind, cursor and the ninjs item it created (naming
     the MT models only for a partner who asked for provenance).
 
     Scoped like a pull with the partner's key: links only to editions in ``languages``, and an
     opaque cursor instead of the event log's global seq.
     """
-    publication = session.get(Publication, event.publication_id)
-    article = session.get(Article, publication.article_id)
+    publication = _found(session, Publication, event.publication_id)
+    article = _found(session, Article, publication.article_id)
     others = siblings(session, {article.id}, languages).get(article.id)
     return {"event": event.kind, "cursor": encode_cursor(event.seq, cursor_key),
             "at": event.at.strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -126,15 +129,22 @@ class Attempt:
     retry_in: float | None = None
 
 
+def _found(session: Session, model: type[_Row], key: object) -> _Row:
+    """A row the delivery refers to (its partner, event, publication): NotFound if gone."""
+    row = session.get(model, key)
+    if row is None:
+        raise NotFound(f"No {model.__name__} {key}.")
+    return row
+
+
 def _claim(session: Session, delivery_id: int, now: datetime) -> bool:
-    return bool(session.execute(
+    return bool(rows_changed(session, (
         update(WebhookDelivery).where(
             WebhookDelivery.id == delivery_id, WebhookDelivery.state == "pending",
             or_(WebhookDelivery.next_attempt_at.is_(None),
                 WebhookDelivery.next_attempt_at <= now))
         .values(attempts=WebhookDelivery.attempts + 1,
-                next_attempt_at=now + timedelta(seconds=LEASE_SECONDS))
-    ).rowcount)
+                next_attempt_at=now + timedelta(seconds=LEASE_SECONDS)))))
 
 
 def _post(target: Target, body: bytes, headers: dict[str, str],
@@ -190,9 +200,9 @@ def attempt_delivery(database: Database, delivery_id: int, *, box: SecretBox,
         now = utcnow()
         if not _claim(session, delivery_id, now):
             return Attempt("skipped")
-        delivery = session.get(WebhookDelivery, delivery_id)
-        partner = session.get(Partner, delivery.partner_id)
-        event = session.get(FeedEvent, delivery.event_seq)
+        delivery = _found(session, WebhookDelivery, delivery_id)
+        partner = _found(session, Partner, delivery.partner_id)
+        event = _found(session, FeedEvent, delivery.event_seq)
         url, secret = partner.webhook_url, webhook_secret(partner, box) or ""
         body = json.dumps(payload_for(session, event, list(partner.languages or []),
                                       cursor_key, provenance=partner.provenance),
@@ -211,7 +221,7 @@ def attempt_delivery(database: Database, delivery_id: int, *, box: SecretBox,
                    EVENT_HEADER: kind, DELIVERY_HEADER: str(delivery_id)}
         status, error, refused = _send(url, body, headers, timeout, allow_private)
     with database.transaction() as session:
-        delivery = session.get(WebhookDelivery, delivery_id)
+        delivery = _found(session, WebhookDelivery, delivery_id)
         delivery.last_status = status
         if not error:
             delivery.state, delivery.delivered_at, delivery.last_error = "delivered", utcnow(), None

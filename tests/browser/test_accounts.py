@@ -9,12 +9,12 @@ from datetime import UTC, datetime
 
 import pytest
 
+from tests.browser.conftest import PASSWORD, sign_in
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, need
 from tests.publishing.conftest import make_story  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-PASSWORD = "password123"
 NEW_PASSWORD = "a much longer passphrase"
 
 
@@ -36,21 +36,6 @@ def chromium():
         browser.close()
 
 
-def _sign_in(browser, base: str, email: str, password: str = PASSWORD):
-    """A fresh browser context signed in as ``email``; CSP violations are collected."""
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    page.csp_errors = []
-    page.on("console", lambda m: "Content Security Policy" in m.text and page.csp_errors.append(
-        m.text))
-    page.goto(f"{base}/login")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    return page
-
-
 def _is_signed_out(page, base: str) -> bool:
     page.goto(f"{base}/")
     return page.url.startswith(f"{base}/login")
@@ -69,8 +54,8 @@ def _change_password(page, base: str, current: str, new: str) -> None:
 def test_password_change_ends_the_other_session(live_app, make_user, chromium):
     base = live_app.config["LIVE_URL"]
     make_user("editor", email="aigerim@desk.test", app=live_app)
-    laptop = _sign_in(chromium, base, "aigerim@desk.test")
-    phone = _sign_in(chromium, base, "aigerim@desk.test")
+    laptop = sign_in(chromium, base, "aigerim@desk.test")
+    phone = sign_in(chromium, base, "aigerim@desk.test")
     laptop.click("a.who")  # the name in the top bar opens the account page
     laptop.wait_for_url(f"{base}/account")
     _change_password(laptop, base, "not my password", NEW_PASSWORD)
@@ -79,7 +64,7 @@ def test_password_change_ends_the_other_session(live_app, make_user, chromium):
     assert "Password changed" in laptop.inner_text("main")
     assert not _is_signed_out(laptop, base)  # this browser stays in
     assert _is_signed_out(phone, base)  # the other session died
-    again = _sign_in(chromium, base, "aigerim@desk.test", NEW_PASSWORD)
+    again = sign_in(chromium, base, "aigerim@desk.test", NEW_PASSWORD)
     assert again.url == f"{base}/"
     assert not laptop.csp_errors and not phone.csp_errors
 
@@ -89,8 +74,8 @@ def test_admin_reset_ends_the_session_and_the_one_time_password_must_be_changed(
     base = live_app.config["LIVE_URL"]
     make_user("admin", email="boss@desk.test", app=live_app)
     user_id = make_user("translator", email="daulet@desk.test", app=live_app)
-    person = _sign_in(chromium, base, "daulet@desk.test")
-    admin = _sign_in(chromium, base, "boss@desk.test")
+    person = sign_in(chromium, base, "daulet@desk.test")
+    admin = sign_in(chromium, base, "boss@desk.test")
     admin.goto(f"{base}/admin/")
     admin.click(f"#user-{user_id} button:has-text('Reset password')")
     admin.wait_for_load_state()
@@ -98,7 +83,7 @@ def test_admin_reset_ends_the_session_and_the_one_time_password_must_be_changed(
     assert len(one_time) >= 12
     assert _is_signed_out(person, base)
 
-    fresh = _sign_in(chromium, base, "daulet@desk.test", one_time)
+    fresh = sign_in(chromium, base, "daulet@desk.test", one_time, lands_on=None)
     assert fresh.url == f"{base}/account#password"
     fresh.goto(f"{base}/")  # nothing else opens before the change
     assert fresh.url == f"{base}/account#password"
@@ -114,16 +99,16 @@ def test_deactivate_ends_the_open_session(live_app, make_user, chromium):
     base = live_app.config["LIVE_URL"]
     make_user("admin", email="boss@desk.test", app=live_app)
     user_id = make_user("editor", email="left@desk.test", app=live_app)
-    person = _sign_in(chromium, base, "left@desk.test")
+    person = sign_in(chromium, base, "left@desk.test")
     assert not _is_signed_out(person, base)
-    admin = _sign_in(chromium, base, "boss@desk.test")
+    admin = sign_in(chromium, base, "boss@desk.test")
     admin.goto(f"{base}/admin/")
     admin.click(f"#user-{user_id} button:has-text('Deactivate')")
     admin.wait_for_load_state()
     assert "Account deactivated" in admin.inner_text("main")
     assert admin.inner_text(f"#user-{user_id} td:nth-child(4)") == "deactivated"
     assert _is_signed_out(person, base)
-    retry = _sign_in(chromium, base, "left@desk.test")
+    retry = sign_in(chromium, base, "left@desk.test", lands_on=None)
     assert retry.url.startswith(f"{base}/login")
     assert "Wrong e-mail or password." in retry.inner_text("main")
 
@@ -137,7 +122,7 @@ def test_almaty_editor_sets_an_embargo_and_sees_it_with_its_zone(
     user_id = make_user("editor", email="ed@desk.test", app=live_app)
     with live_app.app_context(), live_app.extensions["audarma.db"].transaction() as session:
         session.get(User, user_id).timezone = "Asia/Almaty"
-    page = _sign_in(chromium, base, "ed@desk.test")
+    page = sign_in(chromium, base, "ed@desk.test")
     page.goto(f"{base}/publishing/editions/{story['ru']}/publish")  # the desk's confirmation page
     form = page.locator("form.confirm-form")
     assert "Almaty (UTC+5)" in form.inner_text()

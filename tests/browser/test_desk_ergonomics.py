@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import sign_in
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, need
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -64,20 +65,6 @@ def _browser(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
-def _sign_in(browser, base: str, email: str, width: int = 1366, height: int = 900):
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    page.csp_errors = []
-    page.on("console", lambda m: "Content Security Policy" in m.text and page.csp_errors.append(
-        m.text))
-    page.goto(f"{base}/login")
-    page.fill("#email", email)
-    page.fill("#password", "password123")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
-    return page
-
-
 def _shoot(page, name: str, full_page: bool = False) -> None:
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
@@ -94,7 +81,7 @@ def test_confirm_by_button_with_the_first_segment_in_view_and_focus_following(
     edition_id = _editing_edition(app, make_article, translator)
     with sync_playwright() as playwright:
         browser = _browser(playwright)
-        page = _sign_in(browser, base, "tr@example.test")
+        page = sign_in(browser, base, "tr@example.test")
         page.goto(f"{base}/editions/{edition_id}")
         segments = page.locator("article.seg")
         first, second = segments.nth(0), segments.nth(1)
@@ -117,7 +104,7 @@ def test_confirm_by_button_with_the_first_segment_in_view_and_focus_following(
         expect(page.locator(f"#t-{segments.nth(2).get_attribute('data-id')}")).to_be_focused()
         page.goto(f"{base}/editions/{edition_id}")
         _shoot(page, "editor-1366")
-        small = _sign_in(browser, base, "tr@example.test", width=390, height=844)
+        small = sign_in(browser, base, "tr@example.test", width=390, height=844)
         small.goto(f"{base}/editions/{edition_id}")
         _shoot(small, "editor-390")
         assert page.csp_errors == [] and small.csp_errors == []
@@ -142,7 +129,7 @@ def test_publish_goes_through_a_confirmation_and_says_when(app, served, make_use
     make_user("editor", email="ed@example.test")
     with sync_playwright() as playwright:
         browser = _browser(playwright)
-        page = _sign_in(browser, base, "ed@example.test")
+        page = sign_in(browser, base, "ed@example.test")
         page.goto(f"{base}/publishing/")
         _shoot(page, "publishing-1366")
         row = page.locator("tr", has=page.locator("a.title", has_text="Flood waters recede"))
@@ -157,7 +144,7 @@ def test_publish_goes_through_a_confirmation_and_says_when(app, served, make_use
             re.compile(r"^Published at \d{2}:\d{2}\.$"))
         expect(kk.locator(".badge")).to_have_text("Published")
         expect(kk.get_by_role("link", name="Withdraw (kill)…")).to_be_visible()
-        small = _sign_in(browser, base, "ed@example.test", width=390, height=844)
+        small = sign_in(browser, base, "ed@example.test", width=390, height=844)
         small.goto(f"{base}/publishing/")
         _shoot(small, "publishing-390", full_page=True)
         assert page.csp_errors == [] and small.csp_errors == []
@@ -182,7 +169,7 @@ def test_an_oversize_paste_is_stopped_in_the_browser_and_kept_by_the_server(make
     try:
         with sync_playwright() as playwright:
             browser = _browser(playwright)
-            page = _sign_in(browser, base, "ed@example.test")
+            page = sign_in(browser, base, "ed@example.test")
             page.goto(f"{base}/articles/new")
             expect(page.locator("#body-limit")).to_have_text("Up to 4 KB of text.")
             _shoot(page, "new-article-1366", full_page=True)
@@ -200,7 +187,7 @@ def test_an_oversize_paste_is_stopped_in_the_browser_and_kept_by_the_server(make
             expect(page.locator("header.topbar")).to_be_visible()
             assert page.input_value("#body").rstrip() == body.replace("\n", "\r\n").rstrip() \
                 or page.input_value("#body").rstrip() == body.rstrip()
-            small = _sign_in(browser, base, "ed@example.test", width=390, height=844)
+            small = sign_in(browser, base, "ed@example.test", width=390, height=844)
             small.goto(f"{base}/articles/new")
             _shoot(small, "new-article-390", full_page=True)
             assert page.csp_errors == [] and small.csp_errors == []

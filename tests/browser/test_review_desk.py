@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from tests.browser.conftest import sign_in
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, need
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -55,20 +56,6 @@ def _make_first_segment_blocking(app, edition_id: int, user_id: int) -> None:
         review.save_segment(session, row.id, RUNAWAY, row.version, user_id)
 
 
-def _sign_in(browser, base: str, email: str):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.csp_errors = []
-    page.on("console", lambda m: "Content Security Policy" in m.text and page.csp_errors.append(
-        m.text))
-    page.goto(f"{base}/login")
-    page.fill("#email", email)
-    page.fill("#password", "password123")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
-    return page
-
-
 def test_translator_post_edits_submits_and_only_another_editor_approves(
         live_app, make_user, install_models):
     need(os.path.exists(CHROMIUM), f"Chromium is not installed at {CHROMIUM}")
@@ -92,7 +79,7 @@ def test_translator_post_edits_submits_and_only_another_editor_approves(
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
                                              headless=True)
         try:
-            page = _sign_in(browser, base, "aigerim@desk.test")
+            page = sign_in(browser, base, "aigerim@desk.test", width=1280)
             page.screenshot(path=str(ARTIFACTS / "dashboard.png"))
             assert page.locator("table.matrix").is_visible()
 
@@ -150,7 +137,7 @@ def test_translator_post_edits_submits_and_only_another_editor_approves(
             assert _edition_state(app, edition_id) == "submitted"
             assert not page.csp_errors
 
-            editor = _sign_in(browser, base, "daulet@desk.test")
+            editor = sign_in(browser, base, "daulet@desk.test", width=1280)
             editor.goto(f"{base}/editions/{edition_id}")
             editor.click("#approve-edition")
             editor.wait_for_load_state()

@@ -7,7 +7,8 @@ import os
 import pytest
 from translate.storage import xliff
 
-from tests.browser.test_review_desk import _seed_article, _sign_in
+from tests.browser.conftest import sign_in
+from tests.browser.test_review_desk import _seed_article
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, need
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -27,7 +28,7 @@ def test_xliff_round_trip_in_the_browser(live_app, make_user, install_models, tm
     colleague = make_user("translator", languages="kk", email="colleague@desk.test", app=app)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = _sign_in(browser, base, "cat@desk.test")
+        page = sign_in(browser, base, "cat@desk.test", width=1280)
         page.goto(f"{base}/editions/{edition_id}")
         with page.expect_download() as download_info:
             page.get_by_role("link", name="XLIFF 1.2 for older tools").click()

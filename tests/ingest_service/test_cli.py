@@ -26,8 +26,9 @@ def test_import_json_lines_with_a_failure_and_show(app, tmp_path, counts):
                           "segments", "duplicate_of", "revision", "priority", "category",
                           "subjects", "keywords", "dateline"}
     assert first["language"] == "en" and first["duplicate_of"] is None
-    assert failed == {"file": str(empty), "error": {"code": "empty", "message":
-                                                    failed["error"]["message"]}}
+    assert failed == {"file": str(empty), "error": {
+        "code": "empty", "reason": "whitespace", "filename": failed["error"]["filename"],
+        "message": failed["error"]["message"]}}
     assert russian["language"] == "ru"
     assert seed["byline"] == "Aigerim Example" and seed["blocks"][-1]["kind"] == "byline"
     assert duplicate["duplicate_of"] == first["id"]

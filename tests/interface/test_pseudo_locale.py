@@ -9,63 +9,17 @@ the issue found on them.
 
 from __future__ import annotations
 
-import html
 import re
 
 import pytest
-from babel.support import NullTranslations
 
-OPEN, CLOSE = "⟦", "⟧"
-# Not interface text: the product's name, key caps, and units and formats that read the same in
-# every language of the desk.
-ALLOWED = {"Audarma", "Ctrl", "Enter", "Alt", "UTC", "MB", "KB", "ninjs", "CSV", "JSON",
-           "AM", "PM",  # CLDR time of day of the locale under test (en), not catalogue text
-           "English",  # the interface-language switch names each language in itself
-           "ak"}  # API keys start "ak_": shown as they are typed
-LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z'’-]+")
-
-
-class PseudoTranslations(NullTranslations):
-    """Wraps every message: anything a page shows outside ⟦…⟧ did not come from the catalogue."""
-
-    def gettext(self, message):
-        return f"{OPEN}{message}{CLOSE}"
-
-    def ngettext(self, singular, plural, n):
-        return f"{OPEN}{singular if n == 1 else plural}{CLOSE}"
-
-    def pgettext(self, context, message):
-        return self.gettext(message)
-
-    def npgettext(self, context, singular, plural, n):
-        return self.ngettext(singular, plural, n)
-
-    ugettext, ungettext = gettext, ngettext
-
-
-@pytest.fixture
-def pseudo(monkeypatch):
-    import flask_babel
-
-    monkeypatch.setattr(flask_babel.Domain, "get_translations",
-                        lambda self: PseudoTranslations())
-
-
-def _visible_text(page: str) -> str:
-    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
-    return html.unescape(re.sub(r"<[^>]+>", " ", page))
-
-
-def _outside_markers(text: str) -> str:
-    depth, out = 0, []
-    for char in text:
-        if char == OPEN:
-            depth += 1
-        elif char == CLOSE:
-            depth = max(0, depth - 1)
-        elif depth == 0:
-            out.append(char)
-    return "".join(out)
+from tests.interface.conftest import (
+    ALLOWED,
+    LATIN_RUN,
+    OPEN,
+    outside_markers,
+    visible_text,
+)
 
 
 @pytest.fixture
@@ -143,12 +97,12 @@ def _pages(world: dict, role: str) -> list[str]:
 
 
 def _leaks(page: str, data: list[str]) -> list[str]:
-    text = _visible_text(page)
+    text = visible_text(page)
     for value in data:
         text = text.replace(value, " ")
     # a word diff (machine output → approved text) cuts user data into words: those words too
     data_words = {w for value in data for w in LATIN_RUN.findall(value)}
-    return [w for w in LATIN_RUN.findall(_outside_markers(text))
+    return [w for w in LATIN_RUN.findall(outside_markers(text))
             if w not in ALLOWED and w not in data_words]
 
 
@@ -206,7 +160,7 @@ def test_kk_and_ru_pages_carry_none_of_the_english_words(app, desk_world, client
         for name, path in pages.items():
             page = client.get(path, headers={"Accept": "text/html"})
             assert page.status_code == 200, (locale, path)
-            text = _visible_text(page.get_data(as_text=True))
+            text = visible_text(page.get_data(as_text=True))
             for value in desk_world["data"]:
                 text = text.replace(value, " ")
             for english in ENGLISH:

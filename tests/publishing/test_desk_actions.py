@@ -166,3 +166,30 @@ def test_cli_lists_and_acts_as_a_named_editor(app, make_user, make_story, newer_
     reopened = runner.invoke(args=["publishing", "reopen", str(story["kk"]), "--as",
                                    "ed@example.test", "--json"])
     assert reopened.exit_code == 0 and '"state": "editing"' in reopened.output
+
+
+def test_the_category_filter_lists_the_configured_categories_by_their_names(make_app,
+                                                                             make_user):
+    """Not the categories found in articles: a configured one no article has yet is offered,
+    one an article keeps from an older configuration is not, each in the interface language."""
+    from sqlalchemy import insert
+
+    from workflow.models import Article, Edition, User
+
+    app = make_app(CATEGORIES=["economy", "sport", "harvest"])
+    with app.app_context(), app.extensions["audarma.db"].transaction() as session:
+        article_id = session.execute(insert(Article).values(
+            title="Old story", source_language="en", source_key="old", content_hash="0" * 64,
+            category="world").returning(Article.id)).scalar_one()
+        session.execute(insert(Edition).values(article_id=article_id, language="kk",
+                                               state="published"))
+    user_id = make_user("editor", email="cat-ed@example.test", app=app)
+    with app.app_context(), app.extensions["audarma.db"].transaction() as session:
+        session.get(User, user_id).locale = "ru"
+    client = app.test_client()
+    _login(client, "cat-ed@example.test")
+    page = client.get("/publishing/").get_data(as_text=True)
+    select = re.search(r'<select id="p-category".*?</select>', page, re.S).group(0)
+    options = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)
+    assert options[1:] == [("economy", "Экономика"), ("sport", "Спорт"), ("harvest", "harvest")]
+    assert "Old story" in page  # the article is listed; its old category is not offered

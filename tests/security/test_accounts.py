@@ -12,6 +12,7 @@ import re
 import stat
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 PASSWORD = "password123"
@@ -225,3 +226,21 @@ def test_an_admin_cannot_deactivate_themselves(app, make_user):
     page = other.post(f"/admin/users/{own_id}/deactivate")
     assert page.status_code == 409
     assert "You cannot deactivate your own account." in page.get_data(as_text=True)
+
+
+def test_the_interface_language_is_a_preference_of_the_account(app, make_user):
+    """``workflow.users.set_locale``: kk, ru or en is kept; anything else is refused."""
+    from workflow import users
+    from workflow.errors import InvalidInput, NotFound
+    from workflow.models import User
+
+    user_id = make_user("translator", email="lang@example.test")
+    with app.app_context(), app.extensions["audarma.db"].transaction() as session:
+        assert users.set_locale(session, user_id, "kk").locale == "kk"
+        with pytest.raises(InvalidInput) as refused:
+            users.set_locale(session, user_id, "de")
+        assert refused.value.code == "unknown_locale"
+        with pytest.raises(NotFound):
+            users.set_locale(session, user_id + 1, "ru")
+    with app.app_context(), app.extensions["audarma.db"].transaction() as session:
+        assert session.get(User, user_id).locale == "kk"

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 import click
 from flask import Flask
 
 from web.boundary import cli_unit
 from workflow import users
+from workflow.models import User
 from workflow.users import create_user, parse_languages
 from workflow.vocabulary import INTERFACE_LOCALES, ROLES
 
@@ -17,6 +19,18 @@ def _read_password(prompt: str) -> str:
     if sys.stdin.isatty():
         return click.prompt(prompt, hide_input=True, confirmation_prompt=True)
     return sys.stdin.readline().rstrip("\n")
+
+
+def _account_switch(group: click.Group, name: str, switch: Callable[..., User], doc: str,
+                    done: str) -> None:
+    """Add ``users NAME USER``: ``switch`` (deactivate, reactivate) by the console operator."""
+
+    @group.command(name, help=doc)
+    @click.argument("user")
+    def command(user: str) -> None:
+        with cli_unit() as session:
+            email = switch(session, user, None).email
+        click.echo(done.format(email=email))
 
 
 def register(app: Flask) -> None:
@@ -79,21 +93,12 @@ def register(app: Flask) -> None:
             _row, password = users.reset_password(session, user, None)
         click.echo(password)  # alone on the line, for scripts; hand it over privately
 
-    @users_group.command("deactivate")
-    @click.argument("user")
-    def deactivate(user: str) -> None:
-        """Deactivate USER: no sign-in; their sessions and API tokens end at once."""
-        with cli_unit() as session:
-            email = users.deactivate(session, user, None).email
-        click.echo(f"deactivated {email}; sessions and API tokens ended")
-
-    @users_group.command("reactivate")
-    @click.argument("user")
-    def reactivate(user: str) -> None:
-        """Let USER sign in again (their old API tokens stay revoked)."""
-        with cli_unit() as session:
-            email = users.reactivate(session, user, None).email
-        click.echo(f"reactivated {email}")
+    _account_switch(users_group, "deactivate", users.deactivate,
+                    "Deactivate USER: no sign-in; their sessions and API tokens end at once.",
+                    "deactivated {email}; sessions and API tokens ended")
+    _account_switch(users_group, "reactivate", users.reactivate,
+                    "Let USER sign in again (their old API tokens stay revoked).",
+                    "reactivated {email}")
 
     @users_group.command("token")
     @click.argument("user")

@@ -12,6 +12,7 @@ file's text kept as a conflict revision, nothing overwritten). Inline tags (``<1
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from lxml import etree
 from sqlalchemy.orm import Session
@@ -20,6 +21,7 @@ from translate.storage.placeables import StringElem
 from translate.storage.placeables import xliff as codes
 
 from workflow import review
+from workflow.approval import active_translations
 from workflow.errors import InvalidInput, NotFound
 from workflow.exchange.units import (  # noqa: F401
     _TAG,
@@ -45,7 +47,7 @@ _STATE_OUT = {
 _CONFIRMING = {"signed-off", "final"}
 
 
-class Xliff12File(xliff.xlifffile):
+class Xliff12File(xliff.xlifffile[xliff.xliffunit]):
     """translate-toolkit's XLIFF store, writing the 1.2 namespace and version."""
 
     namespace = XLIFF_12
@@ -60,8 +62,8 @@ class Xliff12File(xliff.xlifffile):
 
 def to_rich(text: str) -> StringElem:
     """Desk text with ``<1>…</1>`` and ``<2/>`` tags → toolkit placeables (g and x codes)."""
-    root: list = []
-    stack: list[tuple[str, list]] = []
+    root: list[StringElem | str] = []
+    stack: list[tuple[str, list[StringElem | str]]] = []
     current = root
     position = 0
     for match in _TAG.finditer(text):
@@ -90,7 +92,7 @@ def to_rich(text: str) -> StringElem:
     return StringElem(root or [""])
 
 
-def from_rich(elements: list) -> str:
+def from_rich(elements: list[Any]) -> str:
     """Toolkit placeables → desk text with ``<n>`` tags (the inverse of :func:`to_rich`)."""
     out: list[str] = []
 
@@ -121,7 +123,7 @@ def export_edition(session: Session, edition_id: int) -> bytes:
     file_node = store.document.getroot().find(f"{{{XLIFF_12}}}file")
     file_node.set("original", original)
     notes = segment_notes(session, edition.id)
-    for row in review.active_translations(session, edition.id):
+    for row in active_translations(session, edition.id):
         unit = store.UnitClass("")
         store.addunit(unit)
         unit.setid(str(row.id))
@@ -150,10 +152,10 @@ class ImportReport:
     saved: list[int] = field(default_factory=list)
     confirmed: list[int] = field(default_factory=list)
     unchanged: int = 0
-    conflicts: list[dict] = field(default_factory=list)
-    refused: list[dict] = field(default_factory=list)
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    refused: list[dict[str, Any]] = field(default_factory=list)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """The report as JSON for the API."""
         return {"saved": self.saved, "confirmed": self.confirmed, "unchanged": self.unchanged,
                 "conflicts": self.conflicts, "refused": self.refused}
@@ -181,7 +183,8 @@ def _root(data: bytes) -> etree._Element:
 
 def _units_12(root: etree._Element) -> tuple[str | None, list[Returned]]:
     """The target language and units of an XLIFF 1.x file, read by translate-toolkit."""
-    store = Xliff12File.parsestring(etree.tostring(root, encoding="UTF-8"))
+    store = Xliff12File()  # what the toolkit's parsestring does, through its typed methods
+    store.parse(etree.tostring(root, encoding="UTF-8"))
     units = []
     for unit in store.getunits():
         element = unit.xmlelement
@@ -190,7 +193,8 @@ def _units_12(root: etree._Element) -> tuple[str | None, list[Returned]]:
         state = target.get("state", "") if target is not None else ""
         units.append(Returned(element.get("id"), element.get(f"{{{NS}}}source-hash"),
                               element.get(f"{{{NS}}}version"), text, state in _CONFIRMING))
-    return store.gettargetlanguage(), units
+    language: str | None = store.targetlanguage  # the <file target-language>
+    return language, units
 
 
 def import_edition(session: Session, edition_id: int, data: bytes, user_id: int) -> ImportReport:
@@ -216,13 +220,13 @@ def import_edition(session: Session, edition_id: int, data: bytes, user_id: int)
     if language and language != edition.language:
         raise InvalidInput(f"This file is for {language}, not {edition.language}.",
                            code="xliff_language")
-    rows = {str(row.id): row for row in review.active_translations(session, edition.id)}
+    rows = {str(row.id): row for row in active_translations(session, edition.id)}
     report = ImportReport()
     edits: list[tuple[review.SegmentEdit, SegmentTranslation]] = []
     for unit in units:
-        edit = _edit_for(unit, rows.get(unit.unit_id or ""), report)
-        if edit is not None:
-            edits.append(edit)
+        found = _edit_for(unit, rows.get(unit.unit_id or ""), report)
+        if found is not None:
+            edits.append(found)
     outcomes = review.save_segments(session, edition.id, [e for e, _row in edits], user_id)
     for (edit, row), refusal in zip(edits, outcomes, strict=True):
         if refusal is None:
@@ -248,11 +252,12 @@ def _edit_for(unit: Returned, row: SegmentTranslation | None, report: ImportRepo
     if unit.source_hash != row.segment.source_hash:
         report.refused.append({"id": unit.unit_id, "reason": "source_changed"})
         return None
-    if not (unit.version or "").isdigit():
+    version = unit.version or ""
+    if not version.isdigit():
         report.refused.append({"id": unit.unit_id, "reason": "no_version"})
         return None
     if not unit.text or (unit.text == (row.text or "") and (
             not unit.confirm or row.state == SegmentState.CONFIRMED.value)):
         report.unchanged += 1
         return None
-    return review.SegmentEdit(row.id, unit.text, int(unit.version), unit.confirm), row
+    return review.SegmentEdit(row.id, unit.text, int(version), unit.confirm), row

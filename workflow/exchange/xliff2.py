@@ -12,7 +12,7 @@ from __future__ import annotations
 from lxml import etree
 from sqlalchemy.orm import Session
 
-from workflow import review
+from workflow.approval import active_translations
 from workflow.exchange.units import _TAG, NS, Returned, edition_to_export, segment_notes
 from workflow.states import SegmentState
 
@@ -91,7 +91,7 @@ def export_edition(session: Session, edition_id: int) -> bytes:
                          trgLang=edition.language)
     file_node = etree.SubElement(root, _x("file"), id="f1", original=original)
     notes = segment_notes(session, edition.id)
-    for row in review.active_translations(session, edition.id):
+    for row in active_translations(session, edition.id):
         unit = etree.SubElement(file_node, _x("unit"), id=str(row.id))
         unit.set(f"{{{NS}}}version", str(row.version))
         unit.set(f"{{{NS}}}source-hash", row.segment.source_hash)

@@ -46,12 +46,19 @@ class ParsedArticle:
 
 
 class IngestError(Exception):
-    """Input that cannot become an article; `code` is stable, `message` is for the newsroom."""
+    """Input that cannot become an article; `code` is stable, `message` is for the newsroom.
 
-    def __init__(self, code: str, message: str) -> None:
+    ``reason`` tells apart refusals that share a code (an empty paste, an empty Word file) and
+    ``detail`` carries the figures the message names, so that the desk can say it in the
+    reader's language.
+    """
+
+    def __init__(self, code: str, message: str, *, reason: str | None = None,
+                 **detail: object) -> None:
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
+        self.detail: dict[str, object] = {"reason": reason, **detail} if reason else detail
 
     def to_dict(self) -> dict[str, str]:
         """The JSON shape the API and CLI return."""

@@ -8,6 +8,7 @@ import zipfile
 import docx
 from docx.text.hyperlink import Hyperlink
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 from workflow.ingest.article import IngestError, ParsedArticle, ParsedBlock, safe_href
 from workflow.ingest.limits import (
@@ -36,14 +37,17 @@ def check_docx_zip(data: bytes) -> None:
         raise IngestError(
             "unsupported_format",
             "This is an old .doc or a password-protected Word file; save it as .docx.",
+            reason="doc",
         )
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise IngestError("malformed", "This .docx file is damaged or is not a Word document.")
+        raise IngestError("malformed", "This .docx file is damaged or is not a Word document.",
+                          reason="not_docx")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
             if len(infos) > DOCX_MAX_ENTRIES:
-                raise IngestError("zip_bomb", "This .docx file has too many parts to be safe.")
+                raise IngestError("zip_bomb", "This .docx file has too many parts to be safe.",
+                                  reason="parts")
             unpacked = sum(i.file_size for i in infos)
             packed = sum(i.compress_size for i in infos) or 1
             if unpacked > DOCX_MAX_UNCOMPRESSED or (
@@ -54,13 +58,15 @@ def check_docx_zip(data: bytes) -> None:
                 )
             names = {i.filename for i in infos}
             if "word/document.xml" not in names:
-                raise IngestError("malformed", "This file is a zip but not a Word document.")
+                raise IngestError("malformed", "This file is a zip but not a Word document.",
+                                  reason="zip")
             for info in infos:
                 if info.filename.endswith((".xml", ".rels")):
                     if declares_dtd(archive.read(info)):
-                        raise IngestError("malformed", "This Word document contains unsafe XML.")
+                        raise IngestError("malformed", "This Word document contains unsafe XML.",
+                                          reason="unsafe_xml")
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
-        raise IngestError("malformed", "This .docx file is damaged.") from exc
+        raise IngestError("malformed", "This .docx file is damaged.", reason="damaged") from exc
 
 
 def _kind(paragraph: Paragraph) -> str:
@@ -91,7 +97,7 @@ def _paragraph_block(paragraph: Paragraph, kind: str, warnings: list[str]) -> Pa
     return line.build(kind)
 
 
-def _add_run(line: InlineText, run: docx.text.run.Run) -> None:
+def _add_run(line: InlineText, run: Run) -> None:
     """Append one run, marking it strong/em when it is bold/italic."""
     start = line.open()
     line.add(run.text)
@@ -117,9 +123,10 @@ def _paragraphs(document: docx.document.Document) -> list[Paragraph]:
 def parse_docx(data: bytes) -> ParsedArticle:
     """Parse a .docx: Title/Heading/Quote styles, bold/italic runs and hyperlinks survive."""
     if not data:
-        raise IngestError("empty", "The Word file is empty.")
+        raise IngestError("empty", "The Word file is empty.", reason="docx")
     if len(data) > MAX_UPLOAD_BYTES:
-        raise IngestError("too_large", "The Word file is larger than the upload limit.")
+        raise IngestError("too_large", "The Word file is larger than the upload limit.",
+                          reason="docx", limit=MAX_UPLOAD_BYTES)
     check_docx_zip(data)
     try:
         document = docx.Document(io.BytesIO(data))
@@ -138,8 +145,9 @@ def parse_docx(data: bytes) -> ParsedArticle:
     except IngestError:
         raise
     except Exception as exc:  # python-docx raises many types on damaged files
-        raise IngestError("malformed", "This Word document could not be read.") from exc
+        raise IngestError("malformed", "This Word document could not be read.",
+                          reason="unreadable") from exc
     if not blocks:
-        raise IngestError("no_text", "This Word document has no text.")
+        raise IngestError("no_text", "This Word document has no text.", reason="docx")
     # The file's "author" property is usually the template's owner, so it is not the byline.
     return finish_article(title=None, blocks=blocks, source_format="docx", warnings=warnings)

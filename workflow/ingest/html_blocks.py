@@ -61,10 +61,10 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 def load_html(html: str, *, fragment: bool = False) -> lxml.html.HtmlElement:
     """Parse (possibly broken) HTML leniently and remove everything active or embedded."""
     if len(html) > HTML_MAX_CHARS:
-        raise IngestError("too_large", "This web page is too large to import.")
+        raise IngestError("too_large", "This web page is too large to import.", reason="page")
     html = xml_safe(_XML_DECL.sub("", html, count=1))
     if not html.strip():
-        raise IngestError("empty", "The HTML is empty.")
+        raise IngestError("empty", "The HTML is empty.", reason="html")
     parser = lxml.html.HTMLParser()
     try:
         if fragment:

@@ -20,7 +20,8 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]
 def decode_html(data: bytes) -> str:
     """Decode page bytes: UTF-8, else the page's declared <meta charset>, else detection."""
     if looks_binary(data):
-        raise IngestError("binary", "This file looks like binary data, not a web page.")
+        raise IngestError("binary", "This file looks like binary data, not a web page.",
+                          reason="page")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -76,7 +77,7 @@ def parse_html(
     """Parse a whole web page: extract the article, drop scripts and page chrome."""
     if isinstance(html, bytes):
         if not html.strip():
-            raise IngestError("empty", "The HTML file is empty.")
+            raise IngestError("empty", "The HTML file is empty.", reason="html_file")
         html = decode_html(html)
     doc = load_html(html)
     warnings: list[str] = []

@@ -38,7 +38,7 @@ def normalise_language(value: str | None) -> str | None:
         raise InvalidInput(
             f"Language {value!r} is not supported; Audarma works with Kazakh (kk), "
             "Russian (ru) and English (en).",
-            code="unsupported_language",
+            code="unsupported_language", value=value,
         )
     return base
 
@@ -67,6 +67,7 @@ def choose_language(title: str, blocks: Sequence[ParsedBlock],
             "This text does not look like Kazakh, Russian or English, the languages Audarma "
             "translates. If it is one of them, choose the language yourself.",
             code="unsupported_language", confidence=round(1 - other, 4) if other else 0.0,
+            reason="detected",
         )
     guess = detection.language or max(
         (lang for lang in LANGUAGES), key=lambda lang: detection.scores.get(lang, 0.0))

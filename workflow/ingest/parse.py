@@ -54,15 +54,18 @@ def detect_pasted_format(text: str) -> str:
 def parse_upload(filename: str, data: bytes, *, max_bytes: int = MAX_UPLOAD_BYTES) -> ParsedArticle:
     """Parse an uploaded file, choosing the parser from its extension checked against its bytes."""
     if not data:
-        raise IngestError("empty", f"{filename or 'The file'} is empty.")
+        raise IngestError("empty", f"{filename or 'The file'} is empty.", reason="file",
+                          filename=filename or "")
     if len(data) > max_bytes:
         limit = f"{max_bytes / (1024 * 1024):.1f} MB".replace(".0 MB", " MB")
-        raise IngestError("too_large", f"The file is larger than the {limit} limit.")
+        raise IngestError("too_large", f"The file is larger than the {limit} limit.",
+                          reason="file", limit=max_bytes)
     ext = os.path.splitext(filename or "")[1].lower()
     sniffed = _sniff(data)
     if ext and ext not in SUPPORTED_EXTENSIONS:
         supported = ", ".join(SUPPORTED_EXTENSIONS)
-        raise IngestError("unsupported_format", f"{ext} files are not supported; use {supported}.")
+        raise IngestError("unsupported_format", f"{ext} files are not supported; use {supported}.",
+                          extension=ext, supported=supported)
     if ext == ".docx" or (not ext and sniffed == "docx"):
         return parse_docx(data)
     if sniffed == "docx" or looks_binary(data):
@@ -71,7 +74,8 @@ def parse_upload(filename: str, data: bytes, *, max_bytes: int = MAX_UPLOAD_BYTE
         return parse_html(decode_html(data))
     text = decode_bytes(data)
     if not text.strip():
-        raise IngestError("empty", f"{filename or 'The file'} contains only whitespace.")
+        raise IngestError("empty", f"{filename or 'The file'} contains only whitespace.",
+                          reason="whitespace", filename=filename or "")
     if ext in (".md", ".markdown"):
         return parse_markdown(text)
     return parse_text(text)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from workflow.ingest.article import IngestError, ParsedArticle, ParsedBlock
+from workflow.ingest.article import BlockKind, IngestError, ParsedArticle, ParsedBlock
 from workflow.ingest.decoding import clean_text
 from workflow.ingest.limits import MAX_HEADING_CHARS, MAX_HEADING_WORDS, MAX_TEXT_CHARS
 from workflow.ingest.structure import (
@@ -105,7 +105,8 @@ def _quote_blocks(unit: str) -> list[ParsedBlock] | None:
 def parse_text(text: str, *, title: str | None = None) -> ParsedArticle:
     """Parse pasted plain text (headline first, blank-line paragraphs) into an article."""
     if len(text) > MAX_TEXT_CHARS:
-        raise IngestError("too_large", f"The text is longer than {MAX_TEXT_CHARS:,} characters.")
+        raise IngestError("too_large", f"The text is longer than {MAX_TEXT_CHARS:,} characters.",
+                          reason="text", limit=MAX_TEXT_CHARS)
     if not text or not text.strip():
         raise IngestError("empty", "The article text is empty.")
     warnings: list[str] = []
@@ -150,7 +151,7 @@ def parse_text(text: str, *, title: str | None = None) -> ParsedArticle:
             blocks.extend(quoted)
             continue
         has_more = any(not is_furniture(u) for u in units[i + 1 :])
-        kind = "heading" if has_more and _is_heading(unit) else "paragraph"
+        kind: BlockKind = "heading" if has_more and _is_heading(unit) else "paragraph"
         blocks.append(ParsedBlock(kind, unit))
     cleaned: list[ParsedBlock] = []
     for block in blocks:

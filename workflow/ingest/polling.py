@@ -64,7 +64,7 @@ class PollReport:
     failed: list[tuple[str, str, str]] = field(default_factory=list)  # (guid, code, message)
     error: str | None = None
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, object]:
         """A JSON-serialisable summary for task results and the CLI."""
         return {"feed_id": self.feed_id, "status": self.status, "created": self.created,
                 "updated": self.updated, "duplicates": self.duplicates,
@@ -204,6 +204,13 @@ def _ingest_entry(session: Session, feed: FeedSource, entry: FeedEntry, report: 
         report.created.append(result.article.id)
 
 
+def _feed(session: Session, feed_id: int) -> FeedSource:
+    feed = session.get(FeedSource, feed_id)
+    if feed is None:
+        raise InvalidInput(f"No feed {feed_id}.", code="not_found")
+    return feed
+
+
 def poll_feed(database: Database, feed_id: int, fetch: Callable[..., Fetched] | None = None, *,
               allow_private: bool = False) -> PollReport:
     """Fetch one feed (outside any transaction) and ingest each new entry in its own transaction.
@@ -214,9 +221,7 @@ def poll_feed(database: Database, feed_id: int, fetch: Callable[..., Fetched] | 
     fetch = fetch or functools.partial(fetch_feed, allow_private=allow_private)
     report = PollReport(feed_id)
     with database.transaction() as session:
-        feed = session.get(FeedSource, feed_id)
-        if feed is None:
-            raise InvalidInput(f"No feed {feed_id}.", code="not_found")
+        feed = _feed(session, feed_id)
         url, etag, last_modified = feed.url, feed.etag, feed.last_modified
     entries: list[FeedEntry] = []
     try:
@@ -233,13 +238,12 @@ def poll_feed(database: Database, feed_id: int, fetch: Callable[..., Fetched] | 
     for entry in reversed(entries):  # oldest first, so article ids follow publication order
         try:
             with database.unit() as session:  # its jobs are dispatched after this commit
-                feed = session.get(FeedSource, feed_id)
-                _ingest_entry(session, feed, entry, report)
+                _ingest_entry(session, _feed(session, feed_id), entry, report)
         except DomainError as exc:
             report.failed.append((entry.guid, exc.code, exc.message))
             log.warning("feed %s: entry %s not ingested: %s", feed_id, entry.guid, exc.message)
     with database.transaction() as session:
-        feed = session.get(FeedSource, feed_id)
+        feed = _feed(session, feed_id)
         feed.last_polled_at = utcnow()
         if fetched is not None and report.status == "fetched":
             feed.etag, feed.last_modified = fetched.etag, fetched.last_modified

@@ -11,8 +11,9 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Iterable
+from typing import Any, cast
 
-from sqlalchemy import false, func, select, update
+from sqlalchemy import Table, false, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -109,7 +110,7 @@ def _one_at_a_time(session: Session, digest: str) -> None:
         key = int.from_bytes(bytes.fromhex(digest[:16]), "big", signed=True)
         session.execute(select(func.pg_advisory_xact_lock(key)))
     else:
-        table = Article.__table__
+        table = cast(Table, Article.__table__)
         session.execute(update(table).where(false()).values(id=table.c.id))
 
 
@@ -200,12 +201,16 @@ def ingest(session: Session, parsed: ParsedArticle, *, source: str, source_url: 
     drafts, hygiene = clean_blocks(parsed)
     require_text(drafts)
     digest = content_hash(parsed.title, drafts)
-    known = dict(source=source, external_id=external_id, priority=priority, metadata=metadata,
-                 user_id=user_id)
+
+    def known(existing: Article) -> IngestResult:
+        return _known_or_new(session, existing, parsed, digest, source=source,
+                             external_id=external_id, priority=priority, metadata=metadata,
+                             user_id=user_id)
+
     existing = find_duplicate(session, source=source, external_id=external_id,
                               source_url=source_url, digest=digest)
     if existing is not None:
-        return _known_or_new(session, existing, parsed, digest, **known)
+        return known(existing)
     choice = choose_language(parsed.title, drafts, language)  # type: ignore[arg-type]
     wanted = parse_targets(choice.language, targets)
     segment_blocks(drafts, choice.language)
@@ -213,7 +218,7 @@ def ingest(session: Session, parsed: ParsedArticle, *, source: str, source_url: 
     existing = find_duplicate(session, source=source, external_id=external_id,
                               source_url=source_url, digest=digest)  # again, now others wait
     if existing is not None:
-        return _known_or_new(session, existing, parsed, digest, **known)
+        return known(existing)
     article, stored = _claim(
         session, _source_key(source, external_id, source_url, digest), digest,
         title=parsed.title, source_language=choice.language,
@@ -224,7 +229,7 @@ def ingest(session: Session, parsed: ParsedArticle, *, source: str, source_url: 
         wire_hash=digest if external_id else None,
     )
     if not stored:
-        return _known_or_new(session, article, parsed, digest, **known)
+        return known(article)
     if metadata is not None:
         metadata.apply(article)
     blocks = []
@@ -278,18 +283,19 @@ def ingest_upload(session: Session, filename: str, data: bytes, *, source: str,
     return ingest(session, parsed, source=source, **options)  # type: ignore[arg-type]
 
 
-def preview(parsed: ParsedArticle, language: str | None = None) -> dict:
+def preview(parsed: ParsedArticle, language: str | None = None) -> dict[str, Any]:
     """What ingest would store, without storing: blocks, language and confidence, removed lines."""
     drafts, hygiene = clean_blocks(parsed)
     require_text(drafts)
-    result: dict = {"title": parsed.title, "byline": parsed.byline,
+    result: dict[str, Any] = {"title": parsed.title, "byline": parsed.byline,
                     "photo_credit": parsed.photo_credit, "removed": list(parsed.removed),
                     "warnings": list(dict.fromkeys(list(parsed.warnings) + hygiene)),
                     "language": None, "language_confidence": None, "language_error": None}
     try:
         choice = choose_language(parsed.title, drafts, language)  # type: ignore[arg-type]
     except InvalidInput as exc:
-        result["language_error"] = {"code": exc.code, "message": exc.message}
+        result["language_error"] = {"code": exc.code, "message": exc.message,
+                                    "detail": dict(exc.detail)}
         segment_language = None
     else:
         result["language"] = choice.language

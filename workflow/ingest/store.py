@@ -42,6 +42,7 @@ class IngestResult:
 def rejected(exc: IngestError) -> InvalidInput:
     """A parser's IngestError as the DomainError the web, CLI and tasks layers handle."""
     error = InvalidInput(exc.message, code=exc.code)
+    error.detail = dict(exc.detail)  # the reason and figures the desk's message names
     if exc.code == "too_large":
         error.status = 413
     return error
@@ -62,7 +63,7 @@ def _clean_title(title: str | None) -> str | None:
     title = " ".join(title.split())
     if len(title) > MAX_TITLE_CHARS:
         raise InvalidInput(f"The title is longer than {MAX_TITLE_CHARS} characters.",
-                           code="title_too_long")
+                           code="title_too_long", limit=MAX_TITLE_CHARS)
     return title or None
 
 

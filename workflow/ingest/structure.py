@@ -236,7 +236,8 @@ def finish_article(
     if not text_blocks:
         raise IngestError("no_text", "No article text was found in this input.")
     if len(body) > MAX_BLOCKS:
-        raise IngestError("too_large", f"This article has more than {MAX_BLOCKS} blocks.")
+        raise IngestError("too_large", f"This article has more than {MAX_BLOCKS} blocks.",
+                          reason="blocks", limit=MAX_BLOCKS)
     title_block = next((b for b in body if b.kind == "title"), None)
     if title is None:
         title = title_block.text if title_block else None

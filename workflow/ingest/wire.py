@@ -34,7 +34,7 @@ def _reprioritise(session: Session, article: Article, priority: str) -> None:
 
 def apply_wire_update(session: Session, article: Article, parsed: ParsedArticle, digest: str, *,
                       priority: str | None, metadata: ArticleMetadata | None,
-                      user_id: int | None):
+                      user_id: int | None) -> IngestResult:
     """Apply a re-sent wire copy to ``article``; a duplicate result if nothing changed."""
     changes: list[str] = []
     if priority is not None and priority != article.priority:
