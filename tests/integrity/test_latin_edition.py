@@ -205,3 +205,25 @@ def test_partners_can_be_scoped_to_the_latin_edition(app, make_article, make_par
     with pytest.raises(Exception) as refused:
         make_partner(name="Bad", languages="kk-Cyrl")
     assert getattr(refused.value, "code", None) == "bad_languages"
+
+
+def test_the_desk_previews_and_approves_the_latin_edition(app, make_article, people):
+    story = kazakh_story(app, make_article, people["kk"], people["editor_a"])
+    latin, _texts = latin_of(app, story["article"])
+    client = app.test_client()
+    signed_in = client.post("/login", data={"email": "editor.b@desk.test",
+                                            "password": "password123"})
+    assert signed_in.status_code == 302
+    desk = client.get("/").get_data(as_text=True)
+    assert "Kazakh (Latin)" in desk
+    page = client.get(f"/editions/{latin.id}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'id="latin-edition-note"' in html and "Özen tünde tartyldy." in html
+    assert 'id="approve-edition"' in html and 'id="edition-byline"' not in html
+    preview = client.get(f"/editions/{latin.id}/preview")
+    assert preview.status_code == 200 and "Özen tünde tartyldy." in preview.get_data(as_text=True)
+    approved = client.post(f"/editions/{latin.id}/approve")
+    assert approved.status_code == 302
+    latin, _texts = latin_of(app, story["article"])
+    assert latin.state == "approved" and latin.approved_by_id == people["editor_b"]

@@ -103,3 +103,18 @@ def test_a_feed_the_instance_does_not_publish_is_not_found(make_app, make_partne
     assert client.get("/feeds/kk-latn.atom").status_code == 404
     assert client.get("/feeds/kk-latn.rss").get_json()["error"]["code"] == "not_found"
     assert client.get("/feeds/kk.atom").status_code == 200
+
+
+def test_the_latin_public_page_links_the_cyrillic_one_both_ways(client, published, make_partner):
+    _pid, _kid, secret = make_partner(languages="kk,kk-Latn")
+    parsed = feedparser.parse(client.get("/feeds/kk-latn.rss", headers=bearer(secret)).data)
+    path = parsed.entries[0].link.removeprefix("http://127.0.0.1:5000")
+    assert path.startswith("/kk-Latn/")
+    page = client.get(path)
+    assert page.status_code == 200 and page.headers["Content-Language"] == "kk-Latn"
+    html = page.get_data(as_text=True)
+    assert '<html lang="kk-Latn">' in html and 'hreflang="kk"' in html
+    assert "Özen tünde tartyldy." in html
+    cyrillic_path = etree.HTML(page.data).xpath('//link[@hreflang="kk"]/@href')[0]
+    cyrillic = client.get(cyrillic_path.removeprefix("http://127.0.0.1:5000"))
+    assert cyrillic.status_code == 200 and 'hreflang="kk-Latn"' in cyrillic.get_data(as_text=True)
