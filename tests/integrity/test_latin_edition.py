@@ -227,3 +227,20 @@ def test_the_desk_previews_and_approves_the_latin_edition(app, make_article, peo
     assert approved.status_code == 302
     latin, _texts = latin_of(app, story["article"])
     assert latin.state == "approved" and latin.approved_by_id == people["editor_b"]
+
+
+@pytest.mark.parametrize(("raw", "setting"), [(None, "off"), ("", "off"), ("2021", "2021"),
+                                              (" 2018 ", "2018"), ("OFF", "off")])
+def test_the_setting_is_off_2021_or_2018(raw, setting):
+    from web.config import Settings
+
+    env = {} if raw is None else {"AUDARMA_KK_LATN": raw}
+    assert Settings.from_env(env).kk_latn == setting
+
+
+@pytest.mark.parametrize("raw", ["2017", "latin", "on"])
+def test_any_other_setting_stops_the_start(raw):
+    from web.config import Settings
+
+    with pytest.raises(ValueError, match="AUDARMA_KK_LATN must be off, 2021 or 2018"):
+        Settings.from_env({"AUDARMA_KK_LATN": raw})
