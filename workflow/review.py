@@ -181,6 +181,7 @@ def save_segments(session: Session, edition_id: int, edits: Sequence[SegmentEdit
     version's text is kept as a conflict revision, as for a single save). An edition-wide
     refusal (not editable, not your language) is raised, not returned."""
     edition = _edition(session, edition_id)
+    latin_edition.refuse_typing(edition)  # an XLIFF file cannot type into it either
     glossary = glossary_for(session, edition.article.source_language, edition.language)
     outcomes: list[DomainError | None] = []
     for edit in edits:

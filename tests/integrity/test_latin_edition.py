@@ -99,7 +99,9 @@ def test_nobody_types_into_the_latin_edition(app, make_article, people):
         row = session.scalars(select(SegmentTranslation)
                               .where(SegmentTranslation.edition_id == edition.id)).first()
         row_id, version = row.id, row.version
+    edit = review.SegmentEdit(row_id, "Basqa", version, confirm=True)
     for attempt in (lambda s: review.save_segment(s, row_id, "Basqa", version, people["kk"]),
+                    lambda s: review.save_segments(s, edition.id, [edit], people["kk"]),
                     lambda s: review.set_credits(s, edition.id, people["kk"], "Basqa")):
         with pytest.raises(Conflict) as refused:
             _call(app, attempt)
