@@ -56,6 +56,9 @@ def create_app(config: dict[str, Any] | None = None, *,
     app.json.ensure_ascii = False  # Kazakh and Russian stay readable in API responses
 
     configure_metadata(app.config)
+    from workflow import latin_edition
+
+    latin_edition.configure(app.config["KK_LATN"])
     database = Database(app.config["DATABASE_URL"])
     app.extensions["audarma.db"] = database
     app.extensions["audarma.secrets"] = SecretBox(app.config["SECRET_KEY"],

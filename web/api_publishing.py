@@ -10,7 +10,7 @@ from web.boundary import commit
 from web.publishing_desk import desk_query, parse_embargo
 from workflow import publishing_actions, publishing_desk
 from workflow.errors import InvalidInput
-from workflow.vocabulary import LANGUAGES
+from workflow.vocabulary import PUBLISHED_LANGUAGES
 
 bp = Blueprint("api_publishing", __name__, url_prefix="/api/v1")
 csrf_exempt = True
@@ -115,7 +115,7 @@ OPENAPI_PATHS = {
             {"name": "state", "in": "query", "required": False, "schema": {
                 "type": "string", "enum": list(publishing_desk.DESK_STATES)}},
             {"name": "language", "in": "query", "required": False,
-             "schema": {"type": "string", "enum": list(LANGUAGES)}},
+             "schema": {"type": "string", "enum": list(PUBLISHED_LANGUAGES)}},
             {"name": "category", "in": "query", "required": False,
              "schema": {"type": "string", "maxLength": 100}},
             {"name": "q", "in": "query", "required": False,

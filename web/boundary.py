@@ -70,6 +70,10 @@ def message_for(exc: DomainError) -> str:
         "wrong_language": lambda: _("This edition is not in one of your working languages."),
         "not_submitted": lambda: _("Only a submitted edition can be approved or sent back."),
         "empty_comment": lambda: _("Write a comment first."),
+        "derived_edition": lambda: _("The Kazakh Latin edition is written from the approved "
+                                     "Kazakh edition; correct the Kazakh edition instead."),
+        "kazakh_not_approved": lambda: _("Approve the Kazakh edition first: the Latin edition "
+                                         "is written again from its approval."),
         "taken": lambda: _("Someone else already works on this edition."),
         "not_found": lambda: _("Not found."),
         # model licences (workflow/model_licences.py)

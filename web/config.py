@@ -94,6 +94,18 @@ def _device(value: str) -> str:
     return device
 
 
+def latin_edition_setting(raw: str | None) -> str:
+    """``AUDARMA_KK_LATN``: off (default), 2021 or 2018; anything else stops the start."""
+    from workflow.latin_edition import ALPHABETS
+
+    value = (raw or "off").strip().lower() or "off"
+    if value in ("0", "no", "false"):
+        value = "off"
+    if value != "off" and value not in ALPHABETS:
+        raise ValueError(f"AUDARMA_KK_LATN must be off, {' or '.join(ALPHABETS)}; got {raw!r}.")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every setting of the product, read from the environment once, typed.
@@ -146,6 +158,7 @@ class Settings:
     webhook_allow_private: bool = False  # deliver to loopback/private addresses (tests, intranet)
     feed_allow_private: bool = False  # poll feeds on loopback/private addresses
     access_log_flush_seconds: float = 0.0  # >0: partner access-log rows written in batches
+    kk_latn: str = "off"  # the Kazakh Latin edition: "off", or its alphabet "2021" or "2018"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None,
@@ -217,6 +230,7 @@ class Settings:
             webhook_allow_private=bool(get("WEBHOOK_ALLOW_PRIVATE", False)),
             feed_allow_private=bool(get("FEED_ALLOW_PRIVATE", False)),
             access_log_flush_seconds=float(get("ACCESS_LOG_FLUSH_SECONDS", 0.0)),
+            kk_latn=latin_edition_setting(env.get("AUDARMA_KK_LATN")),
         )
 
     def flask_config(self) -> dict[str, Any]:

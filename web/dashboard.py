@@ -128,6 +128,7 @@ def _build_labels() -> dict[str, str]:
         # priorities and languages
         "breaking": _("Breaking"), "normal": _("Normal"),
         "kk": _("Kazakh"), "ru": _("Russian"), "en": _("English"),
+        "kk-Latn": _("Kazakh (Latin)"),
         **_publishing_labels(),
     }
 
@@ -158,6 +159,7 @@ def _publishing_labels() -> dict[str, str]:
         "kill": _("withdrawn"), "reopen_for_correction": _("reopened for correction"),
         "reopen_after_kill": _("reopened after withdrawal"),
         "source_edited": _("source text edited"), "comment.added": _("comment added"),
+        "edition.transliterated": _("written in the Latin alphabet from the Kazakh edition"),
         "edition.submitted": _("submitted for approval"), "edition.approved": _("approved"),
         "edition.approve_refused": _("approval refused (own work)"),
         "edition.sent_back": _("sent back to the translator"),
@@ -166,6 +168,7 @@ def _publishing_labels() -> dict[str, str]:
         "segment.conflict": _("conflicting save kept"),
         # where a segment's machine text came from
         "origin_memory": _("translation memory"), "origin_machine": _("machine translation"),
+        "origin_transliteration": _("transliteration"),
     }
 
 

@@ -19,6 +19,7 @@ from web.auth import db_session
 from web.partner_access import has_credentials, partner_pull
 from workflow.errors import Forbidden, NotFound
 from workflow.feed_cache import BodyCache, CachedFeed, latest_change
+from workflow.latin_edition import published_languages
 from workflow.metadata import MEDIATOPIC_URI
 from workflow.models import Publication
 from workflow.ninjs import (
@@ -33,7 +34,7 @@ from workflow.ninjs import (
 )
 from workflow.partner_text import text as partner_text
 from workflow.render import xml_safe
-from workflow.vocabulary import LANGUAGES, NATIVE_NAMES
+from workflow.vocabulary import NATIVE_NAMES, feed_slug, published_language
 
 bp = Blueprint("feeds", __name__)
 log = logging.getLogger(__name__)
@@ -123,7 +124,18 @@ def page_url(publication: Publication) -> str:
 
 
 def _feed_url(language: str, fmt: str) -> str:
-    return f"{current_app.config['BASE_URL'].rstrip('/')}/feeds/{language}.{fmt}"
+    base = current_app.config["BASE_URL"].rstrip("/")
+    return f"{base}/feeds/{feed_slug(language)}.{fmt}"
+
+
+def _feed_language(slug: str) -> str:
+    """The edition language of a feed path ("kk-latn" is kk-Latn); NotFound if this instance
+    publishes no such feed."""
+    language = published_language(slug)
+    if language is None or language not in published_languages():
+        names = ",".join(feed_slug(code) for code in published_languages())
+        raise NotFound(f"No such feed. Feeds are /feeds/{{{names}}}.{{rss,atom,json}}.")
+    return language
 
 
 def _x(text: str | None) -> str | None:
@@ -290,10 +302,10 @@ def _serve(language: str, fmt: str, categories: list[str],
     """One feed for a reader of ``readable`` languages: nothing outside them is in it, and its
     ETag and Last-Modified move only with events in them (the ETag is a keyed hash, so it does
     not carry the global event number either)."""
-    if language not in LANGUAGES or fmt not in FORMATS:
-        raise NotFound("No such feed. Feeds are /feeds/{kk,ru,en}.{rss,atom,json}.")
+    if fmt not in FORMATS:
+        raise NotFound("No such feed format. Feeds are /feeds/<language>.{rss,atom,json}.")
     session = db_session()
-    scope_languages = tuple(sorted(set(readable) & set(LANGUAGES)))
+    scope_languages = tuple(sorted(set(readable) & set(published_languages())))
     marker = latest_change(session, scope_languages)  # indexed rows: a 304 builds nothing
     scope = json.dumps([language, fmt, sorted(categories), scope_languages, marker.seq])
     etag = hmac.new(current_app.config["SECRET_KEY"].encode(), scope.encode(),
@@ -323,8 +335,9 @@ def _serve(language: str, fmt: str, categories: list[str],
 
 
 @partner_pull
-def _partner_feed(language: str, fmt: str):
-    if language not in g.reader.languages and language in LANGUAGES:
+def _partner_feed(slug: str, fmt: str):
+    language = _feed_language(slug)
+    if language not in g.reader.languages:
         raise Forbidden(f"Your key may not read {language!r}.", code="language_not_allowed")
     return _serve(language, fmt, g.reader.categories, g.reader.languages)
 
@@ -333,6 +346,7 @@ def _partner_feed(language: str, fmt: str):
 def feed(language: str, fmt: str):
     """A language feed: partner key (Bearer or ?key=), or no key if PUBLIC_FEEDS is on."""
     if not has_credentials() and current_app.config.get("PUBLIC_FEEDS"):
-        response, status, _count = _serve(language, fmt, [], list(LANGUAGES))
+        response, status, _count = _serve(_feed_language(language), fmt, [],
+                                          list(published_languages()))
         return response, status
     return _partner_feed(language, fmt)

@@ -17,7 +17,7 @@ from flask_babel import Babel, get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from workflow import clock, vocabulary
+from workflow import clock, latin_edition, vocabulary
 from workflow.clock import Zone
 from workflow.db import utcnow
 from workflow.errors import InvalidInput
@@ -146,4 +146,5 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.globals.update(current_locale=lambda: str(get_locale() or DEFAULT_LOCALE),
                                  main_nav=main_nav, vocab=vocabulary, zone_label=zone_label,
+                                 published_languages=latin_edition.published_languages,
                                  zone_name=zone_name, when_zoned=when_zoned)

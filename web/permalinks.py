@@ -8,10 +8,11 @@ from markupsafe import Markup
 
 from web.auth import db_session
 from workflow.errors import NotFound
+from workflow.latin_edition import published_languages
 from workflow.ninjs import body_with_notes
 from workflow.permalinks import path_for, public_page
-from workflow.vocabulary import LANGUAGES
 from workflow.vocabulary import NATIVE_NAMES as LANGUAGE_NAMES
+from workflow.vocabulary import base_language
 
 bp = Blueprint("permalinks", __name__)
 
@@ -26,7 +27,7 @@ def public_url(path: str) -> str:
 def item(language: str, year: int, month: int, slug_id: str):
     """The current version of one edition, in the edition's language; 410 after a kill."""
     _slug, _, raw_id = slug_id.rpartition("-")
-    if language not in LANGUAGES or not (raw_id.isascii() and raw_id.isdigit()):
+    if language not in published_languages() or not (raw_id.isascii() and raw_id.isdigit()):
         abort(404)
     if len(raw_id) > 18:
         abort(404)
@@ -39,7 +40,7 @@ def item(language: str, year: int, month: int, slug_id: str):
         return redirect(canonical, code=301)
     if request.if_none_match.contains(page.etag.strip('"')):
         return "", 304, {"ETag": page.etag}
-    with force_locale(language):
+    with force_locale(base_language(language)):  # kk-Latn: the page's words in Kazakh
         body = render_template("permalinks/item.html", page=page, canonical=public_url(canonical),
                                alternates=[(o.language, public_url(path_for(o)))
                                            for o in page.others],

@@ -17,7 +17,7 @@ import hashlib
 import json
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, contains_eager
 
 from workflow.db import utcnow
@@ -39,6 +39,7 @@ class ReturnReason(StrEnum):
     SOURCE_EDITED = "source_edited"
     RETRANSLATED = "retranslated"
     BYLINE_EDITED = "byline_edited"
+    KAZAKH_CHANGED = "kazakh_changed"  # the Latin edition: the Kazakh one was approved anew
 
 
 # States holding a frozen decision (submitted text, approval, schedule, live version).
@@ -127,3 +128,44 @@ def return_to_editing(session: Session, edition: Edition, reason: ReturnReason,
                            article_id=edition.article_id, edition_id=edition.id,
                            detail={"reason": reason.value, "from": was, **detail}))
     return True
+
+
+def record_snapshot(session: Session, edition: Edition, kind: str, user_id: int | None,
+                    override_note: str | None = None) -> EditionSnapshot:
+    """Freeze the edition as it stands: every segment's text, the rendered item, a digest."""
+    from workflow.metrics import edit_distance
+    from workflow.render import render_edition
+
+    number = (session.scalar(select(func.max(EditionSnapshot.number))
+                             .where(EditionSnapshot.edition_id == edition.id)) or 0) + 1
+    segments = []
+    if edition.is_source:
+        for segment in source_segments(session, edition.article_id):
+            segments.append({"sid": segment.sid, "block_id": segment.block_id,
+                             "source": segment.source_text, "machine": None,
+                             "text": segment.source_text, "state": SegmentState.CONFIRMED.value,
+                             "time_spent_ms": 0, "route": None, "distance": None,
+                             "confidence": None})
+    for row in [] if edition.is_source else active_translations(session, edition.id):
+        route = row.machine_route or {}
+        segments.append({
+            "sid": row.segment.sid, "block_id": row.segment.block_id,
+            "source": row.segment.source_text, "machine": row.machine_text,
+            "text": row.text if row.text is not None else row.machine_text,
+            "state": row.state, "time_spent_ms": row.time_spent_ms,
+            "route": route.get("label"),
+            "distance": edit_distance(row.machine_text, row.text),
+            "confidence": row.machine_confidence,
+        })
+    rendered = render_edition(session, edition)
+    snapshot = EditionSnapshot(
+        edition_id=edition.id, number=number, kind=kind, segments=segments, user_id=user_id,
+        override_note=override_note,
+        digest=content_digest(edition_texts(session, edition), edition_byline(edition),
+                              edition.photo_credit or edition.article.photo_credit),
+        rendered={"headline": rendered.headline, "body_html": rendered.body_html,
+                  "byline": rendered.byline, "routes": list(rendered.routes),
+                  "warnings": list(rendered.warnings)})
+    session.add(snapshot)
+    session.flush()
+    return snapshot

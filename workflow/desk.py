@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
 from translations.glossary import GlossaryEntry
+from workflow import latin_edition
 from workflow.approval import active_translations
 from workflow.db import as_id
 from workflow.errors import NotFound
@@ -30,6 +31,7 @@ from workflow.vocabulary import (
     LANGUAGES,
     LIVE_JOB_STATES,
     OPEN_EDITION_STATES,
+    PUBLISHED_LANGUAGES,
     SHOWN_JOB_STATES,
     TRANSLATOR,
 )
@@ -106,7 +108,7 @@ def desk_rows(page: DeskPage) -> list[DeskRow]:
 
 def _edition_filter(filters: DeskFilters, user_id: int | None) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [Edition.article_id == Article.id]
-    if filters.language in LANGUAGES:
+    if filters.language in PUBLISHED_LANGUAGES:
         conditions.append(Edition.language == filters.language)
     if filters.state in {s.value for s in EditionState}:
         conditions.append(Edition.state == filters.state)
@@ -164,7 +166,8 @@ def list_articles(session: Session, filters: DeskFilters, user_id: int | None = 
                 assignable.append(user)
     live = any(job.state in LIVE_JOB_STATES for job in jobs.values())
     result = DeskPage(articles=articles, jobs=jobs, people=people, page=page, pages=pages,
-                      total=total, live=live, translators=assignable)
+                      total=total, live=live, translators=assignable,
+                      languages=latin_edition.published_languages())
     result.rows = desk_rows(result)
     return result
 
@@ -283,6 +286,7 @@ def edition_view(session: Session, edition_id: int, user_id: int, *,
     people = {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))} if ids \
         else {}
     own = user is not None and user.id in review.editors_of(session, edition.id)
+    derived = latin_edition.is_derived(edition)  # written from the Kazakh edition, never typed
     return EditionView(
         edition=edition, article=article,
         blocks=sorted(blocks.values(), key=lambda b: b.block.position),
@@ -290,8 +294,8 @@ def edition_view(session: Session, edition_id: int, user_id: int, *,
         ready=review.readiness(session, edition.id),
         can_edit=bool(allowed(user, Action.SUBMIT_SOURCE if edition.is_source else Action.SUBMIT,
                               edition.language)
-                      and edition.state == EditionState.EDITING.value),
-        can_credit=allowed(user, Action.EDIT_BYLINE, edition.language),
+                      and edition.state == EditionState.EDITING.value and not derived),
+        can_credit=allowed(user, Action.EDIT_BYLINE, edition.language) and not derived,
         can_approve=bool(allowed(user, Action.APPROVE, edition.language)
                          and edition.state == EditionState.SUBMITTED.value),
         own_work=own,

@@ -7,6 +7,9 @@ package is never named here: it goes only to partners who asked for provenance (
 
 from __future__ import annotations
 
+from translations.transliteration import to_latin
+from workflow import latin_edition
+
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
         "disclosure_source": "Original text by the newsroom; not machine-translated.",
@@ -20,6 +23,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "photo": "Photo",
         "update": "Update: version {version}.",
         "feed_description": "Published Audarma editions in English.",
+        "feed_description_latin": "Published Audarma editions in Kazakh, Latin alphabet.",
+        "disclosure_transliteration": "The Kazakh edition written in the Latin alphabet, letter "
+                                      "by letter; checked by an editor before publication.",
     },
     "kk": {
         "disclosure_source": "Редакцияның түпнұсқа мәтіні; машиналық аударма емес.",
@@ -33,6 +39,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "photo": "Фото",
         "update": "Жаңарту: {version}-нұсқа.",
         "feed_description": "Audarma-ның қазақ тіліндегі жарияланған материалдары.",
+        "feed_description_latin": "Audarma-ның латын әліпбиімен жазылған қазақ тіліндегі "
+                                  "жарияланған материалдары.",
+        "disclosure_transliteration": "Қазақша нұсқа латын әліпбиіне әріп бойынша көшірілді; "
+                                      "жарияланар алдында редактор тексерді.",
     },
     "ru": {
         "disclosure_source": "Оригинальный текст редакции; не машинный перевод.",
@@ -46,17 +56,29 @@ TEXTS: dict[str, dict[str, str]] = {
         "photo": "Фото",
         "update": "Обновление: версия {version}.",
         "feed_description": "Опубликованные материалы Audarma на русском языке.",
+        "feed_description_latin": "Опубликованные материалы Audarma на казахском языке "
+                                  "латиницей.",
+        "disclosure_transliteration": "Казахская версия, побуквенно записанная латиницей; "
+                                      "проверена редактором перед публикацией.",
     },
 }
 
 
 def text(language: str, key: str, **values: object) -> str:
-    """One product sentence in ``language`` (English for a language without texts)."""
+    """One product sentence in ``language`` (English for a language without texts); the Kazakh
+    Latin edition's are the Kazakh ones in the instance's Latin alphabet."""
+    if language == latin_edition.LATIN:
+        if key == "feed_description":
+            key = "feed_description_latin"
+        sentence = TEXTS[latin_edition.KAZAKH][key].format(**values)
+        return to_latin(sentence, latin_edition.alphabet() or latin_edition.ALPHABETS[0])
     return TEXTS.get(language, TEXTS["en"])[key].format(**values)
 
 
 def disclosure(language: str, is_source: bool) -> str:
     """How the text was made, in the edition's language, without naming any model."""
+    if language == latin_edition.LATIN:
+        return text(language, "disclosure_transliteration")
     return text(language, "disclosure_source" if is_source else "disclosure_translation")
 
 

@@ -23,7 +23,7 @@ from workflow.keys import _hash as key_hash
 from workflow.keys import issue_key, revoke_key
 from workflow.models import AccessLog, ApiKey, Partner, WebhookDelivery
 from workflow.secret_box import SecretBox
-from workflow.vocabulary import LANGUAGES
+from workflow.vocabulary import PUBLISHED_LANGUAGES, published_language
 from workflow.webhook_targets import check_url
 
 logger = logging.getLogger(__name__)
@@ -42,11 +42,11 @@ def parse_list(raw: str | list[str] | None) -> list[str]:
 
 def _languages(raw: str | list[str] | None) -> list[str]:
     languages = parse_list(raw)
-    unknown = [lang for lang in languages if lang not in LANGUAGES]
+    unknown = [lang for lang in languages if published_language(lang) is None]
     if unknown or not languages:
-        raise InvalidInput(f"Languages must be some of {', '.join(LANGUAGES)}.",
+        raise InvalidInput(f"Languages must be some of {', '.join(PUBLISHED_LANGUAGES)}.",
                            code="bad_languages")
-    return languages
+    return list(dict.fromkeys(published_language(lang) or lang for lang in languages))
 
 
 def _partner(session: Session, ref: int | str) -> Partner:

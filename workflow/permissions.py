@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from workflow.errors import Forbidden
+from workflow.vocabulary import base_language
 
 
 class Action(StrEnum):
@@ -81,7 +82,9 @@ def _holds(person, role: str) -> bool:
 
 
 def _works_in(person, language: str) -> bool:
-    return not person.languages or language in person.languages
+    """A derived edition (kk-Latn) is worked on by the people of its language (kk)."""
+    return (not person.languages or language in person.languages
+            or base_language(language) in person.languages)
 
 
 def roles_for(action: Action | str) -> frozenset[str]:

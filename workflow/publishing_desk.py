@@ -17,10 +17,11 @@ from sqlalchemy import Select, bindparam, exists, func, select
 from sqlalchemy.orm import Session
 
 from workflow.errors import InvalidInput
-from workflow.models import LANGUAGES, Article, Edition, Publication
+from workflow.models import Article, Edition, Publication
 from workflow.models.articles import fold_title
 from workflow.publishing_actions import actions_for
 from workflow.states import EditionState
+from workflow.vocabulary import PUBLISHED_LANGUAGES
 
 DESK_STATES = (EditionState.APPROVED.value, EditionState.SCHEDULED.value,
                EditionState.PUBLISHED.value, EditionState.WITHDRAWN.value)
@@ -45,7 +46,7 @@ class DeskQuery:
         if self.state and self.state not in DESK_STATES:
             raise InvalidInput(f"Unknown state {self.state!r}; use one of "
                                f"{', '.join(DESK_STATES)}.", code="bad_filter", field="state")
-        if self.language and self.language not in LANGUAGES:
+        if self.language and self.language not in PUBLISHED_LANGUAGES:
             raise InvalidInput(f"Unknown language {self.language!r}.", code="bad_filter",
                                field="language")
         if self.page < 1 or not 1 <= self.per_page <= 100:

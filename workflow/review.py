@@ -7,17 +7,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from translations.checks import run_checks
 from translations.glossary import Glossary
+from workflow import latin_edition
 from workflow.approval import (
     ReturnReason,
     active_translations,
-    content_digest,
-    edition_byline,
-    edition_texts,
+    record_snapshot,
     return_to_editing,
     source_segments,
 )
@@ -113,6 +112,7 @@ def _write(session: Session, translation_id: int, text: str, expected_version: i
     user = _user(session, user_id)
     edition = row.edition
     _require_translator(user, edition)
+    latin_edition.refuse_typing(edition)
     _require_editable(edition)
     text = _clean(text)
     if target == SegmentState.CONFIRMED and not text.strip():
@@ -181,6 +181,7 @@ def save_segments(session: Session, edition_id: int, edits: Sequence[SegmentEdit
     version's text is kept as a conflict revision, as for a single save). An edition-wide
     refusal (not editable, not your language) is raised, not returned."""
     edition = _edition(session, edition_id)
+    latin_edition.refuse_typing(edition)  # an XLIFF file cannot type into it either
     glossary = glossary_for(session, edition.article.source_language, edition.language)
     outcomes: list[DomainError | None] = []
     for edit in edits:
@@ -267,47 +268,6 @@ def readiness(session: Session, edition_id: int) -> Readiness:
                      blocking=sum(bool(blocking_checks(r)) for r in rows))
 
 
-def _snapshot(session: Session, edition: Edition, kind: str, user_id: int,
-              override_note: str | None = None) -> EditionSnapshot:
-    """Freeze the edition as it stands: every segment's text, the rendered item, a digest."""
-    from workflow.metrics import edit_distance
-    from workflow.render import render_edition
-
-    number = (session.scalar(select(func.max(EditionSnapshot.number))
-                             .where(EditionSnapshot.edition_id == edition.id)) or 0) + 1
-    segments = []
-    if edition.is_source:
-        for segment in source_segments(session, edition.article_id):
-            segments.append({"sid": segment.sid, "block_id": segment.block_id,
-                             "source": segment.source_text, "machine": None,
-                             "text": segment.source_text, "state": SegmentState.CONFIRMED.value,
-                             "time_spent_ms": 0, "route": None, "distance": None,
-                             "confidence": None})
-    for row in [] if edition.is_source else active_translations(session, edition.id):
-        route = row.machine_route or {}
-        segments.append({
-            "sid": row.segment.sid, "block_id": row.segment.block_id,
-            "source": row.segment.source_text, "machine": row.machine_text,
-            "text": row.text if row.text is not None else row.machine_text,
-            "state": row.state, "time_spent_ms": row.time_spent_ms,
-            "route": route.get("label"),
-            "distance": edit_distance(row.machine_text, row.text),
-            "confidence": row.machine_confidence,
-        })
-    rendered = render_edition(session, edition)
-    snapshot = EditionSnapshot(
-        edition_id=edition.id, number=number, kind=kind, segments=segments, user_id=user_id,
-        override_note=override_note,
-        digest=content_digest(edition_texts(session, edition), edition_byline(edition),
-                              edition.photo_credit or edition.article.photo_credit),
-        rendered={"headline": rendered.headline, "body_html": rendered.body_html,
-                  "byline": rendered.byline, "routes": list(rendered.routes),
-                  "warnings": list(rendered.warnings)})
-    session.add(snapshot)
-    session.flush()
-    return snapshot
-
-
 def submit_edition(session: Session, edition_id: int, user_id: int,
                    override_note: str | None = None) -> Edition:
     """Hand an edition to editors: all segments confirmed, blocking checks fixed or explained."""
@@ -328,7 +288,7 @@ def submit_edition(session: Session, edition_id: int, user_id: int,
     edition.submitted_at = utcnow()
     edition.override_note = note or None
     edition.returned_reason = None
-    _snapshot(session, edition, "submitted", user.id, note or None)
+    record_snapshot(session, edition, "submitted", user.id, note or None)
     audit(session, user.id, "edition.submitted", edition, override=bool(note),
           blocking=state.blocking)
     session.flush()
@@ -359,6 +319,10 @@ def editors_of(session: Session, edition_id: int) -> set[int]:
                                           AuditEvent.actor_id.is_not(None))
     ).all()
     people = {p for p in (*typed, *submitted, *source_editors) if p is not None}
+    if latin_edition.is_derived(edition):  # its words are the Kazakh edition's
+        kazakh = latin_edition.kazakh_edition(session, edition.article_id)
+        if kazakh is not None:
+            people |= editors_of(session, kazakh.id)
     if edition.is_source:
         creator = session.scalar(select(Article.created_by_id)
                                  .where(Article.id == edition.article_id))
@@ -384,6 +348,9 @@ def approve_edition(session: Session, edition_id: int, user_id: int,
                         code="own_work", keep_work=True)
     check_transition(edition.state, EditionState.APPROVED, code="not_submitted",
                      message="Only a submitted edition can be approved; this one is {current}.")
+    derived = latin_edition.is_derived(edition)
+    if derived:
+        latin_edition.require_kazakh_approved(session, edition)
     state = readiness(session, edition.id)
     if not state.complete:
         raise Conflict(f"{state.total - state.confirmed} segment(s) are not confirmed; the "
@@ -404,16 +371,17 @@ def approve_edition(session: Session, edition_id: int, user_id: int,
     rows = [r for r in active_translations(session, edition.id)
             if r.state == SegmentState.CONFIRMED.value and r.text]
     written = 0
-    if not edition.is_source:
+    if not edition.is_source and not derived:  # a transliteration teaches the memory nothing
         written = remember(session, edition.article.source_language, edition.language,
                            [(r.segment.source_text, r.text or "") for r in rows], edition.id,
                            user.id)
-    snapshot = _snapshot(session, edition, "approved", user.id, edition.override_note)
+    snapshot = record_snapshot(session, edition, "approved", user.id, edition.override_note)
     edition.approved_snapshot_id = snapshot.id
     audit(session, user.id, "edition.approved", edition, memory_entries=written,
           snapshot=snapshot.number, digest=snapshot.digest, override=bool(edition.override_note),
           blocking=state.blocking)
     session.flush()
+    latin_edition.follow_kazakh(session, edition, user.id)  # a Kazakh approval: write kk-Latn
     return edition
 
 
@@ -469,6 +437,7 @@ def set_credits(session: Session, edition_id: int, user_id: int, byline: str | N
     edition = _edition(session, edition_id)
     user = _user(session, user_id)
     require(user, Action.EDIT_BYLINE, edition.language)
+    latin_edition.refuse_typing(edition)
     cleaned = []
     for value in (byline, photo_credit):
         value = " ".join((value or "").split())

@@ -4,6 +4,10 @@ The web (views, templates through the ``vocab`` Jinja global), the CLI and the s
 these names instead of spelling the lists out. Adding an edition language (say ``kk-Latn``) is
 one more ``Language`` row here; the machine-translation libraries are told its ``base`` code.
 Permissions (who may do what) and check codes live in their own modules.
+
+A derived edition (``kk-Latn``, the Kazakh edition written in the Latin alphabet) has no machine
+step and is no translation target: it is in ``PUBLISHED_LANGUAGES`` (feeds, partner scopes, the
+publishing desk) but not in ``LANGUAGES`` (sources, targets, glossaries, people's languages).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ class Language:
     native: str  # its own name, for the interface-language switcher
     base: str  # ISO 639-1 code for language detection, segmentation and MT packages
     interface: bool = True  # the desk's interface is translated into it
+    derived_from: str | None = None  # a derived edition: written from this edition, no MT step
 
 
 EDITION_LANGUAGES: Final[tuple[Language, ...]] = (
@@ -34,7 +39,19 @@ EDITION_LANGUAGES: Final[tuple[Language, ...]] = (
 LANGUAGES: Final[tuple[str, ...]] = tuple(lang.code for lang in EDITION_LANGUAGES)
 """Every edition language code, in desk order."""
 
-NATIVE_NAMES: Final[dict[str, str]] = {lang.code: lang.native for lang in EDITION_LANGUAGES}
+LATIN_KAZAKH: Final = Language("kk-Latn", "Kazakh (Latin)", "Qazaqşa", "kk", interface=False,
+                               derived_from="kk")
+"""The optional Kazakh Latin edition, transliterated from the approved Kazakh one (instance
+setting ``AUDARMA_KK_LATN``)."""
+
+DERIVED_LANGUAGES: Final[tuple[Language, ...]] = (LATIN_KAZAKH,)
+
+PUBLISHED_LANGUAGES: Final[tuple[str, ...]] = (
+    *LANGUAGES, *(lang.code for lang in DERIVED_LANGUAGES))
+"""Every language an edition can be published in: feeds, partner scopes, the publishing desk."""
+
+NATIVE_NAMES: Final[dict[str, str]] = {
+    lang.code: lang.native for lang in (*EDITION_LANGUAGES, *DERIVED_LANGUAGES)}
 """Each edition language in its own words (feed titles, public pages, the locale switcher)."""
 
 INTERFACE_LOCALES: Final[tuple[str, ...]] = tuple(
@@ -46,10 +63,30 @@ DEFAULT_LOCALE: Final = "en"
 
 def language(code: str) -> Language:
     """The Language row of ``code`` (KeyError if it is not an edition language)."""
-    for lang in EDITION_LANGUAGES:
+    for lang in (*EDITION_LANGUAGES, *DERIVED_LANGUAGES):
         if lang.code == code:
             return lang
     raise KeyError(code)
+
+
+def published_language(value: str | None) -> str | None:
+    """The stored code of a published language written in any case ("kk-latn" in a feed's URL,
+    a partner form), or None if it is none."""
+    wanted = (value or "").strip().lower().replace("_", "-")
+    return next((code for code in PUBLISHED_LANGUAGES if code.lower() == wanted), None)
+
+
+def feed_slug(code: str) -> str:
+    """How a language is written in its feed's path: lower case (``/feeds/kk-latn.rss``)."""
+    return code.lower()
+
+
+def base_language(code: str) -> str:
+    """The edition language a derived edition is written from, else the code itself."""
+    try:
+        return language(code).derived_from or code
+    except KeyError:
+        return code
 
 
 def other_languages(source: str) -> list[str]:

@@ -42,3 +42,13 @@ def test_no_module_spells_the_language_list_out():
                 if needle in text:
                     spelled.append(f"{path.relative_to(ROOT)}: {needle}")
     assert spelled == []
+
+
+def test_the_latin_edition_is_published_but_never_a_translation_target():
+    assert vocabulary.PUBLISHED_LANGUAGES == ("kk", "ru", "en", "kk-Latn")
+    assert "kk-Latn" not in vocabulary.LANGUAGES and "kk-Latn" not in vocabulary.INTERFACE_LOCALES
+    assert vocabulary.published_language("KK-latn") == "kk-Latn"
+    assert vocabulary.published_language("kk-Cyrl") is None
+    assert vocabulary.feed_slug("kk-Latn") == "kk-latn"
+    assert vocabulary.base_language("kk-Latn") == "kk" and vocabulary.base_language("ru") == "ru"
+    assert vocabulary.language("kk-Latn").native == "Qazaqşa"
