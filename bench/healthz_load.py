@@ -100,9 +100,10 @@ def prepare(instance: Path, stories: int) -> tuple[str, str]:
 
 def start_web(tree: Path, instance: Path, port: int, database_url: str,
               ratelimit_storage: str | None = None) -> subprocess.Popen:
-    """The Procfile's web command line, in its own process group, once /healthz answers."""
-    from tests.procfile import web_command
-
+    """``tree``'s Procfile web command line, in its own process group, once /healthz answers."""
+    procfile = (tree / "Procfile").read_text()
+    command = next(line.split(":", 1)[1] for line in procfile.splitlines()
+                   if line.startswith("web:")).strip()
     venv_bin = str(Path(sys.executable).parent)
     env = {k: v for k, v in os.environ.items()
            if k not in ("REDIS_URL", "RATELIMIT_STORAGE_URI", "CELERY_BROKER_URL")}
@@ -113,7 +114,7 @@ def start_web(tree: Path, instance: Path, port: int, database_url: str,
     if ratelimit_storage:
         env["RATELIMIT_STORAGE_URI"] = ratelimit_storage
     log = open(instance / "gunicorn.log", "w")  # noqa: SIM115 - closed with the process
-    server = subprocess.Popen(["bash", "-c", f"exec {web_command()}"], env=env, cwd=tree,
+    server = subprocess.Popen(["bash", "-c", f"exec {command}"], env=env, cwd=tree,
                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

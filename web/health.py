@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -22,6 +23,7 @@ from limits.storage import MemoryStorage
 from limits.strategies import FixedWindowRateLimiter
 from sqlalchemy import func, select, text
 
+from web.connection_hold import hold_connection
 from web.extensions import limiter
 from workflow.db import utcnow
 from workflow.models import TranslationJob, WorkerHeartbeat
@@ -210,9 +212,12 @@ class ProbeAnswer:
     a loop tripled a partner feed's p95. A probe now costs tens of microseconds here, plus what
     gunicorn spends on any request (parsing, the access log line).
 
-    The limit (``HEALTHZ_RATE_LIMIT`` per client address, 429 beyond it) is counted in this
-    process's memory on purpose: a shared counter costs more than the answer it would refuse.
-    With N web processes a client gets up to N times the limit; the probe stays as cheap.
+    Cheap is not enough against a loop: a client sends its next probe the moment the answer
+    arrives. So beyond ``HEALTHZ_RATE_LIMIT`` per client address the 429 also holds the
+    connection until the client's window opens again (``web.connection_hold``): the loop waits
+    on its socket. The limit is counted in this process's memory on purpose: a shared counter
+    costs more than the answer it would refuse; with N web processes a client gets up to N
+    times the limit.
     """
 
     PATH = "/healthz"
@@ -241,10 +246,10 @@ class ProbeAnswer:
                 or self.session_cookie in environ.get("HTTP_COOKIE", "")):
             return self.wsgi_app(environ, start_response)  # a signed-in caller: Flask decides
         started = time.perf_counter()
-        if self.counter is not None and not all(
-                [self.counter.hit(item, "healthz", environ.get("REMOTE_ADDR") or "")
-                 for item in self.limits]):
-            status, payload, extra = 429, self.refusal, [("Retry-After", "1")]
+        wait = self._refused(environ.get("REMOTE_ADDR") or "")
+        if wait:
+            hold_connection(wait)  # a looping client waits on its socket, costing nothing
+            status, payload, extra = 429, self.refusal, [("Retry-After", str(math.ceil(wait)))]
         else:
             status, payload, extra = *self._status(), []
         start_response(f"{status} {_REASONS[status]}", [
@@ -252,6 +257,17 @@ class ProbeAnswer:
         self.latency.labels(self.PATH, method, str(status)).observe(
             time.perf_counter() - started)
         return [] if method == "HEAD" else [payload]
+
+    def _refused(self, address: str) -> float:
+        """0 if this probe is within the limits, else the seconds until they let one through."""
+        if self.counter is None:
+            return 0.0
+        wait = 0.0
+        for item in self.limits:
+            if not self.counter.hit(item, "healthz", address):
+                reset_at = self.counter.get_window_stats(item, "healthz", address).reset_time
+                wait = max(wait, reset_at - time.time(), 0.001)
+        return wait
 
     def _status(self) -> tuple[int, bytes]:
         if self.monitor.checks_in_request:  # the process's first probe, or caching is off

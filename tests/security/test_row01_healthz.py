@@ -3,10 +3,15 @@ shows details only to admins, and is rate-limited."""
 
 from __future__ import annotations
 
+import http.client
 import statistics
 import time
+from collections import Counter
+from urllib.parse import urlsplit
 
 import pytest
+
+from tests.procfile import procfile_web
 
 
 def _sign_in(app, make_user, role: str):
@@ -125,3 +130,31 @@ def test_row1_refused_probe_says_when_to_retry(make_app):
     assert [r.status_code for r in statuses] == [200, 200, 429]
     assert statuses[2].get_json()["error"]["code"] == "too_many_requests"
     assert statuses[2].headers["Retry-After"].isdigit()
+
+
+def test_row1_a_looping_probe_client_waits_on_its_socket(make_app):
+    """Through the Procfile's gunicorn: a client probing in a loop gets its 10 a second, then a
+    429, and its next request is read only when its window opens again (the connection is held,
+    no thread or CPU is spent on it). Answering each refused probe at once let it send hundreds
+    in 2 s, and the loop took the CPU partner feeds need."""
+    app = make_app()
+    with procfile_web(app) as (base, _log):
+        url = urlsplit(base)
+        connection = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+        answers: Counter[int] = Counter()
+        after_refusal: list[float] = []
+        refused = False
+        deadline = time.monotonic() + 2
+        while time.monotonic() < deadline:
+            started = time.monotonic()
+            connection.request("GET", "/healthz")
+            response = connection.getresponse()
+            response.read()
+            answers[response.status] += 1
+            if refused:
+                after_refusal.append(time.monotonic() - started)
+            refused = response.status == 429
+        connection.close()
+    assert set(answers) == {200, 429}, answers
+    assert sum(answers.values()) <= 45, answers  # 10 a second plus one refusal per window
+    assert after_refusal and min(after_refusal) > 0.2, after_refusal  # held until the window
