@@ -1,18 +1,20 @@
 """Does a flood of anonymous /healthz probes slow a partner's feed? (issue 15, row 1)
 
-    .venv/bin/python bench/healthz_load.py [--rounds 3] [--duration 10] [--tree /path/to/tree]
+    .venv/bin/python bench/healthz_load.py [--rounds 3] [--duration 10] [--baseline-tree DIR]
 
 Builds a throw-away instance with embedded defaults (SQLite, filesystem broker, no Redis) under
 /tmp/audarma-healthz-*, publishes a few kk editions, creates a partner with a limit far above the
-load, and starts the Procfile's ``web:`` command line (gunicorn, 2 gthread workers × 4 threads,
+load, and starts the Procfile's ``web:`` command line (gunicorn, 2 workers × 4 threads (gthread),
 redacting access log) on 127.0.0.1 only. Then, per round, wrk measures the partner's
 ``GET /feeds/kk.json`` (1 thread, 2 connections) for ``--duration`` seconds alone, and again while
 a second wrk runs 10 anonymous ``GET /healthz`` clients (2 threads, 10 connections; a closed
-loop, or each pausing ``--probe-interval-ms`` between probes) for the same time. Prints the
-feed's p50/p95 in both phases per round, their medians, and what the /healthz clients got
-(requests, non-2xx answers = 429s). ``--tree`` serves another checkout (e.g. the code before
-the fix) with this checkout's venv. Stops everything it started; bounded
-(``rounds × 2 × duration`` seconds plus start-up). Needs the Debian package ``wrk``.
+loop, or each pausing ``--probe-interval-ms`` between probes) for the same time (every other
+round in the reverse order). Prints the feed's p50/p95 in both phases per round, their medians,
+what the /healthz clients got (requests, non-2xx answers = 429s), the CPU the server and each
+wrk used, and the load average. ``--tree`` serves another checkout with this checkout's venv;
+``--baseline-tree`` serves a second one (e.g. the code before a fix) beside it, measured in the
+same rounds. Stops everything it started; bounded (``rounds × 2 × duration`` seconds per tree
+plus start-up). Needs the Debian package ``wrk``.
 """
 
 from __future__ import annotations
@@ -232,9 +234,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
         rows: dict[str, list[tuple[dict, dict]]] = {label: [] for label, _tree in trees}
         for n in range(1, args.rounds + 1):
-            for label, server, port, key in servers:
-                alone = phase(server, port, key, args.duration, script, None)
-                loaded = phase(server, port, key, args.duration, script, probe_script)
+            # every other round runs the trees and the phases in reverse order, so a machine
+            # getting busier or quieter during the run favours neither
+            for label, server, port, key in servers[::-1] if n % 2 == 0 else servers:
+                probes = (None, probe_script)[::-1] if n % 2 == 0 else (None, probe_script)
+                alone, loaded = sorted(
+                    (phase(server, port, key, args.duration, script, p) for p in probes),
+                    key=lambda result: result["health"] is not None)
                 rows[label].append((alone, loaded))
                 print(f"round {n} {label}: {describe(alone, loaded, args.duration)}", flush=True)
         print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
@@ -242,10 +248,17 @@ def main(argv: list[str] | None = None) -> int:
         for label, tree in trees:
             before = statistics.median(a["feed"]["p95"] for a, _ in rows[label]) / 1000
             after = statistics.median(b["feed"]["p95"] for _, b in rows[label]) / 1000
+            p50 = [statistics.median(r[i]["feed"]["p50"] for r in rows[label]) / 1000
+                   for i in (0, 1)]
+            change = statistics.median(b["feed"]["p95"] / a["feed"]["p95"] - 1
+                                       for a, b in rows[label]) * 100
+            probes = [b["health"]["requests"] for _, b in rows[label]]
             verdicts[label] = after <= before * 1.2
             print(f"{label} ({tree.name}): median feed p95 alone {before:.1f} ms, with 10 /healthz "
                   f"clients {after:.1f} ms ({(after / before - 1) * 100:+.0f} %; goal within "
-                  f"+20 %)")
+                  f"+20 %); median of the rounds' changes {change:+.0f} %; median p50 "
+                  f"{p50[0]:.1f} -> {p50[1]:.1f} ms; /healthz answers per phase "
+                  f"{min(probes)}-{max(probes)}")
         return 0 if verdicts["tree"] else 1
     finally:
         for _label, server, _port, _key in servers:
