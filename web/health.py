@@ -207,10 +207,9 @@ WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 class ProbeAnswer:
     """WSGI middleware in front of the Flask app: an anonymous ``GET``/``HEAD /healthz`` (no
     session cookie) gets the cached status without Flask's request work (context, session,
-    locale, Flask-Limiter's shared counter, hooks). Those cost ~3 ms of CPU a probe, and the
-    counter's cross-process write lock is the one partner pulls take too: 10 clients probing in
-    a loop tripled a partner feed's p95. A probe now costs tens of microseconds here, plus what
-    gunicorn spends on any request (parsing, the access log line).
+    locale, Flask-Limiter's shared counter, hooks). Those cost ~3 ms of CPU a probe, and each
+    took the shared counter's write lock, which partner pulls take too. A probe now costs tens
+    of microseconds here, plus what gunicorn spends on any request (parsing, the access log).
 
     Cheap is not enough against a loop: a client sends its next probe the moment the answer
     arrives. So beyond ``HEALTHZ_RATE_LIMIT`` per client address the 429 also holds the
