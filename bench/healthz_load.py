@@ -13,8 +13,11 @@ round in the reverse order). Prints the feed's p50/p95 in both phases per round,
 what the /healthz clients got (requests, non-2xx answers = 429s), the CPU the server and each
 wrk used, and the load average. ``--tree`` serves another checkout with this checkout's venv;
 ``--baseline-tree`` serves a second one (e.g. the code before a fix) beside it, measured in the
-same rounds. Stops everything it started; bounded (``rounds × 2 × duration`` seconds per tree
-plus start-up). Needs the Debian package ``wrk``.
+same rounds. Before the rounds, the 10 clients run alone once against each tree (the server's
+CPU for the flood by itself). ``--control`` leaves the clients out of both phases: how much the
+feed's p95 moves between two phases on this machine anyway. Stops everything it started;
+bounded (``rounds × 2 × duration`` seconds per tree plus start-up). Needs the Debian package
+``wrk``.
 """
 
 from __future__ import annotations
@@ -183,16 +186,26 @@ def phase(server: subprocess.Popen, port: int, key: str, duration: int, script: 
     return {"feed": feed, "health": health, "server_cpu": group_cpu(server.pid) - cpu_before}
 
 
+def flood_cost(server: subprocess.Popen, port: int, duration: int, probe_script: Path) -> str:
+    """The 10 /healthz clients alone for ``duration`` s: the server's CPU and what they got."""
+    cpu_before = group_cpu(server.pid)
+    health = summary(wrk(port, "/healthz", 2, 10, duration, probe_script))
+    return (f"/healthz clients alone: server CPU {group_cpu(server.pid) - cpu_before:.2f} s in "
+            f"{duration} s for {health['requests']} answers ({health['non2xx']} non-2xx), "
+            f"wrk CPU {health['cpu']:.2f} s")
+
+
 def describe(alone: dict, loaded: dict, duration: int) -> str:
     """One round's line: the feed's latency in both phases, and who used the CPU."""
     feed0, feed1, health = alone["feed"], loaded["feed"], loaded["health"]
+    probes = (f"/healthz {health['requests']} req, {health['non2xx']} non-2xx (429), p95 "
+              f"{health['p95'] / 1000:.1f} ms, wrk CPU {health['cpu'] / duration:.2f} cores"
+              if health else "control: no /healthz clients in either phase")
     return (f"feed alone p50 {feed0['p50'] / 1000:.1f} ms p95 {feed0['p95'] / 1000:.1f} ms "
             f"({feed0['requests']} req); with 10 /healthz clients p50 {feed1['p50'] / 1000:.1f} ms "
             f"p95 {feed1['p95'] / 1000:.1f} ms ({feed1['requests']} req, {feed1['non2xx']} "
-            f"non-2xx); /healthz {health['requests']} req, {health['non2xx']} non-2xx (429), "
-            f"p95 {health['p95'] / 1000:.1f} ms; CPU cores used: server "
-            f"{alone['server_cpu'] / duration:.2f} -> {loaded['server_cpu'] / duration:.2f}, "
-            f"feed wrk {feed1['cpu'] / duration:.2f}, /healthz wrk {health['cpu'] / duration:.2f}")
+            f"non-2xx); {probes}; server CPU cores {alone['server_cpu'] / duration:.2f} -> "
+            f"{loaded['server_cpu'] / duration:.2f}, feed wrk {feed1['cpu'] / duration:.2f}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -206,6 +219,9 @@ def main(argv: list[str] | None = None) -> int:
                              "measured in the same rounds, alternately")
     parser.add_argument("--probe-interval-ms", type=int, default=0,
                         help="pause of each /healthz client between probes (0: tight loop)")
+    parser.add_argument("--control", action="store_true",
+                        help="no /healthz clients in the second phase either: the machine's own "
+                             "noise between two phases")
     parser.add_argument("--ratelimit-storage", default=None,
                         help="RATELIMIT_STORAGE_URI (default: the app's, a shared SQLite file)")
     args = parser.parse_args(argv)
@@ -231,16 +247,19 @@ def main(argv: list[str] | None = None) -> int:
             servers.append((label, server, port, key))
             summary(wrk(port, "/feeds/kk.json", 1, 2, 3, script,  # warm-up: caches, connections
                         {"Authorization": f"Bearer {key}"}))
+        for label, server, port, _key in servers:
+            print(f"{label}: {flood_cost(server, port, args.duration, probe_script)}", flush=True)
         print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
         rows: dict[str, list[tuple[dict, dict]]] = {label: [] for label, _tree in trees}
         for n in range(1, args.rounds + 1):
             # every other round runs the trees and the phases in reverse order, so a machine
             # getting busier or quieter during the run favours neither
             for label, server, port, key in servers[::-1] if n % 2 == 0 else servers:
-                probes = (None, probe_script)[::-1] if n % 2 == 0 else (None, probe_script)
-                alone, loaded = sorted(
-                    (phase(server, port, key, args.duration, script, p) for p in probes),
-                    key=lambda result: result["health"] is not None)
+                loaded_probes = None if args.control else probe_script
+                results = {which: phase(server, port, key, args.duration, script,
+                                        loaded_probes if which == "loaded" else None)
+                           for which in (("alone", "loaded") if n % 2 else ("loaded", "alone"))}
+                alone, loaded = results["alone"], results["loaded"]
                 rows[label].append((alone, loaded))
                 print(f"round {n} {label}: {describe(alone, loaded, args.duration)}", flush=True)
         print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
@@ -252,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
                    for i in (0, 1)]
             change = statistics.median(b["feed"]["p95"] / a["feed"]["p95"] - 1
                                        for a, b in rows[label]) * 100
-            probes = [b["health"]["requests"] for _, b in rows[label]]
+            probes = [b["health"]["requests"] if b["health"] else 0 for _, b in rows[label]]
             verdicts[label] = after <= before * 1.2
             print(f"{label} ({tree.name}): median feed p95 alone {before:.1f} ms, with 10 /healthz "
                   f"clients {after:.1f} ms ({(after / before - 1) * 100:+.0f} %; goal within "
