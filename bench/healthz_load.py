@@ -13,9 +13,10 @@ round in the reverse order). Prints the feed's p50/p95 in both phases per round,
 what the /healthz clients got (requests, non-2xx answers = 429s), the CPU the server and each
 wrk used, and the load average. ``--tree`` serves another checkout with this checkout's venv;
 ``--baseline-tree`` serves a second one (e.g. the code before a fix) beside it, measured in the
-same rounds. Before the rounds, the 10 clients run alone once against each tree (the server's
-CPU for the flood by itself). ``--control`` leaves the clients out of both phases: how much the
-feed's p95 moves between two phases on this machine anyway. Stops everything it started;
+same rounds; ``--control`` serves ``--tree`` once more with no /healthz clients in either
+phase (how much the feed moves between two phases on this machine anyway). Before the rounds,
+the 10 clients run alone once against each tree (the server's CPU for the flood by itself).
+Stops everything it started;
 bounded (``rounds × 2 × duration`` seconds per tree plus start-up). Needs the Debian package
 ``wrk``.
 """
@@ -27,12 +28,13 @@ import json
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -125,12 +127,16 @@ def start_web(tree: Path, instance: Path, port: int, database_url: str,
     while time.monotonic() < deadline:
         if server.poll() is not None:
             sys.exit("gunicorn exited: see " + str(instance / "gunicorn.log"))
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                time.sleep(3)  # both workers imported, first health checks done
-                return server
+        try:  # an HTTP answer, not just the master's socket: a worker has imported the app
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5):
+                pass
+        except urllib.error.HTTPError:
+            pass  # answered (a 429 or 503 is an answer)
         except OSError:
             time.sleep(0.3)
+            continue
+        time.sleep(3)  # the other worker too, first health checks done
+        return server
     os.killpg(server.pid, signal.SIGTERM)
     sys.exit("gunicorn did not start within 60 s")
 
@@ -220,8 +226,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--probe-interval-ms", type=int, default=0,
                         help="pause of each /healthz client between probes (0: tight loop)")
     parser.add_argument("--control", action="store_true",
-                        help="no /healthz clients in the second phase either: the machine's own "
-                             "noise between two phases")
+                        help="also serve --tree a second time with no /healthz clients in either "
+                             "phase, in the same rounds: the machine's own noise between phases")
     parser.add_argument("--ratelimit-storage", default=None,
                         help="RATELIMIT_STORAGE_URI (default: the app's, a shared SQLite file)")
     args = parser.parse_args(argv)
@@ -230,6 +236,8 @@ def main(argv: list[str] | None = None) -> int:
     trees = [("tree", args.tree.resolve())]
     if args.baseline_tree:
         trees.append(("baseline", args.baseline_tree.resolve()))
+    if args.control:
+        trees.append(("control", args.tree.resolve()))
     folder = Path(tempfile.mkdtemp(prefix="audarma-healthz-"))
     script = folder / "summary.lua"
     script.write_text(LUA)
@@ -248,14 +256,16 @@ def main(argv: list[str] | None = None) -> int:
             summary(wrk(port, "/feeds/kk.json", 1, 2, 3, script,  # warm-up: caches, connections
                         {"Authorization": f"Bearer {key}"}))
         for label, server, port, _key in servers:
-            print(f"{label}: {flood_cost(server, port, args.duration, probe_script)}", flush=True)
+            if label != "control":
+                print(f"{label}: {flood_cost(server, port, args.duration, probe_script)}",
+                      flush=True)
         print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
         rows: dict[str, list[tuple[dict, dict]]] = {label: [] for label, _tree in trees}
         for n in range(1, args.rounds + 1):
             # every other round runs the trees and the phases in reverse order, so a machine
             # getting busier or quieter during the run favours neither
             for label, server, port, key in servers[::-1] if n % 2 == 0 else servers:
-                loaded_probes = None if args.control else probe_script
+                loaded_probes = None if label == "control" else probe_script
                 results = {which: phase(server, port, key, args.duration, script,
                                         loaded_probes if which == "loaded" else None)
                            for which in (("alone", "loaded") if n % 2 else ("loaded", "alone"))}
