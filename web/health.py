@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import random
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -213,10 +214,11 @@ class ProbeAnswer:
 
     Cheap is not enough against a loop: a client sends its next probe the moment the answer
     arrives. So beyond ``HEALTHZ_RATE_LIMIT`` per client address the 429 also holds the
-    connection until the client's window opens again (``web.connection_hold``): the loop waits
-    on its socket. The limit is counted in this process's memory on purpose: a shared counter
-    costs more than the answer it would refuse; with N web processes a client gets up to N
-    times the limit.
+    connection until the client's window opens again, plus up to a second at random
+    (``web.connection_hold``): the loop waits on its socket, and held clients come back spread
+    out rather than as one burst at the window's start. The limit is counted in this
+    process's memory on purpose: a shared counter costs more than the answer it would refuse;
+    with N web processes a client gets up to N times the limit.
     """
 
     PATH = "/healthz"
@@ -232,6 +234,7 @@ class ProbeAnswer:
         self.headers = [("Content-Type", "application/json"), ("Cache-Control", "no-store"),
                         *security_headers(app)]
         self.limits = tuple(parse_many(app.config.get("HEALTHZ_RATE_LIMIT", "10 per second")))
+        self.spread = min([1.0, *(item.get_expiry() for item in self.limits)])
         self.counter = (FixedWindowRateLimiter(MemoryStorage())
                         if app.config.get("RATELIMIT_ENABLED", True) else None)
         self.latency = HTTP_LATENCY
@@ -247,7 +250,9 @@ class ProbeAnswer:
         started = time.perf_counter()
         wait = self._refused(environ.get("REMOTE_ADDR") or "")
         if wait:
-            hold_connection(wait)  # a looping client waits on its socket, costing nothing
+            # a looping client waits on its socket, costing nothing; spread over the next
+            # window, so that held clients do not all come back in the same millisecond
+            hold_connection(wait + random.uniform(0, self.spread))  # noqa: S311 - not a secret
             status, payload, extra = 429, self.refusal, [("Retry-After", str(math.ceil(wait)))]
         else:
             status, payload, extra = *self._status(), []
