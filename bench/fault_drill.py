@@ -357,7 +357,8 @@ class System:
         """gunicorn as the Procfile runs it (2 gthread workers × 4 threads, its config)."""
         self.web = Proc([sys.executable, "-m", "gunicorn", "--config", "python:web.gunicorn_conf",
                          "--bind", f"127.0.0.1:{self.web_port}", "--workers", "2",
-                         "--worker-class", "gthread", "--threads", "4", "--timeout", "60",
+                         "--worker-class", "web.connection_hold.HoldingThreadWorker",
+                         "--threads", "4", "--timeout", "60",
                          "--no-control-socket", "--access-logfile", "-",
                          "--logger-class", "web.access_log.RedactingLogger", "web.wsgi:app"],
                         self.dir / "web.log", self.env)

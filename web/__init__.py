@@ -77,7 +77,7 @@ def create_app(config: dict[str, Any] | None = None, *,
 
     celery_init_app(app)
 
-    from web import boundary, errors, extensions, i18n, job_notes, prometheus, security
+    from web import boundary, errors, extensions, health, i18n, job_notes, prometheus, security
 
     prometheus.init_app(app)
     job_notes.init_app(app)
@@ -87,6 +87,7 @@ def create_app(config: dict[str, Any] | None = None, *,
     errors.init_app(app)
     boundary.init_app(app)
     register_blueprints(app)
+    health.init_app(app)  # anonymous /healthz probes are answered before Flask
 
     from web.cli import register_commands
 

@@ -64,12 +64,19 @@ def init_app(app: Flask) -> None:
     app.json = _bounded_json(app)
     app.session_interface = CookieFirstSessionInterface()
 
+    headers = security_headers(app)
+
     @app.after_request
     def _headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        if app.config.get("SESSION_COOKIE_SECURE"):
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        for name, value in headers:
+            response.headers.setdefault(name, value)
         return response
+
+
+def security_headers(app: Flask) -> list[tuple[str, str]]:
+    """The headers every answer carries (also those answered before Flask, see web.health)."""
+    headers = [("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff"),
+               ("X-Frame-Options", "DENY"), ("Referrer-Policy", "same-origin")]
+    if app.config.get("SESSION_COOKIE_SECURE"):
+        headers.append(("Strict-Transport-Security", "max-age=31536000"))
+    return headers
