@@ -74,6 +74,7 @@ def broker_settings(broker_url: str, instance: Path) -> dict[str, Any]:
     for sub in ("queue", "processed", "control"):
         (folder / sub).mkdir(mode=0o700, exist_ok=True)
     return {
+        "broker_transport": "tasks.file_broker:Transport",  # whole messages only (see there)
         "broker_transport_options": {
             "data_folder_in": str(folder / "queue"),
             "data_folder_out": str(folder / "queue"),
