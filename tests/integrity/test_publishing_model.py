@@ -71,7 +71,6 @@ EXAMPLES = int(os.environ.get("AUDARMA_MODEL_EXAMPLES", "300"))
 KEPT = frozenset({"users", "partners", "api_keys", "feed_sequence", "feed_sources",
                   "model_evaluations", "worker_heartbeats"})
 WORKED_ON = ("translating", "editing", "submitted", "approved", "published")
-NUMBERS = count(1)  # text numbers unique over the whole run (no text repeats across examples)
 
 
 def _plain(text: str) -> str:
@@ -102,7 +101,7 @@ class Desk(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.articles: list[int] = []
-        self.numbers = NUMBERS
+        self.numbers = count(1)  # per example: the same steps type the same texts (replays)
         self.authors: dict[int, set[int]] = {}  # edition → who typed into it since approval
         self.approvals: dict[int, list[tuple[str, bool, bool]]] = {}  # edition → valid records
         self.confirmed_machine: set[str] = set()  # machine texts a person confirmed as they are
