@@ -221,9 +221,14 @@ class Desk(RuleBasedStateMachine):
     @initialize(who=st.sampled_from(["editor_a", None]),
                 sentences=st.lists(st.sampled_from(SENTENCES), min_size=1, max_size=2,
                                    unique=True),
-                langs=st.sampled_from([["ru"], ["kk"], ["kk", "ru"]]))
-    def first_article(self, who, sentences, langs):
+                langs=st.sampled_from([["ru"], ["kk"], ["kk", "ru"]]),
+                translated=st.sampled_from([True, True, False]))
+    def first_article(self, who, sentences, langs, translated):
+        """The first story; in two examples of three its machine translation is done too, so
+        the steps that follow reach review and publishing more often."""
         self.ingest(who, sentences, langs)
+        if translated and self.queued:
+            self.machine_translation_done()
 
     @precondition(lambda self: len(self.articles) < 2)
     @rule(who=st.sampled_from(["editor_a", "editor_b", "kk", None]),
@@ -282,7 +287,10 @@ class Desk(RuleBasedStateMachine):
             args = (row.id, row.version, row.machine_text, edition_id, language)
         self._write(*args, self._translator(who, language), kind)
 
-    @precondition(lambda self: self.articles)
+    # A source edit matters once an edition has been submitted (the four-eyes bypasses of issue
+    # 14); allowed at any time, it was the most frequent step and kept examples from ever
+    # reaching approval and publishing.
+    @precondition(lambda self: self._has("submitted", "approved", "scheduled", "published"))
     @rule(who=st.sampled_from(["editor_a", "editor_b", "admin", "kk"]), article=st.integers(0, 1),
           change=st.sampled_from(["add", "replace"]))
     def edit_source(self, who, article, change):
