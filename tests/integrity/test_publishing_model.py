@@ -28,7 +28,8 @@ import os
 import re
 from itertools import count
 
-from hypothesis import HealthCheck, settings
+import pytest
+from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -38,11 +39,13 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from tests.integrity.conftest import translate_queued
 from workflow import publishing, review
+from workflow.db import Base
 from workflow.errors import DomainError
+from workflow.feed_cache import forget_markers
 from workflow.ingest.service import ingest_text
 from workflow.ingest.source_edit import update_source
 from workflow.ingest.source_text import article_markdown
@@ -63,6 +66,11 @@ SENTENCES = ("The council met on Monday.", "Trams will run at night.",
              "The budget grew by a tenth.", "Residents asked for more parks.",
              "The mayor answered questions.")
 EXAMPLES = int(os.environ.get("AUDARMA_MODEL_EXAMPLES", "300"))
+# Kept between examples: the people, the partner and its key, and the feed event counter (so an
+# event number, and a feed body cached under it, is never reused by a later example).
+KEPT = frozenset({"users", "partners", "api_keys", "feed_sequence", "feed_sources",
+                  "model_evaluations", "worker_heartbeats"})
+WORKED_ON = ("translating", "editing", "submitted", "approved", "published")
 
 
 def _plain(text: str) -> str:
@@ -88,22 +96,25 @@ class Desk(RuleBasedStateMachine):
     """The desk as people use it; the model records authorship and approvals on its own."""
 
     app = db = secret = None  # set by the test function
-    cursor: str | None = None  # where the previous run's items ended
     people: dict[str, int] = {}
 
     def __init__(self) -> None:
         super().__init__()
         self.articles: list[int] = []
-        self.numbers = count(1)
+        self.numbers = count(1)  # per example: the same steps type the same texts (replays)
         self.authors: dict[int, set[int]] = {}  # edition → who typed into it since approval
         self.approvals: dict[int, list[tuple[str, bool, bool]]] = {}  # edition → valid records
         self.confirmed_machine: set[str] = set()  # machine texts a person confirmed as they are
         self.bad_approvals: dict[int, list[str]] = {}
         self.client = self.app.test_client()
-        self.cursor = self._latest_cursor()
-        self.states: dict[int, tuple[str, str, bool]] = {}
+        self.cursor: str | None = None  # every example starts on an empty desk (``teardown``)
+        self.states: dict[int, tuple[str, str, bool, int]] = {}  # language, state, source, article
         self.queued = False
-        self.checked: tuple | None = None
+        # (newest feed event, published editions) when the kk partner's view was last read: an
+        # empty desk's feeds are empty, and the partner's view changes only with a feed event.
+        self.checked: tuple | None = (None, 0)
+        self.changes = 0  # committed changes so far (a refused action commits nothing)
+        self.seen: dict[str, int] = {}  # invariant → ``changes`` when it last held
 
     # --- helpers -------------------------------------------------------------------------
 
@@ -118,10 +129,17 @@ class Desk(RuleBasedStateMachine):
             if not body.get("has_more"):
                 return pages, since
 
-    def _latest_cursor(self) -> str | None:
-        """The items cursor at the end of the log (kept across runs: each pages from there)."""
-        Desk.cursor = self._items(Desk.cursor)[1]
-        return Desk.cursor
+    def teardown(self) -> None:
+        """Empty the desk for the next example: every article and what hangs from it goes.
+
+        The schema, the people and the partner stay (building them is most of an example's cost
+        otherwise, and tables that only grow make every later example slower).
+        """
+        with self.db.transaction() as session:
+            for table in reversed(Base.metadata.sorted_tables):
+                if table.name not in KEPT:
+                    session.execute(delete(table))
+        forget_markers()
 
     def _key(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.secret}"}
@@ -129,19 +147,27 @@ class Desk(RuleBasedStateMachine):
     def _refresh(self) -> None:
         """Where this run's editions stand now (what the next step's target is picked from)."""
         with self.db.transaction() as session:
-            self.states = {e.id: (e.language, e.state, e.is_source) for e in session.scalars(
-                select(Edition).where(Edition.article_id.in_(self.articles))
-                .order_by(Edition.id))}
+            self.states = {e.id: (e.language, e.state, e.is_source, e.article_id)
+                           for e in session.scalars(select(Edition).where(
+                               Edition.article_id.in_(self.articles)).order_by(Edition.id))}
 
     def _candidates(self, states: tuple[str, ...], source: bool | None = None) -> list[int]:
-        return [edition_id for edition_id, (_lang, state, is_source) in self.states.items()
+        return [edition_id for edition_id, (_lang, state, is_source, _a) in self.states.items()
                 if state in states and (source is None or is_source == source)]
 
-    def _pick(self, session, states: tuple[str, ...], pick: int,
-              source: bool | None = None) -> Edition | None:
-        """One of this run's editions now in one of ``states`` (the action's natural target)."""
+    def _editions_of(self, article_id: int) -> list[tuple[int, bool]]:
+        """(id, is source) of an article's editions, as they stand after the last change."""
+        return [(edition_id, is_source) for edition_id, (_l, _s, is_source, article)
+                in self.states.items() if article == article_id]
+
+    def _pick(self, states: tuple[str, ...], pick: int,
+              source: bool | None = None) -> tuple[int, str] | None:
+        """(id, language) of one of this run's editions now in one of ``states``."""
         found = self._candidates(states, source)
-        return session.get(Edition, found[pick % len(found)]) if found else None
+        if not found:
+            return None
+        edition_id = found[pick % len(found)]
+        return edition_id, self.states[edition_id][0]
 
     def _has(self, *states: str, source: bool | None = None) -> bool:
         return bool(self._candidates(states, source))
@@ -161,8 +187,18 @@ class Desk(RuleBasedStateMachine):
                 result = action(session)
         except (DomainError, IllegalTransition):
             return None
+        self.changes += 1
         self._refresh()
         return result
+
+    def _unchanged(self, name: str) -> bool:
+        """True if the desk has not changed since invariant ``name`` last held (it still does:
+        an invariant reads only the database and this model's records, and both change only
+        through a committed step). Otherwise note that it is being checked now."""
+        if self.seen.get(name) == self.changes:
+            return True
+        self.seen[name] = self.changes
+        return False
 
     def _text(self, kind: str, language: str, machine: str | None) -> str:
         tag = f"{language.upper()}H{next(self.numbers)}"
@@ -185,18 +221,22 @@ class Desk(RuleBasedStateMachine):
     @initialize(who=st.sampled_from(["editor_a", None]),
                 sentences=st.lists(st.sampled_from(SENTENCES), min_size=1, max_size=2,
                                    unique=True),
-                langs=st.sampled_from([["ru"], ["kk"], ["kk", "ru"]]))
-    def first_article(self, who, sentences, langs):
+                langs=st.sampled_from([["ru"], ["kk"], ["kk", "ru"]]),
+                translated=st.sampled_from([True, True, False]))
+    def first_article(self, who, sentences, langs, translated):
+        """The first story; in two examples of three its machine translation is done too, so
+        the steps that follow reach review and publishing more often."""
         self.ingest(who, sentences, langs)
+        if translated and self.queued:
+            self.machine_translation_done()
 
+    @precondition(lambda self: len(self.articles) < 2)
     @rule(who=st.sampled_from(["editor_a", "editor_b", "kk", None]),
           sentences=st.lists(st.sampled_from(SENTENCES), min_size=1, max_size=2, unique=True),
           langs=st.sampled_from([["ru"], ["kk", "ru"]]))
     def ingest(self, who, sentences, langs):
-        if len(self.articles) >= 2:
-            return
         number = next(self.numbers)
-        body = f"Story {number} of the council {id(self)}\n\n" + "\n\n".join(sentences) + "\n"
+        body = f"Story {number} of the council\n\n" + "\n\n".join(sentences) + "\n"
         user = self.people[who] if who else None
         result = self._attempt(lambda s: ingest_text(s, body, source="model", language="en",
                                                      targets=langs, user_id=user))
@@ -205,15 +245,15 @@ class Desk(RuleBasedStateMachine):
         self.articles.append(result.article.id)
         self.queued = True
         self._refresh()
-        with self.db.transaction() as session:
-            for edition in session.get(Article, result.article.id).editions:
-                self.authors[edition.id] = {user} if (user and edition.is_source) else set()
+        for edition_id, is_source in self._editions_of(result.article.id):
+            self.authors[edition_id] = {user} if (user and is_source) else set()
 
     @precondition(lambda self: self.queued)
     @rule()
     def machine_translation_done(self):
         translate_queued(self.db)
         self.queued = False
+        self.changes += 1
         self._refresh()
 
     @precondition(lambda self: self._has("editing", source=False))
@@ -222,34 +262,35 @@ class Desk(RuleBasedStateMachine):
                          max_size=3))
     def confirm_edition(self, pick, who, kinds):
         """A translator goes through an edition, confirming every segment not yet confirmed."""
+        edition_id, language = self._pick(("editing",), pick, source=False)
         with self.db.transaction() as session:
-            edition = self._pick(session, ("editing",), pick, source=False)
-            if edition is None:
-                return
             rows = [(r.id, r.version, r.machine_text)
-                    for r in review.active_translations(session, edition.id)
+                    for r in review.active_translations(session, edition_id)
                     if r.state != "confirmed"]
-            edition_id, language = edition.id, edition.language
         user = self._translator(who, language)
         for index, (row_id, version, machine) in enumerate(rows):
             self._write(row_id, version, machine, edition_id, language, user,
                         kinds[index % len(kinds)])
 
+    @precondition(lambda self: self._has(*WORKED_ON, source=False))
     @rule(pick=st.integers(0, 5), segment=st.integers(0, 4),
           who=st.sampled_from(["own", "kk2", "other"]),
           kind=st.sampled_from(["own", "machine", "blocking", "draft"]))
     def edit_segment(self, pick, segment, who, kind):
         """One segment of any translated edition, whatever its state (refusals included)."""
+        edition_id, language = self._pick(WORKED_ON, pick, source=False)
         with self.db.transaction() as session:
-            edition = self._pick(session, ("translating", "editing", "submitted", "approved",
-                                           "published"), pick, source=False)
-            rows = review.active_translations(session, edition.id) if edition else []
+            rows = review.active_translations(session, edition_id)
             if not rows:
                 return
             row = rows[segment % len(rows)]
-            args = (row.id, row.version, row.machine_text, edition.id, edition.language)
-        self._write(*args, self._translator(who, args[-1]), kind)
+            args = (row.id, row.version, row.machine_text, edition_id, language)
+        self._write(*args, self._translator(who, language), kind)
 
+    # A source edit matters once an edition has been submitted (the four-eyes bypasses of issue
+    # 14); allowed at any time, it was the most frequent step and kept examples from ever
+    # reaching approval and publishing.
+    @precondition(lambda self: self._has("submitted", "approved", "scheduled", "published"))
     @rule(who=st.sampled_from(["editor_a", "editor_b", "admin", "kk"]), article=st.integers(0, 1),
           change=st.sampled_from(["add", "replace"]))
     def edit_source(self, who, article, change):
@@ -267,19 +308,14 @@ class Desk(RuleBasedStateMachine):
 
         if self._attempt(action) is not None:
             self.queued = True
-            with self.db.transaction() as session:
-                for edition in session.get(Article, article_id).editions:
-                    self.authors.setdefault(edition.id, set()).add(user)
+            for edition_id, _is_source in self._editions_of(article_id):
+                self.authors.setdefault(edition_id, set()).add(user)
 
     @precondition(lambda self: self._has("editing"))
     @rule(pick=st.integers(0, 5), who=st.sampled_from(["own", "own", "own", "editor_a", "other"]),
           note=st.sampled_from([None, None, "A quoted name stays as it is."]))
     def submit(self, pick, who, note):
-        with self.db.transaction() as session:
-            edition = self._pick(session, ("editing",), pick)
-            if edition is None:
-                return
-            edition_id, language = edition.id, edition.language
+        edition_id, language = self._pick(("editing",), pick)
         user = self._translator(who, language) if who in ("own", "other") else self.people[who]
         self._attempt(lambda s: review.submit_edition(s, edition_id, user, note))
 
@@ -287,11 +323,7 @@ class Desk(RuleBasedStateMachine):
     @rule(pick=st.integers(0, 5), who=st.sampled_from(["editor_a", "editor_b", "editor_b",
                                                        "editor_ru", "admin"]))
     def approve(self, pick, who):
-        with self.db.transaction() as session:
-            edition = self._pick(session, ("submitted",), pick)
-            if edition is None:
-                return
-            edition_id = edition.id
+        edition_id, _language = self._pick(("submitted",), pick)
         user = self.people[who]
 
         def action(session):
@@ -317,11 +349,8 @@ class Desk(RuleBasedStateMachine):
     @precondition(lambda self: self._has("submitted"))
     @rule(pick=st.integers(0, 5), who=st.sampled_from(["editor_a", "editor_b"]))
     def send_back(self, pick, who):
-        with self.db.transaction() as session:
-            edition = self._pick(session, ("submitted",), pick)
-            edition_id = edition.id if edition else None
-        if edition_id:
-            self._attempt(lambda s: review.send_back(s, edition_id, self.people[who], "Fix it."))
+        edition_id, _language = self._pick(("submitted",), pick)
+        self._attempt(lambda s: review.send_back(s, edition_id, self.people[who], "Fix it."))
 
     @precondition(lambda self: self._has("approved", "published"))
     @rule(pick=st.integers(0, 5), who=st.sampled_from(["editor_a", "editor_b", "editor_ru"]),
@@ -329,11 +358,10 @@ class Desk(RuleBasedStateMachine):
     def publishing_desk(self, pick, who, action):
         states = {"publish": ("approved",), "correct": ("published",),
                   "kill": ("published",)}[action]
-        with self.db.transaction() as session:
-            edition = self._pick(session, states, pick)
-            edition_id = edition.id if edition else None
-        if not edition_id:
+        target = self._pick(states, pick)
+        if target is None:
             return
+        edition_id, _language = target
         user = self.people[who]
         calls = {
             "publish": lambda s: publishing.publish_edition(s, edition_id, user),
@@ -352,6 +380,8 @@ class Desk(RuleBasedStateMachine):
 
     @invariant()
     def published_text_was_approved_by_a_second_person_and_confirmed(self):
+        if self._unchanged("approved"):
+            return
         with self.db.transaction() as session:
             for publication in self._live(session):
                 published = _plain(f"{publication.headline} {publication.body_html}")
@@ -371,20 +401,26 @@ class Desk(RuleBasedStateMachine):
 
     @invariant()
     def source_edition_of_an_approved_article_is_publishable(self):
+        if self._unchanged("source"):
+            return
         decided = {"approved", "scheduled", "published"}
         with self.db.transaction() as session:
+            editions: dict[int, list[Edition]] = {}
+            for edition in session.scalars(select(Edition).where(
+                    Edition.article_id.in_(self.articles))):
+                editions.setdefault(edition.article_id, []).append(edition)
             for article_id in self.articles:
-                editions = session.scalars(select(Edition)
-                                           .where(Edition.article_id == article_id)).all()
-                translations = [e for e in editions if not e.is_source]
+                translations = [e for e in editions.get(article_id, []) if not e.is_source]
                 if translations and all(e.state in decided for e in translations):
-                    source = next(e for e in editions if e.is_source)
+                    source = next(e for e in editions[article_id] if e.is_source)
                     ready = review.readiness(session, source.id)
                     assert ready.total > 0 and ready.complete, (
                         f"(d) the source edition cannot be submitted: {ready}")
 
     @invariant()
     def kk_partner_reads_only_kk(self):
+        if self._unchanged("kk partner"):
+            return
         with self.db.transaction() as session:
             marker = (session.scalar(select(func.max(FeedEvent.seq))),
                       session.scalar(select(func.count()).select_from(Edition)
@@ -435,10 +471,20 @@ def _run(app, make_user, examples: int) -> None:
             pass
 
         Machine.app, Machine.db, Machine.secret, Machine.people = app, db, secret, people
-        Desk.cursor = None
         run_state_machine_as_test(Machine, settings=settings(
             max_examples=examples, stateful_step_count=10, deadline=None, derandomize=True,
-            suppress_health_check=list(HealthCheck), database=None))
+            database=None))
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch):
+    """The model's people never sign in: their argon2 hashes use the smallest parameters."""
+    from argon2 import PasswordHasher
+
+    import workflow.users
+
+    monkeypatch.setattr(workflow.users, "_hasher",
+                        PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 
 def test_publishing_model_sqlite(app, make_user):
@@ -446,5 +492,8 @@ def test_publishing_model_sqlite(app, make_user):
 
 
 def test_publishing_model_postgresql(make_app, make_user, postgres_url):
-    app = make_app(DATABASE_URL=postgres_url.replace("postgresql://", "postgresql+psycopg://"))
+    # Commits do not wait for the write-ahead log to reach the disk: the same transactions,
+    # isolation and locks; only a server crash could lose the last ones (a throwaway database).
+    url = postgres_url.replace("postgresql://", "postgresql+psycopg://")
+    app = make_app(DATABASE_URL=f"{url}?options=-c%20synchronous_commit%3Doff")
     _run(app, lambda *roles, **kw: make_user(*roles, app=app, **kw), EXAMPLES)
