@@ -264,7 +264,7 @@ def translator(base: str, stop: threading.Event, rec: Record, rng: random.Random
             page = http.get(f"{base}/editions/{edition}", timeout=30)
             rec.call("page", page.status_code, started)
             segments = [(int(tid), int(version)) for state, tid, version in re.findall(
-                r'class="seg seg-(\w+)" id="seg-\d+" data-id="(\d+)" data-version="(\d+)"',
+                r'class="seg seg-(\w+)[^"]*" id="seg-\d+" data-id="(\d+)" data-version="(\d+)"',
                 page.text) if state != "pending"]
             if page.status_code != 200 or not segments:
                 stop.wait(0.5)
