@@ -206,8 +206,8 @@ def _live(database) -> set[str]:
     """Workers (a, b) whose heartbeat is fresh."""
     from sqlalchemy import select
 
-    from workflow.capabilities import LIVE_SECONDS
     from workflow.db import utcnow
+    from workflow.jobs.capabilities import LIVE_SECONDS
     from workflow.models import WorkerHeartbeat
 
     with database.transaction() as session:

@@ -62,8 +62,8 @@ def prepare(instance: Path, stories: int) -> tuple[str, str]:
     from web import create_app
     from workflow.migrations import upgrade
     from workflow.models import Article, Block, Edition, Segment, SegmentTranslation
-    from workflow.partners import create_partner
-    from workflow.publishing import publish_edition
+    from workflow.partners.admin import create_partner
+    from workflow.publishing.publish import publish_edition
     from workflow.review import approve_edition
     from workflow.states import EditionState, transition
     from workflow.users import create_user

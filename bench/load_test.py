@@ -4,8 +4,8 @@
     .venv/bin/python bench/load_test.py --db postgresql://postgres@127.0.0.1:5432/audarma_load \
         --duration 15 --connections 4,16 [--only dashboard,feed,publishing]
 
-Prepares a partner key (``workflow.keys.issue_key``) on a partner whose rate limit is far above
-the load, starts gunicorn (``web.wsgi:app``, RATELIMIT_STORAGE_URI=memory:// unless
+Prepares a partner key (``workflow.partners.keys.issue_key``) on a partner whose rate limit is
+far above the load, starts gunicorn (``web.wsgi:app``, RATELIMIT_STORAGE_URI=memory:// unless
 ``--ratelimit-storage``, its own temporary AUDARMA_INSTANCE), signs in once through the login
 form for a session cookie, then runs ``wrk`` (``--latency``, a Lua ``done()`` printing
 p50/p95/p99 as JSON) per endpoint, the trivial static file first and last as the same-run
@@ -80,9 +80,9 @@ def prepare(database_url: str) -> dict:
     from sqlalchemy import func, select
 
     from web import create_app
-    from workflow.keys import issue_key
     from workflow.models import Edition, Partner, SegmentTranslation, User
-    from workflow.partners import create_partner
+    from workflow.partners.admin import create_partner
+    from workflow.partners.keys import issue_key
     from workflow.users import create_user, hash_password
 
     with tempfile.TemporaryDirectory() as instance:

@@ -8,8 +8,8 @@ the same random-weight transformer-base en→kk package built here (int8 weights
 published packages are); base packages stop after about the source's length
 (translations/builder.py), so output lengths are realistic. Audarma is driven as a worker drives
 it: the articles' jobs claimed together (up to 200 segments and 8 jobs a claim, as
-workflow.claims.claim_next bundles them) and translated in calls sized by the worker's
-workflow.machine.BatchSizer. Each system runs
+workflow.jobs.claims.claim_next bundles them) and translated in calls sized by the worker's
+workflow.jobs.run.BatchSizer. Each system runs
 in its own long-lived child process, and the rounds interleave: argos defaults, argos best
 threads, Audarma, bare, bare with scores, then the same order rotated by one, ... Medians and
 spread over the rounds, and per-round ratios, are reported.

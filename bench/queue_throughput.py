@@ -75,7 +75,7 @@ def make_app(instance: Path, database_url: str, broker: str | None):
 
 def accept(app, articles: int, paragraphs: int) -> dict:
     """POST ``articles`` articles to /api/v1/articles; returns timings."""
-    from workflow.keys import issue_key
+    from workflow.partners.keys import issue_key
     from workflow.users import create_user
 
     db = app.extensions["audarma.db"]

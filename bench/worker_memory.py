@@ -29,7 +29,7 @@ from bench.worker_path import claim_queue, worker_calls  # noqa: E402
 from translations.builder import build_random_package  # noqa: E402
 from translations.engine import ArgosEngine  # noqa: E402
 from translations.packages import PackageStore  # noqa: E402
-from workflow.machine import BATCH_LARGEST  # noqa: E402
+from workflow.jobs.run import BATCH_LARGEST  # noqa: E402
 
 MB = 1024 * 1024
 

@@ -1,8 +1,8 @@
 """How a worker feeds the engine, for benchmarks: claims of queued jobs, then sized calls.
 
-claim_queue mirrors workflow.claims.claim_next (same-pair jobs bundled up to 200 segments and 8
-jobs, a job that does not fit left for a later claim); worker_calls mirrors workflow.machine's
-loop (calls sized by workflow.machine.BatchSizer with the worker's defaults).
+claim_queue mirrors workflow.jobs.claims.claim_next (same-pair jobs bundled up to 200 segments and 8
+jobs, a job that does not fit left for a later claim); worker_calls mirrors workflow.jobs.run's
+loop (calls sized by workflow.jobs.run.BatchSizer with the worker's defaults).
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def worker_calls(translate: Callable[[list[str]], None], segments: list[str],
 
     ``largest`` stands for ``AUDARMA_JOB_BATCH_MAX`` (default: the worker's).
     """
-    from workflow.machine import BATCH_LARGEST, BatchSizer
+    from workflow.jobs.run import BATCH_LARGEST, BatchSizer
 
     sizer, sizes, start = BatchSizer(largest=largest or BATCH_LARGEST), [], 0
     while start < len(segments):

@@ -11,8 +11,9 @@ from sqlalchemy import select
 import tasks.publishing  # noqa: F401  (registers audarma.publishing.release_due)
 import tasks.webhooks  # noqa: F401  (registers audarma.webhooks.*)
 from tasks.context import database, setting
-from workflow import capabilities, jobs
 from workflow.db import utcnow
+from workflow.jobs import capabilities
+from workflow.jobs import queue as jobs
 from workflow.models import WorkerHeartbeat
 
 TICK_TASK = "audarma.jobs.tick"

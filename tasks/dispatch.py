@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection, Sequence
 
-from workflow import capabilities, jobs
 from workflow.db import Database
+from workflow.jobs import capabilities
+from workflow.jobs import queue as jobs
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ def package_store():
 def resume_waiting_jobs() -> int:
     """Re-queue jobs waiting for a model that the installed packages now serve; returns how many."""
     from tasks.engine import has_route
-    from workflow import jobs
+    from workflow.jobs import queue as jobs
 
     with database().unit() as session:  # the resumed jobs are dispatched after commit
         resumed = jobs.resume_waiting(session, has_route)

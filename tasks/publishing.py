@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from tasks.context import database
-from workflow import publishing
+from workflow.publishing import publish as publishing
 
 
 @shared_task(name="audarma.publishing.release_due", ignore_result=True)

@@ -10,7 +10,7 @@ from sqlalchemy.exc import DBAPIError
 from tasks.context import database, setting
 from tasks.engine import get_engine, served_pairs
 from workflow.db import DISPATCH_JOBS
-from workflow.machine import work_once
+from workflow.jobs.run import work_once
 
 log = logging.getLogger(__name__)
 

@@ -8,9 +8,9 @@ from celery import shared_task
 
 from tasks.context import database as current_database
 from tasks.context import secret_box, setting
-from workflow import webhooks
-from workflow.cursors import cursor_key
 from workflow.db import Database
+from workflow.partners import webhooks
+from workflow.partners.cursors import cursor_key
 
 log = logging.getLogger(__name__)
 

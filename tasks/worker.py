@@ -51,7 +51,7 @@ def _subscribe_to_served_pairs(sender: str, instance, **_kwargs: object) -> None
 def beat_once(name: str, *, starting: bool = False) -> None:
     """Write this worker's heartbeat with the pairs and packages it serves now."""
     from tasks.engine import installed_codes, served_pairs
-    from workflow.capabilities import record_worker
+    from workflow.jobs.capabilities import record_worker
 
     with flask_app.app_context():
         database = flask_app.extensions["audarma.db"]

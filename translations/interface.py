@@ -1,7 +1,7 @@
 """What every translation engine promises: the ``Engine`` protocol and its typed results.
 
 The Argos engine (translations/engine.py) implements it; so does the tests' stand-in. The
-worker (workflow/machine.py) types its engine as ``Engine`` and reads only these fields.
+worker (workflow/jobs/run.py) types its engine as ``Engine`` and reads only these fields.
 """
 
 from __future__ import annotations

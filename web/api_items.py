@@ -6,10 +6,10 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from web.auth import db_session
 from web.partner_access import partner_pull
-from workflow import newsml
-from workflow.cursors import cursor_key
 from workflow.errors import Forbidden, InvalidInput
-from workflow.ninjs import MAX_LIMIT, decode_cursor, find_item, get_item, items_page
+from workflow.partners.cursors import cursor_key
+from workflow.publishing import newsml
+from workflow.publishing.ninjs import MAX_LIMIT, decode_cursor, find_item, get_item, items_page
 
 bp = Blueprint("api_items", __name__, url_prefix="/api/v1")
 csrf_exempt = True

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from web.auth import api_key_required, db_session
 from web.boundary import commit
-from workflow import jobs
 from workflow.errors import InvalidInput
+from workflow.jobs import queue as jobs
 from workflow.models import TranslationJob
 from workflow.vocabulary import LANGUAGES
 

@@ -8,8 +8,9 @@ from flask import Blueprint, g, request
 from web.auth import api_key_required, db_session
 from web.boundary import commit
 from web.publishing_desk import desk_query, parse_embargo
-from workflow import publishing_actions, publishing_desk
 from workflow.errors import InvalidInput
+from workflow.publishing import actions as publishing_actions
+from workflow.publishing import desk as publishing_desk
 from workflow.vocabulary import PUBLISHED_LANGUAGES
 
 bp = Blueprint("api_publishing", __name__, url_prefix="/api/v1")

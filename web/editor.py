@@ -36,7 +36,7 @@ def edition(edition_id: int):
                              only_low_confidence=request.args.get("show") == "low-confidence")
     publish_actions, latest_version = [], None
     if current_user.has_role("editor"):
-        from workflow.publishing_actions import actions_for, latest_version_of
+        from workflow.publishing.actions import actions_for, latest_version_of
 
         publish_actions = actions_for(view.edition.state)
         latest_version = latest_version_of(session, edition_id)

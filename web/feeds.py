@@ -18,11 +18,11 @@ from lxml import etree
 from web.auth import db_session
 from web.partner_access import has_credentials, partner_pull
 from workflow.errors import Forbidden, NotFound
-from workflow.feed_cache import BodyCache, CachedFeed, latest_change
 from workflow.latin_edition import published_languages
 from workflow.metadata import MEDIATOPIC_URI
 from workflow.models import Publication
-from workflow.ninjs import (
+from workflow.publishing.feed_cache import BodyCache, CachedFeed, latest_change
+from workflow.publishing.ninjs import (
     FeedSnapshot,
     Tombstone,
     body_with_notes,
@@ -32,8 +32,8 @@ from workflow.ninjs import (
     metadata_of,
     summary_of,
 )
-from workflow.partner_text import text as partner_text
-from workflow.render import xml_safe
+from workflow.publishing.partner_text import text as partner_text
+from workflow.publishing.render import xml_safe
 from workflow.vocabulary import NATIVE_NAMES, feed_slug, published_language
 
 bp = Blueprint("feeds", __name__)
@@ -118,7 +118,7 @@ def item_url(publication: Publication) -> str:
 def page_url(publication: Publication) -> str:
     """The edition's public HTML page (``AUDARMA_PUBLIC_BASE_URL`` when the newsroom sets it)."""
     from web.permalinks import public_url
-    from workflow.permalinks import path_for
+    from workflow.publishing.permalinks import path_for
 
     return public_url(path_for(publication))
 

@@ -6,7 +6,7 @@ from flask import Flask
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 
-from workflow.capabilities import parse_reason
+from workflow.jobs.capabilities import parse_reason
 
 
 def job_note(error: str | None) -> str:

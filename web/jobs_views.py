@@ -10,8 +10,8 @@ from flask_login import current_user
 
 from web.auth import db_session, permission_required
 from web.boundary import commit, on_refusal
-from workflow import jobs
 from workflow.errors import DomainError
+from workflow.jobs import queue as jobs
 from workflow.models import Article, TranslationJob
 from workflow.permissions import Action
 from workflow.vocabulary import LANGUAGES

@@ -9,8 +9,8 @@ from web import prometheus
 from web.auth import db_session, permission_required
 from web.errors import error_response
 from workflow import evaluations
-from workflow.keys import find_key
 from workflow.metrics import post_edit_effort
+from workflow.partners.keys import find_key
 from workflow.permissions import Action
 
 bp = Blueprint("metrics", __name__)

@@ -25,7 +25,7 @@ from web.boundary import api_error
 from web.errors import error_response
 from web.extensions import limiter
 from workflow.errors import DomainError
-from workflow.partners import (
+from workflow.partners.admin import (
     AccessLogBuffer,
     PartnerKey,
     Reader,

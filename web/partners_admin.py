@@ -7,8 +7,9 @@ from flask_babel import gettext as _
 
 from web.auth import db_session, permission_required
 from web.boundary import commit, on_refusal
-from workflow import partners, webhooks
 from workflow.errors import DomainError
+from workflow.partners import admin as partners
+from workflow.partners import webhooks
 from workflow.permissions import Action
 
 bp = Blueprint("partners_admin", __name__, url_prefix="/admin/partners")

@@ -9,8 +9,8 @@ from markupsafe import Markup
 from web.auth import db_session
 from workflow.errors import NotFound
 from workflow.latin_edition import published_languages
-from workflow.ninjs import body_with_notes
-from workflow.permalinks import path_for, public_page
+from workflow.publishing.ninjs import body_with_notes
+from workflow.publishing.permalinks import path_for, public_page
 from workflow.vocabulary import NATIVE_NAMES as LANGUAGE_NAMES
 from workflow.vocabulary import base_language
 
@@ -44,7 +44,7 @@ def item(language: str, year: int, month: int, slug_id: str):
         body = render_template("permalinks/item.html", page=page, canonical=public_url(canonical),
                                alternates=[(o.language, public_url(path_for(o)))
                                            for o in page.others],
-                               # rendered at publication by workflow.render (nh3-cleaned)
+                               # rendered at publication by workflow.publishing.render (nh3-cleaned)
                                body_html=Markup(body_with_notes(page.publication)),  # noqa: S704
                                names=LANGUAGE_NAMES, format_datetime=format_datetime)
     headers = {"ETag": page.etag, "Cache-Control": "public, max-age=60",

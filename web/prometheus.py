@@ -3,7 +3,7 @@
 Under gunicorn, ``web.gunicorn_conf`` points ``PROMETHEUS_MULTIPROC_DIR`` at a folder of the
 instance before the workers fork, so each process writes its HTTP samples there and a scrape of
 any worker answers for all of them. Job figures are read from the job rows at scrape time
-(``workflow.telemetry``), so they are the same whichever process or machine answers.
+(``workflow.jobs.telemetry``), so they are the same whichever process or machine answers.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from prometheus_client.core import (
 from prometheus_client.multiprocess import MultiProcessCollector
 from sqlalchemy.orm import Session
 
-from workflow import telemetry
+from workflow.jobs import telemetry
 
 _HTTP_REGISTRY = CollectorRegistry()
 HTTP_LATENCY = Histogram(

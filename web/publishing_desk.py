@@ -15,12 +15,14 @@ from flask_login import current_user
 from web.auth import db_session, permission_required
 from web.boundary import commit, message_for, on_refusal
 from web.i18n import viewer_zone, when_zoned
-from workflow import clock, publishing_actions, publishing_desk
+from workflow import clock
 from workflow.db import utcnow
 from workflow.errors import DomainError
 from workflow.metadata import vocabulary
 from workflow.models import Article, Edition
 from workflow.permissions import Action
+from workflow.publishing import actions as publishing_actions
+from workflow.publishing import desk as publishing_desk
 
 bp = Blueprint("publishing", __name__, url_prefix="/publishing")
 
@@ -230,7 +232,7 @@ def _confirm_context(edition_id: int, action: str) -> dict:
     if edition is None:
         abort(404)
     latest = publishing_actions.latest_version_of(session, edition_id)
-    from workflow.embargo import was_killed
+    from workflow.publishing.embargo import was_killed
 
     return {"edition": edition, "article": edition.article, "latest": latest, "action": action,
             "offered": action in publishing_actions.actions_for(edition.state),

@@ -134,7 +134,7 @@ def record_snapshot(session: Session, edition: Edition, kind: str, user_id: int 
                     override_note: str | None = None) -> EditionSnapshot:
     """Freeze the edition as it stands: every segment's text, the rendered item, a digest."""
     from workflow.metrics import edit_distance
-    from workflow.render import render_edition
+    from workflow.publishing.render import render_edition
 
     number = (session.scalar(select(func.max(EditionSnapshot.number))
                              .where(EditionSnapshot.edition_id == edition.id)) or 0) + 1

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from workflow import clock
 from workflow.db import utcnow
 from workflow.errors import Conflict, Forbidden, InvalidInput, NotFound
-from workflow.keys import issue_key
 from workflow.models import ApiKey, AuditEvent, User
+from workflow.partners.keys import issue_key
 from workflow.vocabulary import ADMIN, DEFAULT_LOCALE, INTERFACE_LOCALES, LANGUAGES, ROLES
 
 _hasher = PasswordHasher()

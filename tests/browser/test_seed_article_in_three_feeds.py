@@ -182,7 +182,7 @@ def test_seed_article_published_in_three_languages_reaches_each_partner_feed(
     need(os.path.exists(CHROMIUM), f"Chromium is not installed at {CHROMIUM}")
     from playwright.sync_api import expect, sync_playwright
 
-    from workflow.partners import create_partner
+    from workflow.partners.admin import create_partner
 
     instance = tmp_path / "instance-run"
     setup = make_app(INSTANCE_DIR=instance, SCHEMA="migrate")  # the run's own database file

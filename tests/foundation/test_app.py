@@ -14,7 +14,7 @@ def test_importing_modules_does_nothing(tmp_path):
     """Importing the packages creates no files, opens no database and loads no model."""
     code = (
         "import os, sys; os.chdir(sys.argv[1]);"
-        "import web, web.health, tasks.celery_app, workflow.jobs, translations.engine;"
+        "import web, web.health, tasks.celery_app, workflow.jobs.queue, translations.engine;"
         "print(sorted(os.listdir('.')))"
     )
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True,

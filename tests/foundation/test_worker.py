@@ -14,7 +14,7 @@ PARAGRAPHS = [["Astana hosted the summit on Monday.", "Leaders signed two agreem
 
 def _queue_article(app, db, make_article, targets=("kk",)):
     from tasks.dispatch import dispatch_pending
-    from workflow import jobs
+    from workflow.jobs import queue as jobs
     from workflow.models import Article
 
     article_id = make_article(PARAGRAPHS, app=app)
@@ -87,7 +87,7 @@ def test_without_a_model_jobs_wait_and_resume(app, db, make_article, install_mod
     # what `audarma models install` does after installing: resume and dispatch
     from tasks.dispatch import dispatch_pending
     from tasks.engine import has_route
-    from workflow import jobs
+    from workflow.jobs import queue as jobs
 
     with app.app_context():
         with db.transaction() as session:

@@ -44,7 +44,7 @@ def assert_refusal(response) -> str:
 @pytest.fixture
 def api(app, make_user, rows):
     """(client, bearer headers, row counter) for the ingest API."""
-    from workflow.keys import issue_key
+    from workflow.partners.keys import issue_key
 
     user_id = make_user("editor", email="prop@example.test")
     with app.app_context(), app.extensions["audarma.db"].transaction() as session:

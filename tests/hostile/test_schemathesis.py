@@ -30,7 +30,7 @@ def rejection_says_why(ctx, response, case) -> bool | None:
 
 @pytest.fixture
 def schema_and_keys(app, make_story, publish, make_partner, make_user):
-    from workflow.keys import issue_key
+    from workflow.partners.keys import issue_key
 
     for edition_id in make_story().values():
         publish("publish_edition", edition_id, None)

@@ -64,7 +64,7 @@ def editor_client(app, make_user):
 @pytest.fixture
 def api_key(app, db, make_user):
     """A user API key (the secret)."""
-    from workflow.keys import issue_key
+    from workflow.partners.keys import issue_key
 
     user_id = make_user("editor", email="api@example.test")
     with app.app_context(), db.transaction() as session:

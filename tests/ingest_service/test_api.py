@@ -78,7 +78,7 @@ def test_bad_requests_get_json_errors_and_store_nothing(client, api_key, counts,
 
 
 def test_too_large_body_is_413_json(make_app, make_user):
-    from workflow.keys import issue_key
+    from workflow.partners.keys import issue_key
 
     app = make_app(MAX_CONTENT_LENGTH=2000)
     user_id = make_user("editor", app=app)

@@ -72,7 +72,7 @@ def _counts(app) -> dict[str, int]:
 def _api_secret(app, make_user, email: str) -> str:
     """An editor's API key, already marked used (so no request writes its row while it waits)."""
     from workflow.db import utcnow
-    from workflow.keys import issue_key
+    from workflow.partners.keys import issue_key
 
     user_id = make_user("editor", email=email, app=app)
     with app.app_context(), app.extensions["audarma.db"].transaction() as session:

@@ -31,7 +31,7 @@ def engine(app, install_models):
 
 
 def _translate_all(db, engine) -> None:
-    from workflow.machine import work_once
+    from workflow.jobs.run import work_once
 
     for _ in range(10):
         if not work_once(db, engine, "test").job_ids:

@@ -67,7 +67,7 @@ def test_api_refuses_unknown_fields_instead_of_dropping_them(client, api_key, co
 
 
 def test_configured_category_list_is_the_one_enforced(make_app, make_user):
-    from workflow.keys import issue_key
+    from workflow.partners.keys import issue_key
 
     app = make_app(CATEGORIES=["sport", "weather"])
     user_id = make_user("editor", app=app)
@@ -137,9 +137,9 @@ def test_feed_category_maps_to_the_configured_list(app, db, feed_server):
 def test_category_scoped_partner_receives_an_api_ingested_story(app, db, client, api_key,
                                                                 make_user):
     from tests.publishing.conftest import bearer
-    from workflow import publishing
     from workflow.models import Edition
-    from workflow.partners import create_partner
+    from workflow.partners.admin import create_partner
+    from workflow.publishing import publish as publishing
 
     article_id = _post(client, api_key, body=EN_TEXT, category="politics",
                        targets=["kk"]).get_json()["id"]

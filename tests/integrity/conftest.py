@@ -1,7 +1,7 @@
 """Integrity fixtures: a deterministic engine double and the desk's people.
 
 The machine-translation model is not what these tests are about, so machine translation runs
-through the real worker function (``workflow.machine.work_once``: claim, record, finish) with
+through the real worker function (``workflow.jobs.run.work_once``: claim, record, finish) with
 ``MarkedEngine``, which implements the engine interface and the real post-checks but returns
 text that is recognisably machine output. The real Argos engine is tested in tests/translations.
 """
@@ -47,7 +47,7 @@ class MarkedEngine:
 
 def translate_queued(database, engine=None) -> None:
     """Run the worker's own function until no job is left."""
-    from workflow.machine import work_once
+    from workflow.jobs.run import work_once
 
     engine = engine or MarkedEngine()
     for _ in range(20):

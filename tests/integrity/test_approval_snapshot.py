@@ -7,12 +7,13 @@ from sqlalchemy import select
 
 from tests.integrity.conftest import machine_text, translate_queued
 from tests.publishing.conftest import bearer
-from workflow import publishing, review
+from workflow import review
 from workflow.errors import Conflict, Forbidden
 from workflow.ingest.service import ingest_text
 from workflow.ingest.source_edit import update_source
 from workflow.ingest.source_text import article_markdown
 from workflow.models import Article, AuditEvent, Edition, Publication, SegmentTranslation
+from workflow.publishing import publish as publishing
 
 STORY = """Almaty opens a library
 

@@ -6,9 +6,10 @@ from sqlalchemy import select
 
 from tests.integrity.conftest import translate_queued
 from tests.publishing.conftest import bearer
-from workflow import publishing, review
+from workflow import review
 from workflow.ingest.service import ingest_text
 from workflow.models import Block, Edition, Publication, Segment, TranslationJob
+from workflow.publishing import publish as publishing
 
 STORY = """Almaty opens a library
 
@@ -21,7 +22,7 @@ Original Author: Zarina Fayzulina
 
 
 def _token(app, user_id: int) -> str:
-    from workflow.keys import issue_key
+    from workflow.partners.keys import issue_key
 
     with app.app_context(), app.extensions["audarma.db"].transaction() as session:
         return issue_key(session, user_id=user_id, label="test")[1]

@@ -14,7 +14,7 @@ checks what partners can read against its own record of who typed and who approv
 (e) nothing a kk-only partner can read (items API, item, Atom and JSON feeds) contains text of
     another edition.
 
-"Machine translation done" runs the worker's real function (``workflow.machine.work_once``:
+"Machine translation done" runs the worker's real function (``workflow.jobs.run.work_once``:
 claim, record results, finish) with ``MarkedEngine``, a deterministic double of the engine
 interface that applies the real post-checks: the model's words are not what is tested here, and
 its marked output (``MT<LANG>-<hash>``) makes unconfirmed machine text recognisable in a feed.
@@ -42,10 +42,9 @@ from hypothesis.stateful import (
 from sqlalchemy import delete, func, select
 
 from tests.integrity.conftest import translate_queued
-from workflow import publishing, review
+from workflow import review
 from workflow.db import Base
 from workflow.errors import DomainError
-from workflow.feed_cache import forget_markers
 from workflow.ingest.service import ingest_text
 from workflow.ingest.source_edit import update_source
 from workflow.ingest.source_text import article_markdown
@@ -57,6 +56,8 @@ from workflow.models import (
     Segment,
     SegmentTranslation,
 )
+from workflow.publishing import publish as publishing
+from workflow.publishing.feed_cache import forget_markers
 from workflow.states import IllegalTransition
 
 MACHINE = re.compile(r"MT(?:KK|RU|EN)-[0-9a-f]{8}")
@@ -449,7 +450,7 @@ class Desk(RuleBasedStateMachine):
 
 
 def _run(app, make_user, examples: int) -> None:
-    from workflow.partners import create_partner
+    from workflow.partners.admin import create_partner
 
     people = {
         "editor_a": make_user("editor", email="a@model.test"),

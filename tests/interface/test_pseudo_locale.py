@@ -35,7 +35,7 @@ def desk_world(app, make_user, make_story, make_partner):
         SegmentTranslation,
         User,
     )
-    from workflow.publishing_actions import perform
+    from workflow.publishing.actions import perform
 
     db = app.extensions["audarma.db"]
     users = {role: make_user(role, email=f"{role}@example.test")

@@ -32,7 +32,7 @@ def queue(app, make_article, *, sentences: int = 2, targets=("kk", "ru"), priori
           language="en", dispatch: bool = True) -> int:
     """Create an article, its jobs, commit, then (optionally) send the wake-up messages."""
     from tasks.dispatch import dispatch_pending
-    from workflow import jobs
+    from workflow.jobs import queue as jobs
     from workflow.models import Article
 
     db = app.extensions["audarma.db"]

@@ -9,7 +9,7 @@ from tests.jobs.conftest import job_rows, queue
 
 @pytest.fixture
 def api(app, make_user):
-    from workflow.keys import issue_key
+    from workflow.partners.keys import issue_key
 
     user_id = make_user("editor")
     db = app.extensions["audarma.db"]
@@ -107,8 +107,8 @@ def test_dashboard_forms_need_a_csrf_token(make_app, make_user, make_article):
 
 def test_the_article_api_shows_progress_batch_by_batch(app, make_user, make_article):
     from tests.jobs.conftest import FakeEngine
-    from workflow.keys import issue_key
-    from workflow.machine import work_once
+    from workflow.jobs.run import work_once
+    from workflow.partners.keys import issue_key
 
     article_id = queue(app, make_article, sentences=5, targets=("kk",), dispatch=False)
     db = app.extensions["audarma.db"]

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from tests.jobs.conftest import FakeEngine, job_rows, queue, states
-from workflow.machine import BatchSizer, work_once
+from workflow.jobs.run import BatchSizer, work_once
 
 
 def test_the_first_call_is_small_then_calls_grow_toward_the_time_budget():

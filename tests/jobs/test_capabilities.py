@@ -11,9 +11,10 @@ from sqlalchemy import select
 
 from tests.conftest import wait_for
 from tests.jobs.conftest import FakeEngine, job_rows, queue, states
-from workflow import capabilities, jobs
 from workflow.db import utcnow
-from workflow.machine import work_once
+from workflow.jobs import capabilities
+from workflow.jobs import queue as jobs
+from workflow.jobs.run import work_once
 
 
 def test_served_pairs_include_pivots(argos_files, tmp_path):

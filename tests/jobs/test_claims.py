@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from tests.jobs.conftest import FakeEngine, exactly_once_report, job_rows, queue, states
-from workflow import jobs
 from workflow.db import utcnow
 from workflow.errors import Conflict
-from workflow.machine import work_once
+from workflow.jobs import queue as jobs
+from workflow.jobs.run import work_once
 from workflow.models import SegmentTranslation, TranslationJob
 from workflow.states import JobState
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 from sqlalchemy import update
 
 from tests.jobs.conftest import job_rows, queue
-from workflow import jobs
 from workflow.db import utcnow
+from workflow.jobs import queue as jobs
 from workflow.models import TranslationJob
 
 

@@ -6,8 +6,8 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.jobs.conftest import FakeEngine, queue
-from workflow.keys import issue_key
-from workflow.machine import work_once
+from workflow.jobs.run import work_once
+from workflow.partners.keys import issue_key
 
 SCRAPER = {"Accept": "application/openmetrics-text;version=1.0.0;q=0.9,text/plain;q=0.5"}
 

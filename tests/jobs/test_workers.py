@@ -11,7 +11,7 @@ from tests.jobs.conftest import exactly_once_report, job_rows, pg, queue, states
 
 
 def _api_key(app, make_user) -> str:
-    from workflow.keys import issue_key
+    from workflow.partners.keys import issue_key
 
     user_id = make_user("editor", app=app)
     db = app.extensions["audarma.db"]

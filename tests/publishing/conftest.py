@@ -99,11 +99,11 @@ def approve_again(session, edition_id: int) -> None:
 
 @pytest.fixture
 def publish(app):
-    """Call a workflow.publishing function in its own committed transaction."""
+    """Call a workflow.publishing.publish function in its own committed transaction."""
     db = app.extensions["audarma.db"]
 
     def _call(name, *args, **kwargs):
-        from workflow import publishing
+        from workflow.publishing import publish as publishing
 
         with app.app_context(), db.transaction() as session:
             result = getattr(publishing, name)(session, *args, **kwargs)
@@ -119,7 +119,7 @@ def make_partner(app):
 
     def _make(name="Partner", languages="kk,ru,en", categories=None, rate_limit=None,
               webhook_url=None):
-        from workflow.partners import create_partner, set_webhook
+        from workflow.partners.admin import create_partner, set_webhook
 
         with app.app_context(), db.transaction() as session:
             partner, key, secret = create_partner(session, name, languages, categories,
@@ -192,11 +192,11 @@ TEST_CURSOR_KEY = b"test cursor key"
 
 
 def attempt_delivery(database, delivery_id, **kwargs):
-    """workflow.webhooks.attempt_delivery with the tests' cursor key (and the app's secret box
-    when the caller gives none)."""
+    """workflow.partners.webhooks.attempt_delivery with the tests' cursor key (and the app's secret
+    box when the caller gives none)."""
     from flask import current_app
 
-    from workflow.webhooks import attempt_delivery as attempt
+    from workflow.partners.webhooks import attempt_delivery as attempt
 
     if "box" not in kwargs:
         kwargs["box"] = current_app.extensions["audarma.secrets"]

@@ -6,7 +6,7 @@ import pytest
 
 import web.partner_access
 from tests.publishing.conftest import bearer
-from workflow.partners import AccessLogBuffer
+from workflow.partners.admin import AccessLogBuffer
 
 
 @pytest.fixture

@@ -256,7 +256,7 @@ def test_correction_and_withdrawal_notes_are_in_the_editions_language(
 
 def test_model_is_named_only_for_a_partner_who_asked_for_provenance(
         app, client, make_story, publish, make_partner):
-    from workflow.partners import set_provenance
+    from workflow.partners.admin import set_provenance
 
     story = make_story()
     publish("publish_edition", story["kk"], None)
@@ -278,9 +278,10 @@ def test_model_is_named_only_for_a_partner_who_asked_for_provenance(
 # --- item 8: metadata ---------------------------------------------------------------------------
 
 def test_metadata_in_ninjs_3_1_and_feeds(make_app, make_user, make_article):
-    from workflow import publishing, review
+    from workflow import review
     from workflow.models import Article, Block, Edition, Segment
-    from workflow.partners import create_partner
+    from workflow.partners.admin import create_partner
+    from workflow.publishing import publish as publishing
 
     app = make_app(COPYRIGHT_HOLDER="Kazinform",
                    USAGE_TERMS="For partner use only; no resale.")

@@ -110,7 +110,7 @@ def test_a_get_never_changes_anything_and_the_post_says_what_happened(app, clien
 
 
 def test_api_runs_every_action_with_the_editor_check(app, client, make_user, make_story):
-    from workflow.keys import issue_key
+    from workflow.partners.keys import issue_key
 
     story = make_story()
     db = app.extensions["audarma.db"]

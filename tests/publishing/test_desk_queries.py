@@ -1,7 +1,7 @@
 """The publishing desk's query budget: a page costs the same few queries for 2 articles or 8,
 filtered or not, with or without flagged editions, and never loads a rendered body.
 
-workflow/publishing_desk.py promises one query for the page (articles, their editions and each
+workflow/publishing/desk.py promises one query for the page (articles, their editions and each
 edition's latest version); the corrections banner adds one and the signed-in user one. A lazy
 load in the template or a per-row query (an edition's latest version, its article) breaks this
 test before it reaches an agency's volume.

@@ -18,7 +18,7 @@ def act(app):
     db = app.extensions["audarma.db"]
 
     def _act(action, edition_id, user_id, **kwargs):
-        from workflow.publishing_actions import perform
+        from workflow.publishing.actions import perform
 
         with app.app_context(), db.transaction() as session:
             return perform(session, action, edition_id, user_id, **kwargs)
@@ -67,7 +67,7 @@ def test_scheduled_edition_can_be_released_now(app, client, make_story, make_par
     assert outcome.state == "published" and outcome.version == 1
     item = _item(client, secret).get_json()
     assert item["pubStatus"] == "usable" and item["version"] == "1"
-    from workflow.publishing import release_due
+    from workflow.publishing.publish import release_due
 
     with app.app_context(), app.extensions["audarma.db"].transaction() as session:
         assert release_due(session, utcnow() + timedelta(days=1)) == []  # nothing left to fire
@@ -76,7 +76,7 @@ def test_scheduled_edition_can_be_released_now(app, client, make_story, make_par
 def test_reschedule_moves_the_embargo_and_refuses_a_past_time(app, make_story, act, editor):
     from workflow.errors import InvalidInput
     from workflow.models import Publication
-    from workflow.publishing import release_due
+    from workflow.publishing.publish import release_due
 
     story = make_story()
     first = utcnow() + timedelta(hours=1)
@@ -158,7 +158,7 @@ def test_killed_edition_is_reopened_and_re_released_as_the_next_version(
 
 def test_only_editors_act_and_actions_follow_the_state(app, make_story, make_user, act, editor):
     from workflow.errors import Conflict, Forbidden
-    from workflow.publishing_actions import actions_for
+    from workflow.publishing.actions import actions_for
 
     story = make_story()
     translator = make_user("translator")

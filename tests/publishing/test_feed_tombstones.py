@@ -39,7 +39,7 @@ def backdate(app, uri: str, days: int) -> None:
     from sqlalchemy import select
 
     from workflow.models import FeedEvent, Publication
-    from workflow.ninjs import item_uri
+    from workflow.publishing.ninjs import item_uri
 
     db = app.extensions["audarma.db"]
     with app.app_context(), db.transaction() as session:
@@ -117,7 +117,7 @@ def test_a_tombstone_is_kept_30_days_of_feed_time(app, client, make_story, story
 
 def test_at_most_limit_tombstones_newest_first(app, make_story, publish):
     from workflow.models import FeedEvent
-    from workflow.ninjs import tombstones
+    from workflow.publishing.ninjs import tombstones
 
     for title in ("One", "Two", "Three"):
         editions = make_story(title=title)

@@ -88,7 +88,7 @@ def test_a_ru_key_cannot_read_kk(client, published, make_partner):
 
 def test_a_revoked_key_gets_401_and_the_other_key_still_works(app, client, published,
                                                               make_partner):
-    from workflow.partners import new_partner_key, revoke_partner_key
+    from workflow.partners.admin import new_partner_key, revoke_partner_key
 
     partner_id, key_id, secret = make_partner()
     db = app.extensions["audarma.db"]
@@ -159,7 +159,7 @@ def test_public_feeds_are_off_unless_configured(make_app, make_story, publish):
 
 
 def test_rate_limit_per_key(make_app):
-    from workflow.partners import create_partner
+    from workflow.partners.admin import create_partner
 
     app = make_app(RATELIMIT_ENABLED=True)
     db = app.extensions["audarma.db"]

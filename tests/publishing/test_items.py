@@ -23,7 +23,7 @@ def app(request, make_app):
 
 
 def _publish_all(app, story: dict[str, int]) -> None:
-    from workflow.publishing import publish_edition
+    from workflow.publishing.publish import publish_edition
 
     with app.app_context(), app.extensions["audarma.db"].transaction() as session:
         for edition_id in story.values():
@@ -84,8 +84,8 @@ def test_bad_cursor_and_limit_are_client_errors(client, make_partner):
 
 
 def test_seq_order_is_commit_order_when_publishing_transactions_overlap(app, make_story):
-    from workflow.ninjs import items_page
-    from workflow.publishing import publish_edition
+    from workflow.publishing.ninjs import items_page
+    from workflow.publishing.publish import publish_edition
 
     first, second = make_story(languages=("kk",)), make_story(languages=("kk",))
     db = app.extensions["audarma.db"]
@@ -120,7 +120,7 @@ def test_paging_over_1000_items_returns_each_once_while_new_ones_are_published(
     # ~50 s there (15 round trips per publication), so it runs on SQLite only.
     if app.extensions["audarma.db"].dialect != "sqlite":
         pytest.skip("1,000-item paging runs on SQLite; PG ordering is covered above")
-    from workflow.publishing import kill_edition
+    from workflow.publishing.publish import kill_edition
 
     before = [make_story() for _ in range(334)]  # en source + kk + ru: 1,002 items
     for story in before:

@@ -74,7 +74,7 @@ def test_the_service_refuses_until_an_admin_allows_it_knowingly(
 
 def test_the_api_refuses_with_the_reason_and_publishes_once_allowed(
         app, client, make_user, noncommercial_story):
-    from workflow.keys import issue_key
+    from workflow.partners.keys import issue_key
 
     editor = make_user("editor")
     with app.app_context(), app.extensions["audarma.db"].transaction() as session:

@@ -33,9 +33,9 @@ def _publication(app, edition_id: int):
 
 def _frozen(monkeypatch, moment: datetime) -> None:
     """Stop the publishing clock at ``moment`` (the beat task reads it through utcnow)."""
-    import workflow.publishing
+    import workflow.publishing.publish
 
-    monkeypatch.setattr(workflow.publishing, "utcnow", lambda: moment)
+    monkeypatch.setattr(workflow.publishing.publish, "utcnow", lambda: moment)
 
 
 def test_almaty_embargo_1800_is_stored_1300_utc_and_released_by_the_beat_at_1300(
@@ -192,9 +192,9 @@ def test_a_stored_zone_the_database_does_not_know_falls_back_to_the_newsrooms(
 
 def test_the_public_page_names_the_zone_of_its_time_and_feeds_stay_utc(app, make_story,
                                                                        make_partner):
-    from workflow import publishing
     from workflow.models import Publication
-    from workflow.permalinks import path_for
+    from workflow.publishing import publish as publishing
+    from workflow.publishing.permalinks import path_for
 
     story = make_story(languages=("ru",))
     _pid, _kid, secret = make_partner()
@@ -217,7 +217,7 @@ def test_a_day_filter_on_the_desk_is_the_viewers_day():
     from datetime import date
 
     from workflow.clock import zone
-    from workflow.publishing_desk import _day_start
+    from workflow.publishing.desk import _day_start
 
     almaty = zone("Asia/Almaty")
     assert _day_start(date(2027, 3, 2), almaty) == datetime(2027, 3, 1, 19, 0, tzinfo=UTC)

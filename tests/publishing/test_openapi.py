@@ -18,7 +18,7 @@ KEYS: dict[str, str] = {}
 @pytest.fixture
 def api_schema(app, make_story, publish, make_partner, make_user):
     """The app with published items, a partner key and a user key; its schema loaded over WSGI."""
-    from workflow.keys import issue_key
+    from workflow.partners.keys import issue_key
 
     for story in (make_story(), make_story(category="sport")):
         for edition_id in story.values():

@@ -19,8 +19,8 @@ from sqlalchemy import event
 import web.feeds
 import web.partner_access
 from tests.publishing.conftest import bearer
-from workflow.feed_cache import latest_change
-from workflow.partners import AccessLogBuffer
+from workflow.partners.admin import AccessLogBuffer
+from workflow.publishing.feed_cache import latest_change
 
 
 class RoundTrips:
@@ -143,7 +143,7 @@ def test_an_unbuffered_pull_commits_its_access_log_row(app, client, published, m
 def test_a_revoked_key_fails_on_its_next_pull_in_another_worker(app, make_app, postgres_url,
                                                                published, make_partner,
                                                                buffered):
-    from workflow.partners import revoke_partner_key
+    from workflow.partners.admin import revoke_partner_key
 
     other = make_app(DATABASE_URL=postgres_url, SCHEMA="none")  # a second worker process
     _pid, key_id, secret = make_partner(languages="kk")

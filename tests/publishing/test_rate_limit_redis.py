@@ -16,7 +16,7 @@ def _commands(url: str) -> dict[str, int]:
 
 
 def test_the_limit_is_counted_in_redis_with_exact_headers(make_app, redis_url):
-    from workflow.partners import create_partner
+    from workflow.partners.admin import create_partner
 
     app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=redis_url)
     with app.app_context(), app.extensions["audarma.db"].transaction() as session:
@@ -36,7 +36,7 @@ def test_the_limit_is_counted_in_redis_with_exact_headers(make_app, redis_url):
 
 
 def test_a_pull_makes_one_redis_round_trip(make_app, redis_url):
-    from workflow.partners import create_partner
+    from workflow.partners.admin import create_partner
 
     app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=redis_url)
     with app.app_context(), app.extensions["audarma.db"].transaction() as session:
@@ -54,7 +54,7 @@ def test_a_pull_makes_one_redis_round_trip(make_app, redis_url):
 
 
 def test_pulls_are_counted_in_memory_while_redis_is_away(make_app):
-    from workflow.partners import create_partner
+    from workflow.partners.admin import create_partner
 
     app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0")
     with app.app_context(), app.extensions["audarma.db"].transaction() as session:

@@ -54,7 +54,7 @@ def dns(monkeypatch) -> FakeDns:
 
 def _register(app, url: str, allow_private: bool = False) -> tuple[int, str | None, str | None]:
     """Create a partner and set its webhook in one transaction: (id, stored URL, warning)."""
-    from workflow.partners import create_partner, set_webhook
+    from workflow.partners.admin import create_partner, set_webhook
 
     with app.app_context(), app.extensions["audarma.db"].transaction() as session:
         partner, _key, _secret = create_partner(session, f"P {url[:150]}", "kk")

@@ -20,7 +20,7 @@ def _secret(app, partner_id: int) -> str:
     from workflow.models import Partner
 
     with app.app_context():
-        from workflow.partners import webhook_secret
+        from workflow.partners.admin import webhook_secret
 
         partner = app.extensions["audarma.db"].session.get(Partner, partner_id)
         return webhook_secret(partner, app.extensions["audarma.secrets"])
@@ -39,7 +39,7 @@ def _deliveries(app):
 def test_delivery_is_signed_and_the_signature_verifies(app, make_story, publish, make_partner,
                                                        receiver):
     from tests.publishing.conftest import attempt_delivery
-    from workflow.webhooks import verify
+    from workflow.partners.webhooks import verify
 
     hook = receiver(200)
     partner_id, _kid, _secret_key = make_partner(languages="kk", webhook_url=hook.url)
@@ -77,7 +77,7 @@ def test_webhook_urls_must_be_http(app, make_partner):
 
 
 def test_backoff_doubles():
-    from workflow.webhooks import backoff_seconds
+    from workflow.partners.webhooks import backoff_seconds
 
     assert [backoff_seconds(n, 30) for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
 

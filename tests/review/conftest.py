@@ -21,7 +21,7 @@ def translate_all(app, target: str = "kk") -> None:
     """Run queued machine translation once, in this process, with the app's packages."""
     from translations.engine import ArgosEngine
     from translations.packages import PackageStore
-    from workflow.machine import work_once
+    from workflow.jobs.run import work_once
 
     engine = ArgosEngine(PackageStore(app.config["PACKAGES_DIR"]), max_decoding_length=24)
     database = app.extensions["audarma.db"]
@@ -34,7 +34,7 @@ def translated_edition(app, make_article, install_models):
     """Factory: an English article machine-translated into ``target``; returns the edition id."""
     from sqlalchemy import select
 
-    from workflow.jobs import create_jobs
+    from workflow.jobs.queue import create_jobs
     from workflow.models import Article, Edition
 
     install_models("en_kk", "en_ru")

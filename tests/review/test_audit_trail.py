@@ -9,7 +9,8 @@ import io
 import json
 
 from tests.review.conftest import email_of
-from workflow import publishing, review
+from workflow import review
+from workflow.publishing import publish as publishing
 
 
 def _rows(db, edition_id):

@@ -197,7 +197,7 @@ def test_every_api_route_has_a_key_entry(app):
 
 
 def test_api_matrix_with_user_keys(app, make_user):
-    from workflow.keys import issue_key
+    from workflow.partners.keys import issue_key
 
     db = app.extensions["audarma.db"]
     headers = {}

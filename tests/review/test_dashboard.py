@@ -11,7 +11,7 @@ from tests.review.conftest import email_of
 
 def test_filters_search_polling_and_my_work(app, make_user, make_article, translated_edition,
                                             sign_in):
-    from workflow.jobs import create_jobs
+    from workflow.jobs.queue import create_jobs
     from workflow.models import Article, Edition
 
     edition_id = translated_edition(title="Trams for Karaganda")
@@ -61,7 +61,7 @@ def test_number_helper_matches_babel_in_every_interface_language(app):
 def test_assignee_filter_lists_active_translators_and_the_matrix_names_every_assignee(
         app, make_user, make_article, sign_in):
     """The dropdown and the matrix's names come from one query: each must still be right."""
-    from workflow.jobs import create_jobs
+    from workflow.jobs.queue import create_jobs
     from workflow.models import Article, Edition, User
 
     zara = make_user("translator", email="zara@example.test")

@@ -16,7 +16,7 @@ PAGE_BUDGET = 5  # count, articles, editions, jobs, people (+ the same translato
 
 
 def _articles(app, make_article, count: int, offset: int = 0) -> None:
-    from workflow.jobs import create_jobs
+    from workflow.jobs.queue import create_jobs
     from workflow.models import Article
 
     for i in range(offset, offset + count):

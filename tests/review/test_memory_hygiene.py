@@ -4,7 +4,7 @@ machine run no longer reuses the killed text."""
 from __future__ import annotations
 
 from tests.review.test_audit_trail import _through_review
-from workflow import publishing
+from workflow.publishing import publish as publishing
 
 
 def test_killed_text_is_not_reused_by_a_later_article(app, db, translated_edition, make_user):

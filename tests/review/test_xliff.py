@@ -148,7 +148,7 @@ def test_the_editor_page_offers_the_file_and_takes_it_back(app, edition, make_us
 
 
 def test_the_api_exports_and_imports_with_a_user_key(app, edition, make_user):
-    from workflow.keys import issue_key
+    from workflow.partners.keys import issue_key
 
     translator = make_user("translator", languages="kk")
     with app.extensions["audarma.db"].transaction() as session:

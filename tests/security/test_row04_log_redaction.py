@@ -26,7 +26,7 @@ def test_row4_request_with_encoded_key_is_served_and_not_logged(app, client, mak
     from sqlalchemy import select
 
     from workflow.models import AccessLog
-    from workflow.partners import create_partner
+    from workflow.partners.admin import create_partner
 
     with app.app_context(), app.extensions["audarma.db"].transaction() as session:
         _partner, _key, secret = create_partner(session, "Wire", "kk", None, None)

@@ -34,7 +34,7 @@ def _wrong_logins(base: str, email: str, count: int) -> list[int]:
 
 
 def test_row5_limits_are_shared_by_every_worker_process(app, make_user, monkeypatch):
-    from workflow.partners import create_partner
+    from workflow.partners.admin import create_partner
 
     for name in ("REDIS_URL", "RATELIMIT_STORAGE_URI"):
         monkeypatch.delenv(name, raising=False)

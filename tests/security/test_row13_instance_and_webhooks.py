@@ -69,7 +69,7 @@ def _raw_secret(app, partner_id: int) -> str:
 
 def test_row13_webhook_secret_is_encrypted_at_rest(app, receiver, make_user):  # noqa: F811
     from workflow.models import Partner
-    from workflow.partners import create_partner, set_webhook, webhook_secret
+    from workflow.partners.admin import create_partner, set_webhook, webhook_secret
 
     hook = receiver(200)
     with app.app_context(), app.extensions["audarma.db"].transaction() as session:
@@ -94,7 +94,7 @@ def test_row13_secret_key_rotation_keeps_secrets_readable(make_app, tmp_path):
     from click.testing import CliRunner  # noqa: F401  (flask's runner below)
 
     from workflow.models import Partner
-    from workflow.partners import create_partner, set_webhook, webhook_secret
+    from workflow.partners.admin import create_partner, set_webhook, webhook_secret
     from workflow.secret_box import SecretBox, SecretUnreadable
 
     old = make_app(SECRET_KEY="old-key-" + "x" * 40, WEBHOOK_ALLOW_PRIVATE=True)
@@ -120,7 +120,7 @@ def test_row13_secret_key_rotation_keeps_secrets_readable(make_app, tmp_path):
 
 
 def test_row13_a_secret_moved_to_another_partner_does_not_open(app):
-    from workflow.partners import create_partner, set_webhook, webhook_secret
+    from workflow.partners.admin import create_partner, set_webhook, webhook_secret
     from workflow.secret_box import SecretUnreadable
 
     box = app.extensions["audarma.secrets"]
@@ -138,8 +138,8 @@ def test_row13_signature_covers_delivery_id_and_event_type(app, receiver, make_s
                                                             publish, make_partner):  # noqa: F811
     from tests.publishing.conftest import attempt_delivery
     from workflow.models import Partner, WebhookDelivery
-    from workflow.partners import webhook_secret
-    from workflow.webhooks import verify
+    from workflow.partners.admin import webhook_secret
+    from workflow.partners.webhooks import verify
 
     hook = receiver(200)
     partner_id, _kid, _key = make_partner(languages="kk", webhook_url=hook.url)

@@ -134,7 +134,7 @@ def test_redacting_logger_hides_keys_that_gunicorns_default_logs():
 
 def test_procfile_gunicorn_access_log_has_no_key(app, make_story, publish):
     """The production web process (Procfile's command line) serves a feed pulled with ?key=."""
-    from workflow.partners import create_partner
+    from workflow.partners.admin import create_partner
 
     with app.app_context(), app.extensions["audarma.db"].transaction() as session:
         _partner, _key, secret = create_partner(session, "Wire", "kk", None, None)

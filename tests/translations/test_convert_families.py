@@ -44,8 +44,8 @@ def _cli(app, *args: str):
 
 def _run_job(app, make_article, target: str) -> tuple[list, dict]:
     """Queue one English article into ``target`` and let the real engine translate it."""
-    from workflow import jobs
-    from workflow.machine import work_once
+    from workflow.jobs import queue as jobs
+    from workflow.jobs.run import work_once
     from workflow.models import Article, SegmentTranslation, TranslationJob
 
     db = app.extensions["audarma.db"]

@@ -1,6 +1,6 @@
 """The Engine contract, run on every engine: the real Argos engine and the tests' stand-in.
 
-The worker (workflow/machine.py) relies on exactly this, so a stand-in that passed different
+The worker (workflow/jobs/run.py) relies on exactly this, so a stand-in that passed different
 checks than the real engine would let the job tests pass on behaviour production never has.
 """
 

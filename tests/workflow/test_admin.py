@@ -95,7 +95,7 @@ def test_unknown_account_costs_as_much_as_a_wrong_password(app, db, make_user):
 
 
 def test_article_page_offers_cancel_and_retry_to_editors(app, db, client, make_user, make_article):
-    from workflow import jobs
+    from workflow.jobs import queue as jobs
     from workflow.models import Article, TranslationJob
 
     article_id = make_article([["One sentence here."]])

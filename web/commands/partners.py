@@ -6,7 +6,7 @@ import click
 from flask import Flask, current_app
 
 from web.boundary import cli_unit
-from workflow.partners import (
+from workflow.partners.admin import (
     create_partner,
     list_partners,
     new_partner_key,

@@ -43,7 +43,7 @@ def _make_action(group: click.Group, name: str, action: str, at: str | None, not
             note_value: str | None = None, reason_value: str | None = None,
             as_json: bool = False) -> None:
         from web.publishing_desk import parse_embargo
-        from workflow.publishing_actions import perform
+        from workflow.publishing.actions import perform
 
         try:
             with _db().unit() as session:
@@ -108,7 +108,7 @@ def register(app: Flask) -> None:
     @click.option("--json", "as_json", is_flag=True, help="One JSON object per article.")
     def list_desk(state, language, category, q, day_from, day_to, page, as_json) -> None:
         """Articles newest first with each edition's state, version and actions."""
-        from workflow.publishing_desk import DeskQuery, list_desk, parse_day
+        from workflow.publishing.desk import DeskQuery, list_desk, parse_day
 
         try:
             query = DeskQuery(state=state, language=language, category=category, q=q,
@@ -149,7 +149,7 @@ def register(app: Flask) -> None:
     @click.option("--reason", required=True, help="Why the story is withdrawn.")
     def kill_article(article_id: int, as_email: str, reason: str) -> None:
         """Withdraw every published or scheduled edition of an article."""
-        from workflow.publishing_actions import kill_article as kill
+        from workflow.publishing.actions import kill_article as kill
 
         try:
             with _db().unit() as session:

@@ -11,7 +11,7 @@ from lxml import etree
 from workflow.ingest.article import IngestError, MarkKind, ParsedBlock, safe_href
 from workflow.ingest.limits import HTML_MAX_CHARS, HTML_MAX_DEPTH
 from workflow.ingest.structure import InlineText
-from workflow.render import xml_safe
+from workflow.publishing.render import xml_safe
 
 # Elements whose content is never article text and never survives (active or embedded content).
 DROP_TAGS = frozenset(

@@ -19,9 +19,9 @@ from workflow.ingest.article import IngestError
 from workflow.ingest.feeds import FeedEntry, entry_to_article, parse_feed
 from workflow.ingest.language import normalise_language
 from workflow.ingest.limits import FEED_MAX_BYTES
-from workflow.jobs import parse_targets
+from workflow.jobs.queue import parse_targets
 from workflow.models import FeedSource
-from workflow.webhook_targets import (
+from workflow.partners.targets import (
     BlockedTarget,
     Target,
     UnresolvedTarget,

@@ -33,7 +33,7 @@ from workflow.ingest.store import (  # noqa: F401  (FORMATS, IngestResult, parse
     rejected,
     require_text,
 )
-from workflow.jobs import create_jobs, parse_targets
+from workflow.jobs.queue import create_jobs, parse_targets
 from workflow.metadata import ArticleMetadata
 from workflow.models import Article, Block, User
 from workflow.permissions import Action, require

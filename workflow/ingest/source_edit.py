@@ -26,7 +26,7 @@ from workflow.ingest.segments import (
     segment_blocks,
 )
 from workflow.ingest.store import add_block, parse_body, require_text
-from workflow.jobs import create_jobs
+from workflow.jobs.queue import create_jobs
 from workflow.models import (
     Article,
     AuditEvent,

@@ -12,8 +12,8 @@ from datetime import timedelta
 from sqlalchemy import exists, select
 
 from translations.interface import Engine, Translation
-from workflow import jobs
 from workflow.db import Database, utcnow
+from workflow.jobs import queue as jobs
 from workflow.memory import DatabaseMemory, glossary_for
 from workflow.models import TranslationJob
 from workflow.states import JobState

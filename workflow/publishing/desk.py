@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from workflow.errors import InvalidInput
 from workflow.models import Article, Edition, Publication
 from workflow.models.articles import fold_title
-from workflow.publishing_actions import actions_for
+from workflow.publishing.actions import actions_for
 from workflow.states import EditionState
 from workflow.vocabulary import PUBLISHED_LANGUAGES
 

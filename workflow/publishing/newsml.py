@@ -1,9 +1,10 @@
 """IPTC NewsML-G2 for partners: one published version as a ``newsItem`` with an XHTML body.
 
-The same version, status and language links as the ninjs item (``workflow.ninjs``), in the form
-agencies exchange: ``pubStatus`` usable or canceled, an ``edNote`` with its role for a correction
-or kill, ``link`` elements to the other published language editions the partner may read, and the
-body as XHTML in ``inlineXML``. Conforms to NewsML-G2 2.24 Core (tests validate it with the XSD).
+The same version, status and language links as the ninjs item (``workflow.publishing.ninjs``),
+in the form agencies exchange: ``pubStatus`` usable or canceled, an ``edNote`` with its role for a
+correction or kill, ``link`` elements to the other published language editions the partner may
+read, and the body as XHTML in ``inlineXML``. Conforms to NewsML-G2 2.24 Core (tests validate it
+with the XSD).
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from __future__ import annotations
 from lxml import etree
 from lxml import html as lxml_html
 
-from workflow import partner_text
 from workflow.models import Article, Publication
-from workflow.ninjs import body_with_notes, iso, item_uri
+from workflow.publishing import partner_text
+from workflow.publishing.ninjs import body_with_notes, iso, item_uri
 
 NAR = "http://iptc.org/std/nar/2006-10-01/"
 XHTML = "http://www.w3.org/1999/xhtml"
@@ -63,7 +64,7 @@ def news_item(publication: Publication, article: Article,
     if publication.embargo_until is not None:
         _el(meta, "embargoed", iso(publication.embargo_until))
     _el(meta, "pubStatus", qcode="stat:canceled" if canceled else "stat:usable")
-    if canceled:  # every note in the item's language (workflow.partner_text)
+    if canceled:  # every note in the item's language (workflow.publishing.partner_text)
         _el(meta, "edNote", partner_text.withdrawal(language, publication.kill_reason),
             role="ednoterole:withdrawal")
     elif publication.correction_note:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from workflow.db import utcnow
 from workflow.errors import Conflict, InvalidInput, NotFound
 from workflow.models import AuditEvent, Edition, Publication
-from workflow.publishing import _go_live, drop_scheduled
+from workflow.publishing.publish import _go_live, drop_scheduled
 from workflow.states import EditionState, transition
 
 

@@ -12,11 +12,12 @@ import nh3
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from workflow import metadata, partner_text
-from workflow.cursors import CursorError, open_cursor, seal
+from workflow import metadata
 from workflow.db import as_id
 from workflow.errors import Forbidden, InvalidInput, NotFound
 from workflow.models import Article, FeedEvent, Publication
+from workflow.partners.cursors import CursorError, open_cursor, seal
+from workflow.publishing import partner_text
 
 _Row = TypeVarTuple("_Row")  # a query's row type, kept by the category filter
 SCHEMA_URI = "http://www.iptc.org/std/ninjs/ninjs-schema_3.1.json"
@@ -46,7 +47,7 @@ class BadCursor(InvalidInput):
 
 
 def encode_cursor(seq: int, key: bytes) -> str:
-    """An opaque cursor for "everything after event ``seq``" (workflow.cursors)."""
+    """An opaque cursor for "everything after event ``seq``" (workflow.partners.cursors)."""
     return seal(seq, key)
 
 

@@ -20,10 +20,10 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from workflow.db import DISPATCH_JOBS, after_commit, rows_changed, utcnow
 from workflow.errors import NotFound
+from workflow.jobs.telemetry import package_label
 from workflow.models import JobRun, Segment, SegmentTranslation, TranslationJob
 from workflow.models.review import SegmentRevision
 from workflow.states import EditionState, JobState, SegmentState, check_transition, transition
-from workflow.telemetry import package_label
 
 MAX_ATTEMPTS = 5
 

@@ -16,8 +16,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workflow.claims import move_job
 from workflow.db import utcnow
+from workflow.jobs.claims import move_job
 from workflow.models import TranslationJob, WorkerHeartbeat
 from workflow.states import JobState
 

@@ -19,12 +19,12 @@ from sqlalchemy.orm import Session
 
 from workflow.db import UTCDateTime, as_id, autocommit_connection, utcnow
 from workflow.errors import Conflict, Forbidden, InvalidInput, NotFound
-from workflow.keys import _hash as key_hash
-from workflow.keys import issue_key, revoke_key
 from workflow.models import AccessLog, ApiKey, Partner, WebhookDelivery
+from workflow.partners.keys import _hash as key_hash
+from workflow.partners.keys import issue_key, revoke_key
+from workflow.partners.targets import check_url
 from workflow.secret_box import SecretBox
 from workflow.vocabulary import PUBLISHED_LANGUAGES, published_language
-from workflow.webhook_targets import check_url
 
 logger = logging.getLogger(__name__)
 RATE_LIMIT = re.compile(r"^\d+\s*(/|per)\s*\d*\s*(second|minute|hour|day)s?$")

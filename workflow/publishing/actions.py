@@ -11,10 +11,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workflow import embargo, publishing
 from workflow.errors import Conflict, InvalidInput, NotFound
 from workflow.models import Edition, Publication, User
 from workflow.permissions import Action, require
+from workflow.publishing import embargo
+from workflow.publishing import publish as publishing
 from workflow.states import EditionState
 
 # action → (edition states that offer it, what the action needs from the person)

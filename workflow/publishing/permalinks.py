@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from workflow.errors import NotFound
 from workflow.models import Article, Publication
-from workflow.ninjs import current_version, siblings
+from workflow.publishing.ninjs import current_version, siblings
 
 SLUG_MAX = 80
 _NOT_WORD = re.compile(r"[^\w]+", re.UNICODE)

@@ -1,6 +1,6 @@
 """Translation jobs: choose targets, create jobs, keep the outbox, cancel, retry, monitor.
 
-Claiming and recording results live in workflow/claims.py (re-exported here).
+Claiming and recording results live in workflow/jobs/claims.py (re-exported here).
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from workflow.approval import ReturnReason, return_to_editing
-from workflow.claims import (  # the public face of job claiming (see __all__)
+from workflow.db import DISPATCH_JOBS, after_commit, rows_changed, utcnow
+from workflow.errors import Conflict, InvalidInput, NotFound
+from workflow.jobs.claims import (  # the public face of job claiming (see __all__)
     MAX_ATTEMPTS,
     Claim,
     MachineResult,
@@ -29,8 +31,6 @@ from workflow.claims import (  # the public face of job claiming (see __all__)
     requeue_expired,
     serving,
 )
-from workflow.db import DISPATCH_JOBS, after_commit, rows_changed, utcnow
-from workflow.errors import Conflict, InvalidInput, NotFound
 from workflow.models import Article, Edition, SegmentTranslation, TranslationJob, User
 from workflow.permissions import Action, require
 from workflow.states import EditionState, JobState, SegmentState, transition

@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from workflow import corrections, memory_admin, metadata, model_licences, partner_text, webhooks
+from workflow import corrections, memory_admin, metadata, model_licences
 from workflow.approval import approved_snapshot
 from workflow.db import rows_changed, utcnow
 from workflow.errors import Conflict, InvalidInput, NotFound
@@ -28,8 +28,10 @@ from workflow.models import (
     Publication,
     User,
 )
-from workflow.ninjs import item_uri, parse_item_uri  # noqa: F401  (re-exported)
+from workflow.partners import webhooks
 from workflow.permissions import Action, require
+from workflow.publishing import partner_text
+from workflow.publishing.ninjs import item_uri, parse_item_uri  # noqa: F401  (re-exported)
 from workflow.states import EditionState, PublicationStatus, check_transition, transition
 from workflow.vocabulary import LIVE_EDITION_STATES, PUBLISHING_DESK_STATES
 

@@ -3,7 +3,7 @@
 The WebhookDelivery row is the job; a Celery message only wakes a worker. A worker claims a row
 with a state-guarded UPDATE (pending and due → leased), posts outside any transaction, then records
 the outcome in a second short transaction. Each POST goes only to addresses just checked to be
-public (workflow/webhook_targets.py); redirects are never followed.
+public (workflow/partners/targets.py); redirects are never followed.
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from sqlalchemy.orm import Session
 from workflow.db import SEND_WEBHOOKS, Database, after_commit, rows_changed, utcnow
 from workflow.errors import InvalidInput, NotFound
 from workflow.models import Article, FeedEvent, Partner, Publication, WebhookDelivery
-from workflow.ninjs import build_item, encode_cursor, siblings
-from workflow.partners import webhook_secret
+from workflow.partners.admin import webhook_secret
+from workflow.partners.targets import Target, UnresolvedTarget, pinned_pool, resolve_target
+from workflow.publishing.ninjs import build_item, encode_cursor, siblings
 from workflow.secret_box import SecretBox
-from workflow.webhook_targets import Target, UnresolvedTarget, pinned_pool, resolve_target
 
 SIGNATURE_HEADER = "X-Audarma-Signature"
 TIMESTAMP_HEADER = "X-Audarma-Timestamp"

@@ -1,0 +1,2 @@
+"""Partners: their administration, API keys, feed cursors, webhook deliveries
+and webhook targets."""
