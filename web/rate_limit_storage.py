@@ -62,7 +62,17 @@ class SQLiteStorage(Storage):
     def _connect(self) -> sqlite3.Connection:
         connection = sqlite3.connect(self.path, timeout=5, isolation_level=None,
                                      check_same_thread=False)
-        connection.execute("PRAGMA journal_mode=WAL")
+        # two web workers starting together both switch a new file to WAL; SQLite answers the
+        # loser "database is locked" at once, without its busy handler: retry for a while
+        deadline = time.monotonic() + 5
+        while True:
+            try:
+                connection.execute("PRAGMA journal_mode=WAL")
+                break
+            except sqlite3.OperationalError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
         connection.execute("PRAGMA synchronous=NORMAL")
         return connection
 
