@@ -101,12 +101,14 @@ def accept(app, articles: int, paragraphs: int) -> dict:
             "max_ms": latencies[-1] * 1000}
 
 
-def start_workers(app, count: int, threads: str) -> list[subprocess.Popen]:
-    """``count`` real celery workers (concurrency 1 each) for the app's instance."""
+def start_workers(app, count: int, threads: str, replicas: str = "1") -> list[subprocess.Popen]:
+    """``count`` real celery workers (concurrency 1 each) for the app's instance, each with
+    ``replicas`` CTranslate2 replicas (inter threads) of ``threads`` intra threads."""
     env = dict(os.environ, AUDARMA_INSTANCE=app.config["INSTANCE_DIR"],
                DATABASE_URL=app.config["DATABASE_URL"],
                CELERY_BROKER_URL=app.config["CELERY"]["broker_url"],
-               AUDARMA_PACKAGES_DIR=app.config["PACKAGES_DIR"], AUDARMA_INTRA_THREADS=threads)
+               AUDARMA_PACKAGES_DIR=app.config["PACKAGES_DIR"], AUDARMA_INTRA_THREADS=threads,
+               AUDARMA_INTER_THREADS=replicas)
     procs = []
     for i in range(count):
         log = open(Path(app.config["INSTANCE_DIR"]) / f"worker{i}.log", "w")  # noqa: SIM115
@@ -155,7 +157,8 @@ def queue_articles(app, jobs_wanted: int, paragraphs: int, targets: tuple[str, .
 
 
 def throughput(app, workers: int, jobs_wanted: int, paragraphs: int, timeout: float,
-               package: Path, threads: str, targets: tuple[str, ...] = ("kk", "ru")) -> dict:
+               package: Path, threads: str, targets: tuple[str, ...] = ("kk", "ru"),
+               replicas: str = "1") -> dict:
     """Queue ``jobs_wanted`` jobs (two per article) and time ``workers`` workers through them."""
     from sqlalchemy import func, select
 
@@ -164,7 +167,7 @@ def throughput(app, workers: int, jobs_wanted: int, paragraphs: int, timeout: fl
 
     PackageStore(Path(app.config["PACKAGES_DIR"])).install(package)
     db = app.extensions["audarma.db"]
-    procs = start_workers(app, workers, threads)
+    procs = start_workers(app, workers, threads, replicas)
     try:
         with app.app_context():
             started = queue_articles(app, jobs_wanted, paragraphs, targets)
@@ -184,7 +187,8 @@ def throughput(app, workers: int, jobs_wanted: int, paragraphs: int, timeout: fl
 
 
 def breaking_latency(app, jobs_wanted: int, paragraphs: int, timeout: float, package: Path,
-                     threads: str, targets: tuple[str, ...] = ("kk", "ru")) -> dict:
+                     threads: str, targets: tuple[str, ...] = ("kk", "ru"),
+                     replicas: str = "1") -> dict:
     """One worker busy with ``jobs_wanted`` normal jobs; a breaking article arrives after the
     first ten are done: seconds until its first machine segment is stored (reviewable), and the
     normal jobs' throughput over the whole run."""
@@ -197,7 +201,7 @@ def breaking_latency(app, jobs_wanted: int, paragraphs: int, timeout: float, pac
 
     PackageStore(Path(app.config["PACKAGES_DIR"])).install(package)
     db = app.extensions["audarma.db"]
-    procs = start_workers(app, 1, threads)
+    procs = start_workers(app, 1, threads, replicas)
 
     def normal_done() -> int:
         with db.transaction() as session:
@@ -243,7 +247,10 @@ def main() -> None:
                         help="paragraphs of two sentences per article (3: 7 segments)")
     parser.add_argument("--workers", default="1,2", help="worker counts to measure (1,2)")
     parser.add_argument("--timeout", type=float, default=180, help="cap per worker run, s")
-    parser.add_argument("--threads", default="1", help="CTranslate2 intra threads per worker")
+    parser.add_argument("--threads", default="1", help="CTranslate2 intra threads per replica")
+    parser.add_argument("--replicas", default="1",
+                        help="CTranslate2 replicas (AUDARMA_INTER_THREADS) per worker (1; the "
+                        "product's default is 2, which already puts one worker on both cores)")
     parser.add_argument("--redis", help="Redis broker URL (its db is FLUSHED); default embedded")
     parser.add_argument("--postgres", help="PostgreSQL admin URL; temp databases are created")
     parser.add_argument("--breaking", action="store_true",
@@ -257,7 +264,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="audarma-bench-") as tmp:
         work = Path(tmp)
         setup = (f"database {'PostgreSQL' if args.postgres else 'SQLite (WAL)'}, broker "
-                 f"{'Redis' if args.redis else 'filesystem'}, {os.cpu_count()} CPUs")
+                 f"{'Redis' if args.redis else 'filesystem'}, {os.cpu_count()} CPUs, each "
+                 f"worker {args.replicas} replica(s) × {args.threads} thread(s)")
         print(f"# queue throughput: {setup}")
         with fresh_database(args.postgres, work) as url:
             app = make_app(work / "accept", url, args.redis)
@@ -280,7 +288,7 @@ def main() -> None:
             with fresh_database(args.postgres, work) as url:
                 app = make_app(work / f"workers{count}", url, args.redis)
                 result = throughput(app, count, args.jobs, args.paragraphs, args.timeout,
-                                    package, args.threads, targets)
+                                    package, args.threads, targets, args.replicas)
                 app.extensions["audarma.db"].dispose()
             flag = "" if result["complete"] else " (TIMED OUT, partial)"
             print(f"{count} worker(s): {result['jobs']} jobs in {result['seconds']:.1f} s = "
@@ -289,7 +297,7 @@ def main() -> None:
             with fresh_database(args.postgres, work) as url:
                 app = make_app(work / "breaking", url, args.redis)
                 result = breaking_latency(app, args.jobs, args.paragraphs, args.timeout,
-                                          package, args.threads, targets)
+                                          package, args.threads, targets, args.replicas)
                 app.extensions["audarma.db"].dispose()
             latency = f"{result['latency']:.1f} s" if result["latency"] else "not reached"
             print(f"breaking article behind {args.jobs} normal jobs on 1 worker: first segment "
