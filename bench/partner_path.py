@@ -37,9 +37,7 @@ VARIANTS = {
     "all": "every speed-up in place (the product)",
     "key_lookup": "key found via SQLAlchemy Core, not a prepared psycopg statement",
     "redis_storage": "limits' RedisStorage (3 trips a hit), not OneTripRedisStorage",
-    "limiter_filter": "Flask-Limiter's own request pass on partner pulls too",
     "access_log_buffer": "an access-log INSERT in each pull's transaction",
-    "commit_skip": "a COMMIT on every pull",
     "liveness": "pool_pre_ping (a SELECT 1 per checkout), not the socket poll",
 }
 WORTH = 1.05  # a speed-up pays when taking it out costs this much more CPU per pull

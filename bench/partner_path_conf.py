@@ -1,5 +1,7 @@
 """gunicorn configuration for bench/partner_path.py: the Procfile's, with partner-path speed-ups
-replaced by the plain way of doing the same thing.
+replaced by the plain way of doing the same thing (the four the product keeps; the two it no
+longer has, a request filter for Flask-Limiter and skipping the COMMIT of a pull that wrote
+nothing, were measured with this file as of commit 2b3a9fc).
 
 ``AUDARMA_BENCH_WITHOUT`` names the speed-ups to take out (comma-separated, see ``PLAIN``); each
 is swapped in every worker right after the fork, before the app is imported. Benchmark only:
@@ -34,27 +36,12 @@ def _plain_redis_storage() -> None:
     """limits' own RedisStorage: a hit, then a GET and a TTL for the headers (three trips)."""
     from limits.storage import RedisStorage
 
-    from web.extensions import OneTripRedisStorage
+    from web.redis_rate_limit import OneTripRedisStorage
 
     OneTripRedisStorage.__init__ = lambda self, uri, **options: RedisStorage.__init__(  # type: ignore[method-assign]
         self, uri.removeprefix("audarma+"), **options)
     for name in ("incr", "get", "get_expiry"):
         setattr(OneTripRedisStorage, name, getattr(RedisStorage, name))
-
-
-def _plain_limiter_pass() -> None:
-    """Flask-Limiter's own before/after-request pass runs on partner pulls too."""
-    import web.partner_access
-    from web.extensions import limiter
-
-    limiter._request_filters.remove(web.partner_access._counted_by_partner_pull)
-
-
-def _commit_every_pull() -> None:
-    """Every pull commits, whether it wrote anything or not (no after-flush listener needed)."""
-    import web.partner_access
-
-    web.partner_access._wrote = lambda _sessions: True
 
 
 def _pre_ping() -> None:
@@ -74,8 +61,6 @@ def _pre_ping() -> None:
 PLAIN = {
     "key_lookup": _plain_key_lookup,
     "redis_storage": _plain_redis_storage,
-    "limiter_filter": _plain_limiter_pass,
-    "commit_skip": _commit_every_pull,
     "liveness": _pre_ping,
     # a setting: bench/partner_path.py sets AUDARMA_ACCESS_LOG_FLUSH_SECONDS=0 for this one
     "access_log_buffer": lambda: None,

@@ -31,7 +31,7 @@ from web.extensions import limiter, login_manager
 from web.safe_redirect import same_origin_path
 from workflow.db import utcnow
 from workflow.models import User
-from workflow.partners.admin import look_up_partner_key
+from workflow.partners.key_lookup import look_up_partner_key
 from workflow.partners.keys import find_key, note_use
 from workflow.users import check_sign_in, sign_out
 from workflow.vocabulary import holds_role

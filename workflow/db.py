@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import select
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -11,9 +9,10 @@ from typing import Any, cast
 
 from sqlalchemy import DateTime, MetaData, TypeDecorator, create_engine, event
 from sqlalchemy.engine import Connection, CursorResult, Engine
-from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 from sqlalchemy.sql.expression import Executable
+
+from workflow.pool_liveness import watch_connections
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -67,49 +66,6 @@ def make_engine(url: str, **kwargs: object) -> Engine:
     if not kwargs.get("pool_pre_ping"):
         watch_connections(engine)
     return engine
-
-
-IDLE_PING_SECONDS = 5.0  # a pooled connection idle longer than this is pinged before use
-_IDLE_SINCE = "audarma.idle_since"
-
-
-def _server_wrote(dbapi_connection: Any) -> bool:
-    """True if an idle connection's socket is readable: PostgreSQL's goodbye (or EOF), usually."""
-    try:
-        fd = dbapi_connection.fileno()
-    except Exception:  # already closed or broken
-        return True
-    poller = select.poll()
-    poller.register(fd, select.POLLIN | select.POLLPRI)
-    return bool(poller.poll(0))  # POLLHUP/POLLERR are always reported too
-
-
-def watch_connections(engine: Engine, idle_ping: float = IDLE_PING_SECONDS) -> None:
-    """Replace dead pooled connections at checkout without a round trip on every request.
-
-    ``pool_pre_ping`` sends a statement before every checkout (about a fifth of a cached feed
-    hit). Here a connection is pinged only if the server wrote to it while it sat in the pool
-    (PostgreSQL terminates its backends and closes their sockets when it restarts) or if it
-    idled longer than ``idle_ping`` seconds (a connection dropped silently on the way). A failed
-    ping makes the pool reconnect, so the request after a restart gets a fresh connection; while
-    the server is down, the connect error is the usual 503.
-    """
-
-    @event.listens_for(engine, "checkin")
-    def _idle_from_now(_dbapi_connection: Any, record: Any) -> None:
-        record.info[_IDLE_SINCE] = time.monotonic()
-
-    @event.listens_for(engine, "checkout")
-    def _check_alive(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
-        idle_since = record.info.get(_IDLE_SINCE)
-        if idle_since is None:  # connected for this checkout
-            return
-        if time.monotonic() - idle_since < idle_ping and not _server_wrote(dbapi_connection):
-            return
-        try:
-            engine.dialect.do_ping(dbapi_connection)
-        except engine.dialect.loaded_dbapi.Error as exc:
-            raise DisconnectionError(f"pooled connection is dead: {exc}") from exc
 
 
 @contextmanager

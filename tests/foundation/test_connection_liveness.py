@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import psycopg
 from sqlalchemy import text
 
-import workflow.db
+import workflow.pool_liveness
 from workflow.db import make_engine
 
 
@@ -51,8 +51,9 @@ def test_only_a_suspect_connection_is_pinged(postgres_url, monkeypatch):
         for _ in range(3):
             select_one()
         assert pings == []  # used a moment ago, nothing from the server: no ping
-        later = time.monotonic() + workflow.db.IDLE_PING_SECONDS + 1
-        monkeypatch.setattr(workflow.db, "time", SimpleNamespace(monotonic=lambda: later))
+        later = time.monotonic() + workflow.pool_liveness.IDLE_PING_SECONDS + 1
+        monkeypatch.setattr(workflow.pool_liveness, "time",
+                            SimpleNamespace(monotonic=lambda: later))
         select_one()
         assert pings == [1]  # idle for long: pinged before use (a silently dropped connection)
     finally:

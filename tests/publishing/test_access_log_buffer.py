@@ -6,7 +6,7 @@ import pytest
 
 import web.partner_access
 from tests.publishing.conftest import bearer
-from workflow.partners.admin import AccessLogBuffer
+from workflow.partners.access_log_buffer import AccessLogBuffer
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from workflow.db import autocommit_connection
-from workflow.partners.admin import create_partner, find_partner_key, look_up_partner_key
+from workflow.partners.admin import create_partner, find_partner_key
+from workflow.partners.key_lookup import look_up_partner_key
 from workflow.partners.keys import revoke_key
 
 

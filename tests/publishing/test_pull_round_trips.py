@@ -19,7 +19,7 @@ from sqlalchemy import event
 import web.feeds
 import web.partner_access
 from tests.publishing.conftest import bearer
-from workflow.partners.admin import AccessLogBuffer
+from workflow.partners.access_log_buffer import AccessLogBuffer
 from workflow.publishing.feed_cache import latest_change
 
 

@@ -5,19 +5,15 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-import threading
-import time
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, text
-from sqlalchemy.engine import Connection, Dialect, Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import bindparam, func, select, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from workflow.db import UTCDateTime, as_id, autocommit_connection, utcnow
+from workflow.db import as_id, utcnow
 from workflow.errors import Conflict, Forbidden, InvalidInput, NotFound
 from workflow.models import AccessLog, ApiKey, Partner, WebhookDelivery
 from workflow.partners.keys import _hash as key_hash
@@ -197,7 +193,7 @@ class PartnerKey:
 
 
 # Built once: building the statement and its cache key per pull cost more than its execution.
-_LIVE_PARTNER_KEY = (select(ApiKey.id, ApiKey.prefix, ApiKey.last_used_at, Partner.id,
+LIVE_PARTNER_KEY = (select(ApiKey.id, ApiKey.prefix, ApiKey.last_used_at, Partner.id,
                             Partner.active, Partner.languages, Partner.categories,
                             Partner.rate_limit, Partner.provenance)
                      .join(Partner, Partner.id == ApiKey.partner_id)
@@ -213,60 +209,8 @@ def find_partner_key(connection: Connection | Session, secret: str) -> PartnerKe
     """
     if not secret or not secret.startswith("ak_"):
         return None
-    row = connection.execute(_LIVE_PARTNER_KEY, {"key_hash": key_hash(secret)}).first()
+    row = connection.execute(LIVE_PARTNER_KEY, {"key_hash": key_hash(secret)}).first()
     return PartnerKey(*row) if row else None
-
-
-def look_up_partner_key(engine: Engine, secret: str) -> PartnerKey | None:
-    """``find_partner_key`` for a pull, outside any transaction (uncached as well).
-
-    On PostgreSQL the query runs as a prepared statement straight on a pooled psycopg
-    connection in autocommit: SQLAlchemy's execution path cost 0.24 ms of CPU for a 0.07 ms
-    query, on a pull that costs 1.5 ms in all (docs/benchmarks.md, "Load"). The pool's checkout
-    (liveness check, reconnection) is the same; a failure is SQLAlchemy's OperationalError, a 503.
-    """
-    if not secret or not secret.startswith("ak_"):
-        return None
-    if engine.dialect.name != "postgresql" or engine.dialect.driver != "psycopg":
-        with autocommit_connection(engine) as connection:
-            return find_partner_key(connection, secret)
-    return _find_on_psycopg(engine, key_hash(secret))
-
-
-_UTC = UTCDateTime()
-
-
-@lru_cache(maxsize=8)
-def _live_partner_key_sql(dialect: Dialect) -> str:
-    return str(_LIVE_PARTNER_KEY.compile(dialect=dialect))
-
-
-def _find_on_psycopg(engine: Engine, digest: str) -> PartnerKey | None:
-    statement = _live_partner_key_sql(engine.dialect)
-    dbapi_error = engine.dialect.loaded_dbapi.OperationalError
-    try:
-        pooled = engine.raw_connection()
-    except dbapi_error as exc:  # the database is down: what SQLAlchemy would raise
-        raise OperationalError(statement, {"key_hash": "…"}, exc) from exc
-    try:
-        connection: Any = pooled.driver_connection  # psycopg's own connection (untyped here)
-        try:
-            connection.autocommit = True
-            try:
-                row = connection.execute(statement, {"key_hash": digest}, prepare=True).fetchone()
-            finally:
-                if not connection.closed:
-                    connection.autocommit = False
-        except dbapi_error as exc:
-            pooled.invalidate(exc)
-            raise OperationalError(statement, {"key_hash": "…"}, exc) from exc
-    finally:
-        pooled.close()
-    if row is None:
-        return None
-    key_id, prefix, last_used_at, *rest = row
-    last_used_at = _UTC.process_result_value(last_used_at, engine.dialect)  # as the ORM reads it
-    return PartnerKey(key_id, prefix, last_used_at, *rest)
 
 
 def reader_for_key(key: PartnerKey, language: str | None = None) -> Reader:
@@ -293,62 +237,12 @@ def record_access(session: Session, row: dict[str, Any]) -> None:
     A pull writes nothing else but the key's ``last_used_at``. Waiting for a WAL flush on every
     pull cost about 6 ms each (docs/benchmarks.md, "Load"); with ``synchronous_commit`` off for
     this transaction only, a database crash can lose the last fraction of a second of log rows,
-    never make them inconsistent. ``AccessLogBuffer`` writes rows later, many at once, instead.
+    never make them inconsistent. ``workflow/partners/access_log_buffer.py`` writes rows later,
+    many at once, instead.
     """
     session.add(AccessLog(**row))
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SET LOCAL synchronous_commit TO OFF"))
-
-
-class AccessLogBuffer:
-    """Access-log rows held per process, written in one INSERT every ``max_age`` s or ``max_rows``.
-
-    Trade-off: a process killed without a clean exit (SIGKILL, OOM, power) loses the rows of its
-    last ``max_age`` seconds; a clean exit (gunicorn's SIGTERM, interpreter exit) flushes them.
-    Rows become visible up to ``max_age`` seconds after the pull; their ``at`` is the pull's time.
-    """
-
-    def __init__(self, max_age: float = 1.0, max_rows: int = 500) -> None:
-        self.max_age, self.max_rows = max_age, max_rows
-        self._rows: dict[Engine, list[dict[str, Any]]] = {}
-        self._lock = threading.Lock()
-        self._flusher: threading.Thread | None = None
-
-    def add(self, engine: Engine, row: dict[str, Any]) -> None:
-        """Queue one row; write at once if ``max_rows`` are waiting."""
-        with self._lock:
-            rows = self._rows.setdefault(engine, [])
-            rows.append(row)
-            due = len(rows) >= self.max_rows
-            if self._flusher is None or not self._flusher.is_alive():
-                self._flusher = threading.Thread(target=self._run, name="access-log-flush",
-                                                 daemon=True)
-                self._flusher.start()
-        if due:
-            self.flush()
-
-    def flush(self) -> int:
-        """Write every waiting row (one multi-row INSERT per database); how many were written."""
-        with self._lock:
-            taken, self._rows = self._rows, {}
-        written = 0
-        for engine, rows in taken.items():
-            try:
-                with engine.begin() as connection:
-                    if engine.dialect.name == "postgresql":
-                        connection.execute(text("SET LOCAL synchronous_commit TO OFF"))
-                    connection.execute(insert(AccessLog), rows)
-                written += len(rows)
-            except Exception:  # the database is away: keep the rows for the next flush
-                logger.warning("access log: %d row(s) not written yet", len(rows), exc_info=True)
-                with self._lock:
-                    self._rows.setdefault(engine, [])[:0] = rows
-        return written
-
-    def _run(self) -> None:
-        while True:
-            time.sleep(self.max_age)
-            self.flush()
 
 
 @dataclass(frozen=True)
