@@ -6,8 +6,8 @@ the hit's script returns the count and the TTL together, and the same thread's r
 within a second (the headers of the same request) are answered from them. The limit is still
 decided by the count the hit returns, in Redis, shared by every worker. Taken out alone
 (``bench/partner_path.py``, docs/benchmarks.md "Partner-path speed-ups") a cached feed pull costs
-about 6 % more CPU (an items page 2 %). ``redis://`` and ``rediss://`` storage addresses are served by it
-(``web/extensions.py``).
+about 6 % more CPU (an items page 2 %). ``redis://`` and ``rediss://`` storage addresses are
+served by it (``web/extensions.py``).
 """
 
 from __future__ import annotations

@@ -2,12 +2,12 @@
 
 SQLAlchemy's ``pool_pre_ping`` sends a statement before every checkout; taken out for it alone
 (``bench/partner_path.py``, docs/benchmarks.md "Partner-path speed-ups") a cached feed pull costs
-about 2 % more CPU (an items page 5 %). Here a connection is pinged only if the server wrote to it while it sat in the
-pool (PostgreSQL terminates its backends and closes their sockets when it restarts: a poll of the
-socket sees it) or if it idled longer than ``IDLE_PING_SECONDS`` (a connection dropped silently
-on the way). A failed ping makes the pool reconnect, so the request after a restart gets a fresh
-connection; while the server is down, the connect error is the usual 503.
-``tests/foundation/test_connection_liveness.py`` holds both halves.
+about 2 % more CPU (an items page 5 %). Here a connection is pinged only if the server wrote to
+it while it sat in the pool (PostgreSQL terminates its backends and closes their sockets when it
+restarts: a poll of the socket sees it) or if it idled longer than ``IDLE_PING_SECONDS`` (a
+connection dropped silently on the way). A failed ping makes the pool reconnect, so the request
+after a restart gets a fresh connection; while the server is down, the connect error is the
+usual 503. ``tests/foundation/test_connection_liveness.py`` holds both halves.
 """
 
 from __future__ import annotations

@@ -194,11 +194,11 @@ class PartnerKey:
 
 # Built once: building the statement and its cache key per pull cost more than its execution.
 LIVE_PARTNER_KEY = (select(ApiKey.id, ApiKey.prefix, ApiKey.last_used_at, Partner.id,
-                            Partner.active, Partner.languages, Partner.categories,
-                            Partner.rate_limit, Partner.provenance)
-                     .join(Partner, Partner.id == ApiKey.partner_id)
-                     .where(ApiKey.key_hash == bindparam("key_hash"),
-                            ApiKey.revoked_at.is_(None)))
+                           Partner.active, Partner.languages, Partner.categories,
+                           Partner.rate_limit, Partner.provenance)
+                    .join(Partner, Partner.id == ApiKey.partner_id)
+                    .where(ApiKey.key_hash == bindparam("key_hash"),
+                           ApiKey.revoked_at.is_(None)))
 
 
 def find_partner_key(connection: Connection | Session, secret: str) -> PartnerKey | None:
