@@ -13,7 +13,7 @@ from translations.routes import package_label
 from workflow import evaluations
 from workflow.db import utcnow
 from workflow.errors import Conflict, InvalidInput
-from workflow.models import Edition, InstanceSetting, ModelEvaluation, User
+from workflow.models import AuditEvent, Edition, InstanceSetting, ModelEvaluation, User
 from workflow.permissions import Action, require
 
 NONCOMMERCIAL = "publish_noncommercial_output"
@@ -81,6 +81,9 @@ def set_noncommercial(session: Session, user_id: int | None, allowed: bool, *,
     if row is None:
         row = InstanceSetting(key=NONCOMMERCIAL)
         session.add(row)
+    was = bool((row.value or {}).get("allowed"))
+    session.add(AuditEvent(actor_id=user_id, action="instance.noncommercial_output",
+                           detail={"allowed": bool(allowed), "was": was}))
     row.value = {"allowed": bool(allowed)}
     row.changed_by_id = user_id
     row.changed_at = utcnow()

@@ -71,6 +71,18 @@ def test_the_service_refuses_until_an_admin_allows_it_knowingly(
     _allow(app, admin, allowed=False)
     assert not _allow(app, admin, allowed=False).allowed
 
+    from sqlalchemy import select
+
+    from workflow.models import AuditEvent
+
+    with app.app_context(), app.extensions["audarma.db"].transaction() as session:
+        trail = [(e.actor_id, e.detail) for e in session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "instance.noncommercial_output")
+            .order_by(AuditEvent.id))]
+    assert trail == [(admin, {"allowed": True, "was": False}),  # refusals left no trace
+                     (admin, {"allowed": False, "was": True}),
+                     (admin, {"allowed": False, "was": False})]
+
 
 def test_the_api_refuses_with_the_reason_and_publishes_once_allowed(
         app, client, make_user, noncommercial_story):
