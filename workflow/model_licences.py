@@ -3,6 +3,7 @@ rule that output of a non-commercial model is published only where an admin allo
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -16,6 +17,7 @@ from workflow.errors import Conflict, InvalidInput
 from workflow.models import AuditEvent, Edition, InstanceSetting, ModelEvaluation, User
 from workflow.permissions import Action, require
 
+logger = logging.getLogger(__name__)
 NONCOMMERCIAL = "publish_noncommercial_output"
 
 
@@ -102,6 +104,17 @@ def noncommercial_sources(edition: Edition) -> dict[str, str]:
             if forbids_commercial_use(licence):
                 found[str(step.get("package_code"))] = str(licence)
     return found
+
+
+def held_back(session: Session, edition: Edition) -> bool:
+    """True if the edition's machine segments came from a non-commercial model and publishing
+    such output is not allowed now (a scheduled version then waits at its embargo time)."""
+    if not noncommercial_sources(edition) or noncommercial_setting(session).allowed:
+        return False
+    logger.warning("edition %s is held back at its embargo time: its machine segments came "
+                   "from a non-commercial model and publishing such output is not allowed",
+                   edition.id)
+    return True
 
 
 def check_publishable(session: Session, edition: Edition) -> None:

@@ -139,3 +139,38 @@ def test_models_page_and_list_mark_the_licence_and_the_admin_turns_it_on(
     make_user("editor", email="ed@example.test")
     client.post("/login", data={"email": "ed@example.test", "password": "password123"})
     assert client.get("/admin/models/").status_code == 403
+
+
+def test_a_scheduled_version_waits_while_the_setting_is_off_at_its_embargo_time(
+        app, make_user, publish, noncommercial_story):
+    from datetime import timedelta
+
+    from workflow.db import utcnow
+    from workflow.models import FeedEvent, Publication
+    from workflow.publishing import embargo
+
+    admin, editor = make_user("admin"), make_user("editor")
+    _allow(app, admin)
+    at = utcnow() + timedelta(hours=2)
+    publish("publish_edition", noncommercial_story["kk"], editor, embargo_until=at)
+    _allow(app, admin, allowed=False)  # forbidden again before the embargo passes
+
+    db = app.extensions["audarma.db"]
+
+    def events() -> int:
+        with app.app_context(), db.transaction() as session:
+            return session.query(FeedEvent).count()
+
+    before = events()
+    assert publish("release_due", at + timedelta(minutes=1)) == []
+    with pytest.raises(Conflict) as refused, app.app_context(), db.transaction() as session:
+        embargo.release_now(session, noncommercial_story["kk"], editor)
+    assert refused.value.code == "noncommercial_model"
+    with app.app_context(), db.transaction() as session:
+        statuses = [p.status for p in session.query(Publication).filter_by(
+            edition_id=noncommercial_story["kk"])]
+    assert statuses == ["scheduled"] and events() == before  # nothing reached a partner
+
+    _allow(app, admin)
+    assert len(publish("release_due", at + timedelta(minutes=2))) == 1
+    assert events() == before + 1

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from workflow import model_licences
 from workflow.db import utcnow
 from workflow.errors import Conflict, InvalidInput, NotFound
 from workflow.models import AuditEvent, Edition, Publication
@@ -64,6 +65,7 @@ def release_now(session: Session, edition_id: int, user_id: int | None,
     now = now or utcnow()
     edition = _edition(session, edition_id)
     row = _require_scheduled(session, edition)
+    model_licences.check_publishable(session, edition)  # the setting may have changed since
     result = session.execute(update(Publication).where(
         Publication.id == row.id, Publication.status == "scheduled")
         .values(status="releasing"))

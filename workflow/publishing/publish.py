@@ -183,11 +183,13 @@ def publish_edition(session: Session, edition_id: int, user_id: int | None,
 def release_due(session: Session, now: datetime | None = None) -> list[int]:
     """Publish every scheduled version whose embargo has passed; returns their publication ids."""
     now = now or utcnow()
-    due = session.scalars(select(Publication.id).where(
+    due = session.execute(select(Publication.id, Publication.edition_id).where(
         Publication.status == "scheduled", Publication.embargo_until <= now)
         .order_by(Publication.embargo_until, Publication.id)).all()
     released = []
-    for publication_id in due:
+    for publication_id, edition_id in due:
+        if model_licences.held_back(session, _edition(session, edition_id)):
+            continue  # stays scheduled until an admin allows it again or an editor cancels it
         claimed = rows_changed(session, (
             update(Publication).where(Publication.id == publication_id,
                                       Publication.status == "scheduled")
