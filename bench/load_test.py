@@ -144,7 +144,13 @@ def start_server(database_url: str, port: int, workers: int, instance: str,
     if keep_alive is not None:  # gunicorn's default is 2 s; 0 closes after every response
         command[1:1] = ["--keep-alive", f"{keep_alive:g}"]
     server = subprocess.Popen(command, cwd=tree, env=env, stdout=subprocess.DEVNULL,
-                              stderr=open(Path(instance) / "gunicorn.log", "w"))  # noqa: SIM115
+                              stderr=open(Path(instance) / "gunicorn.log", "a"))  # noqa: SIM115
+    return wait_until_serving(server, port, instance)
+
+
+def wait_until_serving(server: subprocess.Popen, port: int, instance: str) -> subprocess.Popen:
+    """``server`` once it accepts connections on ``port`` (and its workers had 2 s to import);
+    exits the bench if it died or took over 60 s."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:

@@ -23,7 +23,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.parse
 from pathlib import Path
 
@@ -66,24 +65,7 @@ def serve(db: str, redis: str, port: int, instance: str, without: str) -> subpro
                "web.connection_hold.HoldingThreadWorker", "--no-control-socket", "web.wsgi:app"]
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                               stderr=open(Path(instance) / "gunicorn.log", "a"))  # noqa: SIM115
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit("gunicorn exited: see " + str(Path(instance) / "gunicorn.log"))
-        status, _h, _b = _try(f"http://127.0.0.1:{port}/static/app.css")
-        if status == 200:
-            time.sleep(2)  # both workers imported
-            return server
-        time.sleep(0.3)
-    server.terminate()
-    sys.exit("gunicorn did not start within 60 s")
-
-
-def _try(url: str) -> tuple[int, dict, bytes]:
-    try:
-        return load_test.fetch(url, {})
-    except OSError:
-        return 0, {}, b""
+    return load_test.wait_until_serving(server, port, instance)
 
 
 def stop(server: subprocess.Popen) -> None:
