@@ -159,11 +159,11 @@ def init_app(app: Flask) -> None:
 
 @contextmanager
 def cli_errors() -> Iterator[None]:
-    """A DomainError inside stops the CLI command with the service's message."""
+    """A DomainError inside stops the CLI command with the service's message and its code."""
     try:
         yield
     except DomainError as exc:
-        raise click.ClickException(exc.message) from None
+        raise click.ClickException(f"{exc.message} ({exc.code})") from None
 
 
 @contextmanager

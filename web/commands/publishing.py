@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from workflow.errors import DomainError
+from web.boundary import cli_errors, cli_unit
 
 # command name → (action, needs --at, needs --note, needs --reason)
 COMMANDS = {
@@ -22,10 +22,6 @@ COMMANDS = {
     "kill": ("kill", None, False, True),
     "reopen": ("reopen", None, False, False),
 }
-
-
-def _db():
-    return current_app.extensions["audarma.db"]
 
 
 def _user_id(session, email: str) -> int:
@@ -45,13 +41,10 @@ def _make_action(group: click.Group, name: str, action: str, at: str | None, not
         from web.publishing_desk import parse_embargo
         from workflow.publishing.actions import perform
 
-        try:
-            with _db().unit() as session:
-                outcome = perform(session, action, edition_id, _user_id(session, as_email),
-                                  embargo_until=parse_embargo(at_value), note=note_value,
-                                  reason=reason_value)
-        except DomainError as exc:
-            raise click.ClickException(f"{exc.message} ({exc.code})") from None
+        with cli_unit() as session:
+            outcome = perform(session, action, edition_id, _user_id(session, as_email),
+                              embargo_until=parse_embargo(at_value), note=note_value,
+                              reason=reason_value)
         if as_json:
             click.echo(json.dumps(outcome.as_dict(), ensure_ascii=False))
         else:
@@ -110,23 +103,21 @@ def register(app: Flask) -> None:
         """Articles newest first with each edition's state, version and actions."""
         from workflow.publishing.desk import DeskQuery, list_desk, parse_day
 
-        try:
+        with cli_errors():
             query = DeskQuery(state=state, language=language, category=category, q=q,
                               day_from=parse_day(day_from, "from"),
                               day_to=parse_day(day_to, "to"), page=page)
-            with _db().unit() as session:
-                result = list_desk(session, query)
-                lines = []
-                for row in result.rows:
-                    editions = [{"edition_id": d.edition.id, "language": d.edition.language,
-                                 "state": d.edition.state, "actions": d.actions,
-                                 "version": d.latest.version if d.latest else None,
-                                 "status": d.latest.status if d.latest else None}
-                                for d in row.editions]
-                    lines.append({"article_id": row.article.id, "title": row.article.title,
-                                  "category": row.article.category, "editions": editions})
-        except DomainError as exc:
-            raise click.ClickException(exc.message) from None
+        with cli_unit() as session:
+            result = list_desk(session, query)
+            lines = []
+            for row in result.rows:
+                editions = [{"edition_id": d.edition.id, "language": d.edition.language,
+                             "state": d.edition.state, "actions": d.actions,
+                             "version": d.latest.version if d.latest else None,
+                             "status": d.latest.status if d.latest else None}
+                            for d in row.editions]
+                lines.append({"article_id": row.article.id, "title": row.article.title,
+                              "category": row.article.category, "editions": editions})
         for line in lines:
             if as_json:
                 click.echo(json.dumps(line, ensure_ascii=False))
@@ -151,9 +142,6 @@ def register(app: Flask) -> None:
         """Withdraw every published or scheduled edition of an article."""
         from workflow.publishing.actions import kill_article as kill
 
-        try:
-            with _db().unit() as session:
-                outcomes = kill(session, article_id, _user_id(session, as_email), reason)
-        except DomainError as exc:
-            raise click.ClickException(f"{exc.message} ({exc.code})") from None
+        with cli_unit() as session:
+            outcomes = kill(session, article_id, _user_id(session, as_email), reason)
         click.echo(f"article {article_id}: {len(outcomes)} edition(s) withdrawn")

@@ -104,10 +104,10 @@ def import_memory(session: Session, data: bytes, source_language: str, target_la
     """Store the file's new pairs of one direction as memory approved by ``user_id`` (an admin)."""
     require(session.get(User, user_id), Action.ADMIN)
     store = _parse(data)
-    held = set(session.execute(
+    held = {(source_hash, target_text) for source_hash, target_text in session.execute(
         select(MemoryEntry.source_hash, MemoryEntry.target_text)
         .where(MemoryEntry.source_language == source_language,
-               MemoryEntry.target_language == target_language)).tuples())
+               MemoryEntry.target_language == target_language))}
     stored = skipped = 0
     for unit in store.units:
         source = _language(unit, source_language)
