@@ -142,14 +142,14 @@ def test_models_page_and_list_mark_the_licence_and_the_admin_turns_it_on(
 
 
 def test_a_scheduled_version_waits_while_the_setting_is_off_at_its_embargo_time(
-        app, make_user, publish, noncommercial_story):
+        app, client, make_user, publish, noncommercial_story):
     from datetime import timedelta
 
     from workflow.db import utcnow
     from workflow.models import FeedEvent, Publication
     from workflow.publishing import embargo
 
-    admin, editor = make_user("admin"), make_user("editor")
+    admin, editor = make_user("admin"), make_user("editor", email="held@example.test")
     _allow(app, admin)
     at = utcnow() + timedelta(hours=2)
     publish("publish_edition", noncommercial_story["kk"], editor, embargo_until=at)
@@ -170,6 +170,14 @@ def test_a_scheduled_version_waits_while_the_setting_is_off_at_its_embargo_time(
         statuses = [p.status for p in session.query(Publication).filter_by(
             edition_id=noncommercial_story["kk"])]
     assert statuses == ["scheduled"] and events() == before  # nothing reached a partner
+
+    # the desk no longer says "embargoed until" a time that has passed
+    client.post("/login", data={"email": "held@example.test", "password": "password123"})
+    with app.app_context(), db.transaction() as session:
+        session.query(Publication).filter_by(edition_id=noncommercial_story["kk"]).update(
+            {"embargo_until": utcnow() - timedelta(minutes=5)})
+    desk = client.get("/publishing/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "embargo passed at" in desk and "embargoed until" not in desk
 
     _allow(app, admin)
     assert len(publish("release_due", at + timedelta(minutes=2))) == 1
