@@ -15,7 +15,7 @@ mistake is corrected in the Kazakh edition.
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from translations.transliteration import to_latin
 from workflow.approval import (
@@ -27,11 +27,12 @@ from workflow.approval import (
 )
 from workflow.db import utcnow
 from workflow.errors import Conflict
-from workflow.models import AuditEvent, Edition, EditionSnapshot, SegmentTranslation
+from workflow.models import AuditEvent, Edition, EditionSnapshot, SegmentTranslation, User
+from workflow.permissions import Action, require
 from workflow.states import EditionState, SegmentState, transition
 from workflow.vocabulary import LATIN_KAZAKH, PUBLISHED_LANGUAGES
 
-__all__ = ["ALPHABETS", "LATIN", "KAZAKH", "alphabet", "configure", "follow_kazakh",
+__all__ = ["ALPHABETS", "LATIN", "KAZAKH", "alphabet", "backfill", "configure", "follow_kazakh",
            "is_derived", "kazakh_edition", "published_languages", "refuse_typing",
            "require_kazakh_approved"]
 
@@ -171,6 +172,34 @@ def follow_kazakh(session: Session, kazakh: Edition, actor_id: int | None) -> Ed
                                    "changed": changed}))
     session.flush()
     return latin
+
+
+def backfill(session: Session, actor_id: int, limit: int | None = None) -> list[int]:
+    """Write the Latin edition of every story whose Kazakh approval stands but that has none yet
+    (approved before the instance turned the Latin edition on); returns the new editions' ids.
+
+    Each new edition waits for a person's approval exactly as after a Kazakh approval; stories
+    that already have one are left alone. ``actor_id`` (an admin) is named in the audit trail.
+    """
+    require(session.get(User, actor_id), Action.ADMIN)
+    if _alphabet is None:
+        raise Conflict("The Kazakh Latin edition is off on this instance (AUDARMA_KK_LATN).",
+                       code="latin_off")
+    latin = aliased(Edition)
+    query = (select(Edition)
+             .where(Edition.language == KAZAKH, Edition.state.in_(KAZAKH_STANDS),
+                    Edition.approved_snapshot_id.is_not(None),
+                    ~select(latin.id).where(latin.article_id == Edition.article_id,
+                                            latin.language == LATIN).exists())
+             .order_by(Edition.article_id))
+    if limit is not None:
+        query = query.limit(limit)
+    written = []
+    for kazakh in session.scalars(query).all():
+        edition = follow_kazakh(session, kazakh, actor_id)
+        if edition is not None:
+            written.append(edition.id)
+    return written
 
 
 def _latin(text: str | None) -> str | None:

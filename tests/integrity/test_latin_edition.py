@@ -250,3 +250,34 @@ def test_any_other_setting_stops_the_start(raw):
 
     with pytest.raises(ValueError, match="AUDARMA_KK_LATN must be off, 2021 or 2018"):
         Settings.from_env({"AUDARMA_KK_LATN": raw})
+
+
+def test_stories_approved_before_it_was_turned_on_get_their_latin_edition_by_command(
+        make_app, make_article, make_user):
+    """Backfill: each standing Kazakh approval without a Latin edition gets one, waiting for a
+    person; a second run writes nothing; with the setting off the command is refused."""
+    from workflow import latin_edition
+
+    app = make_app(PUBLIC_FEEDS=True)  # the setting is off when these stories are approved
+    translator = make_user("translator", languages="kk", email="kk@desk.test", app=app)
+    editor = make_user("editor", app=app)
+    make_user("admin", email="admin@desk.test", app=app)
+    approved = kazakh_story(app, make_article, translator, editor)
+    waiting = kazakh_story(app, make_article, translator, None)  # submitted, not approved
+    runner = app.test_cli_runner()
+    off = runner.invoke(args=["publishing", "latin-backfill", "--as", "admin@desk.test"])
+    assert off.exit_code != 0 and "latin_off" in off.output
+    latin_edition.configure("2021")  # an admin turns it on (the next start reads the setting)
+    try:
+        not_admin = runner.invoke(args=["publishing", "latin-backfill", "--as", "kk@desk.test"])
+        assert not_admin.exit_code != 0 and "role_not_allowed" in not_admin.output
+        assert latin_of(app, approved["article"]) is None
+        first = runner.invoke(args=["publishing", "latin-backfill", "--as", "admin@desk.test"])
+        assert first.exit_code == 0 and "1 Kazakh Latin edition(s) written" in first.output
+        edition, texts = latin_of(app, approved["article"])
+        assert texts == LATIN_2021 and edition.state == "submitted"
+        assert latin_of(app, waiting["article"]) is None
+        again = runner.invoke(args=["publishing", "latin-backfill", "--as", "admin@desk.test"])
+        assert again.exit_code == 0 and again.output.startswith("0 Kazakh Latin edition(s)")
+    finally:
+        latin_edition.configure("off")

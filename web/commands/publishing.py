@@ -134,6 +134,20 @@ def register(app: Flask) -> None:
     for name, (action, at, note, reason) in COMMANDS.items():
         _make_action(publishing_group, name, action, at, note, reason)
 
+    @publishing_group.command("latin-backfill")
+    @click.option("--as", "as_email", required=True, help="E-mail of the admin who acts.")
+    @click.option("--limit", type=click.IntRange(min=1), default=None,
+                  help="At most this many stories (oldest first).")
+    def latin_backfill(as_email: str, limit: int | None) -> None:
+        """Write the Kazakh Latin edition of stories approved before it was turned on; each
+        waits for a person's approval."""
+        from workflow.latin_edition import backfill
+
+        with cli_unit() as session:
+            written = backfill(session, _user_id(session, as_email), limit)
+        click.echo(f"{len(written)} Kazakh Latin edition(s) written, waiting for approval"
+                   + (f": {', '.join(map(str, written))}" if written else ""))
+
     @publishing_group.command("kill-article")
     @click.argument("article_id", type=int)
     @click.option("--as", "as_email", required=True, help="E-mail of the editor who acts.")
