@@ -149,8 +149,6 @@ def desk_lines(page: publishing_desk.DeskPage, here: str) -> list[ArticleLine]:
     zone = viewer_zone()
     version_text = _("Version %(number)s")
     embargo_text = _("embargoed until %(time)s")
-    # past its embargo and still scheduled: the release task is stopped or refuses it (a model
-    # licence not allowed now); "Release now" says which
     overdue_text = _("embargo passed at %(time)s, not released yet")
     now = utcnow()
     not_yet = _("Not published yet")
@@ -179,9 +177,7 @@ def desk_lines(page: publishing_desk.DeskPage, here: str) -> list[ArticleLine]:
                            + labels.get("pub_" + latest.status, latest.status))
                 if latest.status == "scheduled" and latest.embargo_until:
                     # the embargo with the offset it will have then ("6:00 PM Almaty (UTC+5)")
-                    until = latest.embargo_until
-                    due = (until if until.tzinfo else until.replace(tzinfo=UTC)) <= now
-                    text = overdue_text if due else embargo_text
+                    text = overdue_text if latest.past_embargo(now) else embargo_text
                     version += " · " + text % {"time": when_zoned(latest.embargo_until)}
                 elif latest.published_at:
                     when_iso, when_text = latest.published_at.isoformat(), stamp(

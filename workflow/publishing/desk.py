@@ -20,7 +20,7 @@ from workflow.errors import InvalidInput
 from workflow.models import Article, Edition, Publication
 from workflow.models.articles import fold_title
 from workflow.publishing.actions import actions_for
-from workflow.states import EditionState
+from workflow.states import EditionState, PublicationStatus
 from workflow.vocabulary import PUBLISHED_LANGUAGES
 
 DESK_STATES = (EditionState.APPROVED.value, EditionState.SCHEDULED.value,
@@ -86,6 +86,12 @@ class VersionLine:
     embargo_until: datetime | None
     published_at: datetime | None
     warnings: tuple[str, ...] = ()  # repairs made while rendering (shown to the editor)
+
+    def past_embargo(self, now: datetime) -> bool:
+        """Still scheduled though its embargo has passed: the release task is stopped, or it
+        holds the version back (a model licence not allowed now; "release now" says which)."""
+        return (self.status == PublicationStatus.SCHEDULED.value
+                and self.embargo_until is not None and self.embargo_until <= now)
 
 
 @dataclass
